@@ -1,0 +1,42 @@
+"""Reads for accounts and API keys."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Account, ApiKey
+from .services import hash_api_key
+
+
+def account_for_user(user) -> Account | None:
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    return membership.account if membership else None
+
+
+def api_key_list(*, account: Account) -> QuerySet[ApiKey]:
+    return account.api_keys.all()
+
+
+def get_api_key_for_account(*, account: Account, pk: int) -> ApiKey:
+    try:
+        return account.api_keys.get(pk=pk)
+    except ApiKey.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def account_for_api_key(*, sid: str, raw_key: str) -> Account | None:
+    """The account of `sid` if `raw_key` is one of its live keys; records the key's use."""
+    api_key = (
+        ApiKey.objects.select_related("account")
+        .filter(key_hash=hash_api_key(raw_key), revoked_at__isnull=True, account__sid=sid)
+        .first()
+    )
+    if api_key is None:
+        return None
+    now = timezone.now()
+    # Throttle the write: one UPDATE a minute per key is plenty for "last used".
+    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    return api_key.account

@@ -1,0 +1,40 @@
+"""Account pages: API keys (create shows the key once, revoke)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .decorators import account_required
+from .forms import ApiKeyForm
+from .selectors import api_key_list, get_api_key_for_account
+from .services import api_key_create, api_key_revoke
+
+
+@login_required
+@account_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    new_key = None
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_key = api_key_create(account=account, name=form.cleaned_data["name"])
+        form = ApiKeyForm()
+    return render(
+        request,
+        "accounts/api_keys.html",
+        {"form": form, "keys": api_key_list(account=account), "new_key": new_key},
+    )
+
+
+@login_required
+@account_required
+@require_POST
+def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    api_key = get_api_key_for_account(account=request.account, pk=pk)
+    api_key_revoke(api_key=api_key)
+    messages.success(request, f"API key {api_key.prefix}… revoked.")
+    return redirect("accounts:api_keys")

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="profiles:list", permanent=False), name="home"),
+    path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
+    path("account/callback-profiles/", include("profiles.urls")),
+    path("", include("api.urls")),
+]
+
+handler400 = "api.fallback_views.bad_request"
+handler404 = "api.fallback_views.not_found"
+handler500 = "api.fallback_views.server_error"

@@ -1,0 +1,36 @@
+"""Domain errors shared by services, forms and the API.
+
+Services raise these; the API's exception handler turns them into the envelope and HTML views
+turn them into form errors, so every entry point reports a problem the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem with one input field. `message` reads after the field name:
+    ("title", "must NOT have fewer than 3 characters")."""
+
+    field: str
+    message: str
+
+    def api_text(self) -> str:
+        # JSON-schema style, as the original API words it: "body/title must ...".
+        return f"body/{self.field} {self.message}" if self.field else f"body {self.message}"
+
+
+class InvalidInput(Exception):
+    def __init__(self, issues: list[Issue]):
+        super().__init__("; ".join(issue.api_text() for issue in issues))
+        self.issues = issues
+
+
+class NotFound(Exception):
+    """An object that does not exist *for this account* (never reveals it exists elsewhere)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

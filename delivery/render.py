@@ -1,0 +1,226 @@
+"""Build the HTTP request for one callback from plain data.
+
+This module knows nothing about Django, the database or the network: it takes a
+template (method, URL, JSON body, headers) and the values of the event's dynamic
+variables, and returns the exact bytes to send. Keeping it pure makes the
+security-relevant part — where customer-controlled values are placed — easy to
+test exhaustively.
+
+Rules (see the spec, "Rendering a callback"):
+
+* A placeholder is ``<name>``; names are letters, digits, underscores and
+  brackets (``parts[2]``).
+* Placeholders are filled in ONE pass and never re-expanded: a value that itself
+  contains ``<status>`` stays literal. ``re.sub`` with a function gives us that
+  for free because it never rescans replacement text.
+* URL (every method): each placeholder becomes the percent-encoded text of the
+  value (``quote(..., safe="")``), so a value can never add a query parameter
+  or change the path.
+* JSON body (POST/PUT): we walk the template as Python data and ``json.dumps``
+  the result. A string that is exactly one placeholder takes the value's own
+  type (``7`` stays a number, ``True`` becomes ``true``); placeholders inside a
+  longer string (or an object key) are replaced by the value's text. Because the
+  body is serialised only at the end, a value with quotes, backslashes or
+  ``"}`` is just string content and can never break out of its string.
+* Unknown placeholders (no value supplied) are replaced by ``""``. We chose the
+  empty string over leaving ``<name>`` in place because a literal placeholder
+  leaks template internals to the receiver and is never what a customer wants;
+  over raising because a typo in a saved profile must not stop every delivery.
+  ``None`` values are treated the same way.
+* POST with an empty (``None`` or ``{}``) body sends every variable of the
+  event as ``{name: value}``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+__all__ = [
+    "BODY_METHODS",
+    "HTTP_METHODS",
+    "PLACEHOLDER_RE",
+    "CallbackTemplate",
+    "RenderedRequest",
+    "Transform",
+    "find_placeholders",
+    "render",
+    "value_as_text",
+]
+
+HTTP_METHODS = ("GET", "POST", "PUT", "DELETE")
+# Methods that carry a JSON body; GET and DELETE put everything in the URL.
+BODY_METHODS = frozenset({"POST", "PUT"})
+
+PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
+
+JSON_CONTENT_TYPE = "application/json"
+
+Transform = Callable[[str, object], object]
+
+
+@dataclass(frozen=True)
+class CallbackTemplate:
+    """What a profile says about the request, independent of any one event."""
+
+    http_method: str
+    url: str
+    body: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    # The event's catalog of variable names; only used for POST with an empty body.
+    variable_names: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class RenderedRequest:
+    """A fully rendered request: exactly what goes on the wire (and gets signed)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes = b""
+
+
+def find_placeholders(text: str) -> list[str]:
+    """Names of the placeholders in ``text``, in order (for forms and previews)."""
+    return PLACEHOLDER_RE.findall(text)
+
+
+def value_as_text(value: object) -> str:
+    """The text form of a value placed inside a longer string or a URL.
+
+    ``None`` is empty, booleans are JSON-style ``true``/``false`` (not Python's
+    ``True``), lists and objects are compact JSON; everything else is ``str()``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _typed(value: object) -> object:
+    """The value as placed in a typed (single-placeholder) JSON position.
+
+    JSON-native types keep their type; ``None`` becomes ``""`` (see module
+    docstring) and anything else (Decimal, datetime...) its text, so the body
+    always serialises. Non-finite floats would produce invalid JSON, so they
+    become text too.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str | bool | int | float | list | tuple | dict):
+        return value
+    return str(value)
+
+
+class _Values:
+    """Looks up (and transforms, at most once per name) the variable values.
+
+    Transforming lazily and caching means unused variables are never encrypted
+    and a variable used twice gets the same ciphertext both times, even with a
+    random nonce.
+    """
+
+    def __init__(self, values: Mapping[str, object], transform: Transform | None) -> None:
+        self._values = values
+        self._transform = transform
+        self._cache: dict[str, object] = {}
+
+    def get(self, name: str) -> object:
+        if name not in self._values:
+            return None  # unknown placeholder: rendered as "" (module docstring)
+        if name not in self._cache:
+            value = self._values[name]
+            if self._transform is not None:
+                value = self._transform(name, value)
+            self._cache[name] = value
+        return self._cache[name]
+
+
+def _fill_text(text: str, values: _Values, encode: Callable[[str], str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: encode(value_as_text(values.get(m.group(1)))), text)
+
+
+def _fill_json(node: object, values: _Values) -> object:
+    if isinstance(node, str):
+        whole = PLACEHOLDER_RE.fullmatch(node)
+        if whole:
+            return _typed(values.get(whole.group(1)))
+        return _fill_text(node, values, _identity)
+    if isinstance(node, Mapping):
+        return {
+            _fill_text(str(k), values, _identity): _fill_json(v, values) for k, v in node.items()
+        }
+    if isinstance(node, list | tuple):
+        return [_fill_json(item, values) for item in node]
+    return node  # numbers, booleans, null: no placeholders possible
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _url_encode(text: str) -> str:
+    return quote(text, safe="")
+
+
+def _has_header(headers: Mapping[str, str], name: str) -> bool:
+    lowered = name.lower()
+    return any(key.lower() == lowered for key in headers)
+
+
+def _iter_all_variables(names: Sequence[str], values: _Values) -> Iterator[tuple[str, object]]:
+    for name in names:
+        yield name, _typed(values.get(name))
+
+
+def render(
+    template: CallbackTemplate,
+    values: Mapping[str, object],
+    *,
+    transform: Transform | None = None,
+) -> RenderedRequest:
+    """Render ``template`` with ``values``.
+
+    ``transform(name, value)`` is applied to each value before it is placed
+    (at most once per variable); the delivery code uses it to encrypt the
+    variables named in the profile's encryption params.
+    """
+    method = template.http_method.upper()
+    if method not in HTTP_METHODS:
+        raise ValueError(f"unsupported HTTP method {template.http_method!r}")
+
+    lookup = _Values(values, transform)
+    url = _fill_text(template.url, lookup, _url_encode)
+    headers = dict(template.headers)
+
+    if method not in BODY_METHODS:
+        return RenderedRequest(method=method, url=url, headers=headers, body=b"")
+
+    if template.body:
+        payload = _fill_json(template.body, lookup)
+    elif method == "POST":
+        payload = dict(_iter_all_variables(template.variable_names, lookup))
+    else:
+        # PUT with no body template: an empty JSON object, consistent with the
+        # JSON content type we default to.
+        payload = {}
+
+    body = json.dumps(
+        payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str
+    ).encode("utf-8")
+    if not _has_header(headers, "Content-Type"):
+        headers["Content-Type"] = JSON_CONTENT_TYPE
+    return RenderedRequest(method=method, url=url, headers=headers, body=body)

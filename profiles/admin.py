@@ -1,0 +1,107 @@
+"""Admin for staff: the same validation rules as the pages and the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from delivery.signing import generate_secret
+
+from .models import CallbackProfile, ProfileEncryption, ProfileHeader
+from .services import new_profile_id
+from .validation import EncryptionInput, ProfileInput, encryption_issues, header_issues, validate_profile
+from . import catalog
+
+
+def _add_issues(form: forms.BaseForm, issues) -> None:
+    for issue in issues:
+        field = issue.field if issue.field in form.fields else None
+        form.add_error(field, f"{issue.field}: {issue.message}" if field is None else issue.message)
+
+
+class CallbackProfileAdminForm(forms.ModelForm):
+    class Meta:
+        model = CallbackProfile
+        fields = ["account", "title", "channel", "http_method", "url", "body", "response_message",
+                  "status", "disabled_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        data = ProfileInput(
+            title=cleaned.get("title"),
+            channel=cleaned.get("channel") or self.instance.channel,
+            http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
+            body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
+        )
+        existing = self.instance.channel if self.instance.pk else None
+        _add_issues(self, validate_profile(data, existing_channel=existing))
+        return cleaned
+
+
+class HeaderInlineForm(forms.ModelForm):
+    class Meta:
+        model = ProfileHeader
+        fields = ["name", "value", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("name") and not cleaned.get("DELETE"):
+            for issue in header_issues({cleaned["name"]: cleaned.get("value", "")}):
+                self.add_error("name", issue.message)
+        return cleaned
+
+
+class EncryptionInlineForm(forms.ModelForm):
+    class Meta:
+        model = ProfileEncryption
+        fields = ["algorithm", "key", "iv", "params", "nonce_mode"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("algorithm") and not cleaned.get("DELETE"):
+            enc = EncryptionInput(
+                algorithm=cleaned["algorithm"], key=cleaned.get("key", ""),
+                iv=cleaned.get("iv", ""), params=cleaned.get("params") or [],
+                nonce_mode=cleaned.get("nonce_mode", "fixed"),
+            )
+            channel = catalog.channel(self.instance.profile.channel) if self.instance.profile_id \
+                else None
+            for issue in encryption_issues(enc, channel):
+                self.add_error(None, f"{issue.field}: {issue.message}")
+        return cleaned
+
+
+class HeaderInline(admin.TabularInline):
+    model = ProfileHeader
+    form = HeaderInlineForm
+    extra = 0
+
+
+class EncryptionInline(admin.StackedInline):
+    model = ProfileEncryption
+    form = EncryptionInlineForm
+    extra = 0
+
+
+@admin.register(CallbackProfile)
+class CallbackProfileAdmin(admin.ModelAdmin):
+    form = CallbackProfileAdminForm
+    list_display = ["title", "profile_id", "account", "channel", "http_method", "status",
+                    "created_at"]
+    list_filter = ["status", "channel", "http_method", "created_at"]
+    search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
+    list_select_related = ["account"]
+    readonly_fields = ["profile_id", "created_at", "modified_at"]
+    inlines = [HeaderInline, EncryptionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["channel", "account"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.profile_id = new_profile_id()
+            obj.signing_secret = generate_secret()
+        super().save_model(request, obj, form, change)

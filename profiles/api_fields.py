@@ -1,0 +1,73 @@
+"""DRF fields for the profile API's loosely typed inputs.
+
+The original API sends headers, body, events and enc as JSON-encoded strings; we accept those and
+real JSON objects/arrays alike, and always answer with real JSON.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rest_framework import serializers
+
+TYPE_NAMES = {dict: "object", list: "array", str: "string"}
+
+
+class JsonValueField(serializers.Field):
+    """A JSON object or array, given as JSON or as a string holding JSON."""
+
+    def __init__(self, *, kind: type, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if not data.strip():
+                return None
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise serializers.ValidationError(f"must be {TYPE_NAMES[self.kind]} (valid JSON)")
+        if not isinstance(data, self.kind):
+            raise serializers.ValidationError(f"must be {TYPE_NAMES[self.kind]}")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class StringListField(JsonValueField):
+    """A list of strings, also accepted as one string (`"SMS-sent"`) or a JSON string."""
+
+    def __init__(self, **kwargs):
+        super().__init__(kind=list, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip().startswith("["):
+            return [item.strip() for item in data.split(",") if item.strip()]
+        value = super().to_internal_value(data)
+        if value is not None and not all(isinstance(item, str) for item in value):
+            raise serializers.ValidationError("must be array of strings")
+        return value
+
+
+def schema_messages(serializer_class):
+    """Word DRF's built-in field errors the way the original API does (JSON-schema style)."""
+    original_get_fields = serializer_class.get_fields
+
+    def get_fields(self):
+        fields = original_get_fields(self)
+        for field in fields.values():
+            messages = field.error_messages
+            kind = "string" if isinstance(field, serializers.CharField) else "valid"
+            messages["invalid"] = f"must be {kind}"
+            messages["null"] = "must NOT be null"
+            messages["blank"] = "must NOT be empty"
+            if "max_length" in messages:
+                messages["max_length"] = "must NOT have more than {max_length} characters"
+        return fields
+
+    serializer_class.get_fields = get_fields
+    return serializer_class

@@ -1,0 +1,205 @@
+"""REST API for callback profiles: one view per operation, envelope responses."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+from api.pagination import EnvelopeLimitOffsetPagination
+from api.responses import envelope
+
+from . import catalog
+from .api_fields import JsonValueField, StringListField, schema_messages
+from .models import CallbackProfile, Channel
+from .selectors import get_profile_for_account, profile_list
+from .services import profile_create, profile_delete, profile_update
+from .validation import EncryptionInput, ProfileInput
+
+SUCCESS = "RBC024"
+
+
+@schema_messages
+class EncryptionSerializer(serializers.Serializer):
+    algo = serializers.CharField(max_length=32)
+    key = serializers.CharField(max_length=64, trim_whitespace=False)
+    IV = serializers.CharField(max_length=64, trim_whitespace=False)
+    params = StringListField()
+    nonce_mode = serializers.CharField(required=False, max_length=16)
+
+
+def _channel_value(raw: str | None, events: list[str] | None) -> str:
+    """Normalise the channel: "sms", "default" or the UI label; inferred from events if absent."""
+    if raw is None or not str(raw).strip():
+        return Channel.SMS if events and "SMS-sent" in events else Channel.DEFAULT
+    text = str(raw).strip().lower()
+    return Channel.DEFAULT if text.startswith("default") else text
+
+
+class ProfileOutputSerializer(serializers.Serializer):
+    profile_id = serializers.CharField()
+    title = serializers.CharField()
+    channel = serializers.CharField()
+    events = serializers.ListField(child=serializers.CharField())
+    http_method = serializers.CharField()
+    url = serializers.CharField()
+    body = serializers.JSONField()
+    headers = serializers.SerializerMethodField()
+    enc = serializers.SerializerMethodField()
+    response_message = serializers.CharField()
+    status = serializers.IntegerField()
+    signing_secret = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    modified_at = serializers.DateTimeField()
+
+    def get_headers(self, profile: CallbackProfile) -> dict[str, str]:
+        return {h.name: h.value for h in profile.headers.all()}
+
+    def get_enc(self, profile: CallbackProfile) -> dict | None:
+        enc = getattr(profile, "encryption", None)
+        if enc is None:
+            return None
+        return {"algo": enc.algorithm, "key": enc.key, "IV": enc.iv, "params": enc.params,
+                "nonce_mode": enc.nonce_mode}
+
+
+def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput:
+    """Merge validated API fields over `base` (PATCH) or over defaults (POST)."""
+    data = base or ProfileInput(title=None, channel="", http_method="", url="")
+    if "events" in validated:
+        data.events = validated["events"]
+    if base is None or "channel" in validated:
+        data.channel = _channel_value(validated.get("channel"), data.events)
+    for name in ("title", "http_method", "url", "response_message"):
+        if name in validated:
+            value = validated[name]
+            setattr(data, name, value.upper() if name == "http_method" and value else value)
+    if "body" in validated:
+        data.body = validated["body"]
+    if "headers" in validated:
+        data.headers = validated["headers"] or {}
+    if "enc" in validated:
+        enc = validated["enc"]
+        data.encryption = EncryptionInput(
+            algorithm=enc["algo"], key=enc["key"], iv=enc["IV"], params=enc.get("params") or [],
+            nonce_mode=enc.get("nonce_mode") or "fixed",
+        ) if enc else None
+    return data
+
+
+@schema_messages
+class ProfileInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    channel = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    events = StringListField()
+    http_method = serializers.CharField(max_length=10)
+    url = serializers.CharField(max_length=4096)
+    body = JsonValueField(kind=dict)
+    headers = JsonValueField(kind=dict)
+    enc = JsonValueField(kind=dict)
+    response_message = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                             max_length=2000)
+
+    def validate_enc(self, value):
+        if not value:
+            return None
+        serializer = EncryptionSerializer(data=value)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class ProfilePatchSerializer(ProfileInputSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+def _parse(serializer_class, request, **kwargs) -> dict:
+    if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
+        raise serializers.ValidationError({"non_field_errors": ["must be object"]})
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    if data.get("response_message") is None and "response_message" in data:
+        data["response_message"] = ""
+    return data
+
+
+class ProfileListFilterSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True)
+    http_method = serializers.ChoiceField(choices=["GET", "POST", "PUT", "DELETE"], required=False)
+    status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
+    created_from = serializers.DateTimeField(required=False,
+                                             input_formats=["iso-8601", "%Y-%m-%d"])
+    created_to = serializers.DateTimeField(required=False, input_formats=["iso-8601", "%Y-%m-%d"])
+
+
+class ProfileListCreateApi(APIView):
+    @extend_schema(
+        parameters=[ProfileListFilterSerializer,
+                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        responses=ProfileOutputSerializer(many=True),
+    )
+    def get(self, request, sid: str):
+        params = request.query_params.copy()
+        if "http_method" in params:
+            params["http_method"] = params["http_method"].upper()
+        filters = ProfileListFilterSerializer(data=params)
+        filters.is_valid(raise_exception=True)
+        values = dict(filters.validated_data)
+        # A bare date as created_to means "through the end of that day".
+        raw_to = params.get("created_to", "")
+        if "created_to" in values and len(raw_to) == 10:
+            values["created_to"] = values["created_to"].date()
+        queryset = profile_list(account=request.auth, **values)
+        paginator = EnvelopeLimitOffsetPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        data = paginator.page_data(ProfileOutputSerializer(page, many=True).data)
+        return envelope(data, code=SUCCESS, message="Profiles fetched successfully")
+
+    @extend_schema(request=ProfileInputSerializer, responses={201: ProfileOutputSerializer})
+    def post(self, request, sid: str):
+        validated = _parse(ProfileInputSerializer, request)
+        profile = profile_create(account=request.auth, data=_to_input(validated))
+        return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
+                        message="Profile created successfully", status=201)
+
+
+class ProfileDetailApi(APIView):
+    @extend_schema(responses=ProfileOutputSerializer)
+    def get(self, request, sid: str, profile_id: str):
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
+                        message="Profile fetched successfully")
+
+    @extend_schema(request=ProfilePatchSerializer, responses=ProfileOutputSerializer)
+    def patch(self, request, sid: str, profile_id: str):
+        with transaction.atomic():
+            profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+            validated = _parse(ProfilePatchSerializer, request, partial=True)
+            data = _to_input(validated, base=ProfileInput.from_profile(profile))
+            profile = profile_update(profile=profile, data=data)
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
+                        message="Profile updated successfully")
+
+    @extend_schema(responses=None)
+    def delete(self, request, sid: str, profile_id: str):
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        profile_delete(profile=profile)
+        return envelope({"profile_id": profile_id}, code=SUCCESS,
+                        message="Profile deleted successfully")
+
+
+class DynamicVariablesApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("channel", str)])
+    def get(self, request, sid: str):
+        channel = request.query_params.get("channel") or None
+        if channel is not None and catalog.channel(channel) is None:
+            allowed = ", ".join(c.value for c in catalog.channels())
+            raise serializers.ValidationError({"channel": [f"must be one of: {allowed}"]})
+        return envelope(catalog.as_json(channel), code=SUCCESS,
+                        message="Dynamic variables fetched successfully")

@@ -1,0 +1,116 @@
+"""Callback profiles: where and how a callback is sent, and what it carries."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.models import Account
+from callbackadmin.encrypted_fields import EncryptedTextField
+
+from . import catalog
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS - callback dynamic variables and types from SMS"
+    DEFAULT = "default", "Default - No Channel Selected"
+
+
+class HttpMethod(models.TextChoices):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    DELETE = "DELETE"
+
+
+class ProfileStatus(models.IntegerChoices):
+    ACTIVE = 1, "Active"
+    AUTO_DISABLED = 2, "Auto-Disabled"
+    DISABLED = 3, "Disabled"
+
+
+class CallbackProfile(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="callback_profiles")
+    profile_id = models.CharField(max_length=64, unique=True, editable=False)
+    title = models.CharField(max_length=100)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.SMS)
+    http_method = models.CharField(max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST)
+    url = models.CharField("endpoint", max_length=2048)
+    body = models.JSONField(null=True, blank=True, help_text="JSON object template for POST/PUT.")
+    response_message = models.TextField(blank=True)
+    status = models.PositiveSmallIntegerField(
+        choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE
+    )
+    # Standard Webhooks signing. During a rotation the previous secret keeps signing too, so
+    # receivers can switch over without dropping callbacks.
+    signing_secret = EncryptedTextField()
+    previous_signing_secret = EncryptedTextField(blank=True, default="")
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.profile_id})"
+
+    @property
+    def events(self) -> list[str]:
+        found = catalog.channel(self.channel)
+        return list(found.events) if found else []
+
+    @property
+    def event_labels(self) -> list[str]:
+        return [catalog.event_label(e) for e in self.events]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProfileStatus.ACTIVE
+
+
+class ProfileHeader(models.Model):
+    """A header added to every callback request; the value may be a credential."""
+
+    profile = models.ForeignKey(CallbackProfile, on_delete=models.CASCADE, related_name="headers")
+    name = models.CharField(max_length=128)
+    value = EncryptedTextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "name"], name="unique_header_per_profile")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EncryptionAlgorithm(models.TextChoices):
+    AES_128_GCM = "AES-128-GCM"
+    AES_192_GCM = "AES-192-GCM"
+    AES_256_GCM = "AES-256-GCM"
+    AES_128_CFB = "AES-128-CFB"
+    AES_192_CFB = "AES-192-CFB"
+    AES_256_CFB = "AES-256-CFB"
+
+
+class NonceMode(models.TextChoices):
+    FIXED = "fixed", "Compatible: the profile's IV on every value"
+    RANDOM = "random_nonce", "Safer: a fresh random nonce per value, sent before the ciphertext"
+
+
+class ProfileEncryption(models.Model):
+    profile = models.OneToOneField(
+        CallbackProfile, on_delete=models.CASCADE, related_name="encryption"
+    )
+    algorithm = models.CharField(max_length=16, choices=EncryptionAlgorithm.choices)
+    key = EncryptedTextField()
+    iv = EncryptedTextField("IV")
+    params = models.JSONField(default=list, blank=True, help_text="Variables to encrypt; empty = all.")
+    nonce_mode = models.CharField(max_length=16, choices=NonceMode.choices, default=NonceMode.FIXED)
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} for {self.profile_id}"

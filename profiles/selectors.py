@@ -1,0 +1,60 @@
+"""Reads for callback profiles, always scoped to one account."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Account
+from common.errors import NotFound
+
+from .models import CallbackProfile
+
+PROFILE_NOT_FOUND = "No profile exists with this id"
+
+
+def _as_aware(value: date | datetime, *, end_of_day: bool) -> datetime:
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.combine(value, time.max if end_of_day else time.min))
+
+
+def profile_list(
+    *,
+    account: Account,
+    title: str = "",
+    http_method: str = "",
+    status: int | None = None,
+    created_from: date | datetime | None = None,
+    created_to: date | datetime | None = None,
+) -> QuerySet[CallbackProfile]:
+    qs = (
+        CallbackProfile.objects.filter(account=account)
+        .select_related("encryption")
+        .prefetch_related("headers")
+    )
+    if title:
+        qs = qs.filter(title__icontains=title.strip())
+    if http_method:
+        qs = qs.filter(http_method=http_method.upper())
+    if status:
+        qs = qs.filter(status=status)
+    if created_from:
+        qs = qs.filter(created_at__gte=_as_aware(created_from, end_of_day=False))
+    if created_to:
+        qs = qs.filter(created_at__lte=_as_aware(created_to, end_of_day=True))
+    return qs
+
+
+def get_profile_for_account(*, account: Account, profile_id: str) -> CallbackProfile:
+    profile = (
+        CallbackProfile.objects.filter(account=account, profile_id=profile_id)
+        .select_related("encryption", "account")
+        .prefetch_related("headers")
+        .first()
+    )
+    if profile is None:
+        raise NotFound(PROFILE_NOT_FOUND)
+    return profile

@@ -1,0 +1,126 @@
+"""Writes for callback profiles. Every entry point (pages, API, admin, commands) calls these."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from common.errors import InvalidInput
+from delivery.signing import generate_secret
+
+from .models import CallbackProfile, ProfileEncryption, ProfileHeader, ProfileStatus
+from .validation import ProfileInput, validate_profile
+
+# How long the previous signing secret keeps signing after a rotation.
+SECRET_ROTATION_GRACE = timedelta(hours=24)
+
+
+def new_profile_id() -> str:
+    return f"{settings.CALLBACK_PROFILE_ID_PREFIX}_{uuid.uuid4()}"
+
+
+def _clean(data: ProfileInput) -> ProfileInput:
+    data.title = (data.title or "").strip()
+    data.url = (data.url or "").strip()
+    if data.body in ("", {}):
+        data.body = None
+    data.headers = {k.strip(): v.strip() if isinstance(v, str) else v for k, v in data.headers.items()}
+    return data
+
+
+def _save_children(profile: CallbackProfile, data: ProfileInput) -> None:
+    profile.headers.all().delete()
+    ProfileHeader.objects.bulk_create(
+        ProfileHeader(profile=profile, name=name, value=value, position=index)
+        for index, (name, value) in enumerate(data.headers.items())
+    )
+    if data.encryption is None:
+        ProfileEncryption.objects.filter(profile=profile).delete()
+    else:
+        ProfileEncryption.objects.update_or_create(
+            profile=profile,
+            defaults={
+                "algorithm": data.encryption.algorithm,
+                "key": data.encryption.key,
+                "iv": data.encryption.iv,
+                "params": list(data.encryption.params),
+                "nonce_mode": data.encryption.nonce_mode,
+            },
+        )
+    # Drop cached relations so callers see what was just written.
+    profile._prefetched_objects_cache = {}
+    if hasattr(profile, "_state"):
+        profile._state.fields_cache.pop("encryption", None)
+
+
+@transaction.atomic
+def profile_create(*, account: Account, data: ProfileInput) -> CallbackProfile:
+    data = _clean(data)
+    issues = validate_profile(data)
+    if issues:
+        raise InvalidInput(issues)
+    profile = CallbackProfile.objects.create(
+        account=account,
+        profile_id=new_profile_id(),
+        title=data.title,
+        channel=data.channel,
+        http_method=data.http_method,
+        url=data.url,
+        body=data.body,
+        response_message=data.response_message or "",
+        signing_secret=generate_secret(),
+    )
+    _save_children(profile, data)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackProfile:
+    data = _clean(data)
+    issues = validate_profile(data, existing_channel=profile.channel)
+    if issues:
+        raise InvalidInput(issues)
+    for name in ("title", "http_method", "url", "body"):
+        setattr(profile, name, getattr(data, name))
+    profile.response_message = data.response_message or ""
+    profile.save()
+    _save_children(profile, data)
+    return profile
+
+
+@transaction.atomic
+def profile_delete(*, profile: CallbackProfile) -> None:
+    profile.delete()
+
+
+def profile_set_status(*, profile: CallbackProfile, status: int, reason: str = "") -> CallbackProfile:
+    profile.status = status
+    profile.disabled_reason = "" if status == ProfileStatus.ACTIVE else reason
+    profile.save(update_fields=["status", "disabled_reason", "modified_at"])
+    return profile
+
+
+def profile_rotate_signing_secret(*, profile: CallbackProfile) -> CallbackProfile:
+    """New secret now; the old one keeps signing alongside it for a grace period."""
+    profile.previous_signing_secret = profile.signing_secret
+    profile.previous_secret_expires_at = timezone.now() + SECRET_ROTATION_GRACE
+    profile.signing_secret = generate_secret()
+    profile.save(
+        update_fields=[
+            "signing_secret", "previous_signing_secret", "previous_secret_expires_at", "modified_at",
+        ]
+    )
+    return profile
+
+
+def active_signing_secrets(profile: CallbackProfile) -> list[str]:
+    secrets = [profile.signing_secret]
+    expires = profile.previous_secret_expires_at
+    if profile.previous_signing_secret and expires and expires > timezone.now():
+        secrets.append(profile.previous_signing_secret)
+    return secrets

@@ -1,0 +1,212 @@
+"""The one set of rules for a callback profile, used by the API, the forms and the admin.
+
+Inputs arrive already parsed (body as a dict, headers as a dict); each rule adds an `Issue`
+whose message reads after the field name, e.g. ("title", "must NOT have fewer than 3 characters").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from common.errors import Issue
+
+from . import catalog
+from .models import EncryptionAlgorithm, HttpMethod, NonceMode
+
+TITLE_PATTERN = re.compile(r"^[A-Za-z0-9 _-]+$")
+HEADER_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token
+PLACEHOLDER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_]+(\[[A-Za-z0-9_]+\])?$")
+# Set by the platform on every request; a profile may not override them.
+RESERVED_HEADERS = {
+    "host", "content-length", "transfer-encoding", "connection",
+    "webhook-id", "webhook-timestamp", "webhook-signature",
+}
+MAX_HEADERS = 30
+MAX_HEADER_VALUE = 4096
+MAX_URL = 2048
+MAX_BODY_CHARS = 32 * 1024
+MAX_RESPONSE_MESSAGE = 1000
+BODY_METHODS = {HttpMethod.POST, HttpMethod.PUT}
+
+
+@dataclass
+class EncryptionInput:
+    algorithm: str
+    key: str
+    iv: str
+    params: list[str] = field(default_factory=list)
+    nonce_mode: str = NonceMode.FIXED
+
+
+@dataclass
+class ProfileInput:
+    """Everything a customer sets on a profile, already parsed into Python values."""
+
+    title: str | None
+    channel: str
+    http_method: str
+    url: str
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    encryption: EncryptionInput | None = None
+    response_message: str = ""
+    events: list[str] | None = None
+
+    @classmethod
+    def from_profile(cls, profile) -> ProfileInput:
+        enc = getattr(profile, "encryption", None) if profile.pk else None
+        return cls(
+            title=profile.title,
+            channel=profile.channel,
+            http_method=profile.http_method,
+            url=profile.url,
+            body=profile.body,
+            headers={h.name: h.value for h in profile.headers.all()},
+            encryption=EncryptionInput(
+                algorithm=enc.algorithm, key=enc.key, iv=enc.iv, params=list(enc.params),
+                nonce_mode=enc.nonce_mode,
+            ) if enc else None,
+            response_message=profile.response_message,
+        )
+
+
+def validate_profile(data: ProfileInput, *, existing_channel: str | None = None) -> list[Issue]:
+    issues: list[Issue] = []
+    issues += _title_issues(data.title)
+    channel = catalog.channel(data.channel)
+    if channel is None:
+        allowed = ", ".join(c.value for c in catalog.channels())
+        issues.append(Issue("channel", f"must be one of: {allowed}"))
+    elif existing_channel is not None and data.channel != existing_channel:
+        issues.append(Issue("channel", "cannot be changed after the profile is created"))
+    issues += _method_issues(data.http_method, channel)
+    issues += _url_issues(data.url)
+    issues += _body_issues(data.body, data.http_method)
+    issues += _events_issues(data.events, channel)
+    issues += header_issues(data.headers)
+    if data.encryption is not None:
+        issues += encryption_issues(data.encryption, channel)
+    if len(data.response_message or "") > MAX_RESPONSE_MESSAGE:
+        issues.append(
+            Issue("response_message", f"must NOT have more than {MAX_RESPONSE_MESSAGE} characters")
+        )
+    return issues
+
+
+def _title_issues(title: str | None) -> list[Issue]:
+    if title is None or not title.strip():
+        return [Issue("title", "must NOT be empty")]
+    title = title.strip()
+    if len(title) < 3:
+        return [Issue("title", "must NOT have fewer than 3 characters")]
+    if len(title) > 100:
+        return [Issue("title", "must NOT have more than 100 characters")]
+    if not TITLE_PATTERN.match(title):
+        return [Issue("title", "must contain only letters, digits, spaces, hyphens and underscores")]
+    return []
+
+
+def _method_issues(method: str, channel: catalog.Channel | None) -> list[Issue]:
+    if method not in HttpMethod.values:
+        return [Issue("http_method", "must be one of: GET, POST, PUT, DELETE")]
+    if channel is not None and method not in channel.http_methods:
+        allowed = ", ".join(channel.http_methods)
+        return [Issue("http_method", f"must be one of: {allowed} for the {channel.value} channel")]
+    return []
+
+
+def _url_issues(url: str) -> list[Issue]:
+    if not url or not url.strip():
+        return [Issue("url", "must NOT be empty")]
+    if len(url) > MAX_URL:
+        return [Issue("url", f"must NOT have more than {MAX_URL} characters")]
+    if any(ch.isspace() for ch in url):
+        return [Issue("url", "must NOT contain spaces")]
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return [Issue("url", "must be a valid http or https URL")]
+    if parts.scheme not in ("http", "https"):
+        return [Issue("url", "must start with http:// or https://")]
+    if not hostname or "<" in parts.netloc:
+        return [Issue("url", "must name a host (placeholders are allowed in the path and query)")]
+    return []
+
+
+def _body_issues(body: Any, method: str) -> list[Issue]:
+    if body in (None, {}, ""):
+        return []
+    if method not in BODY_METHODS:
+        return [Issue("body", f"must be empty for {method}: send variables in the URL query")]
+    if not isinstance(body, dict):
+        return [Issue("body", "must be a JSON object")]
+
+    if len(json.dumps(body)) > MAX_BODY_CHARS:
+        return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
+    return []
+
+
+def _events_issues(events: list[str] | None, channel: catalog.Channel | None) -> list[Issue]:
+    if events is None or channel is None:
+        return []
+    given = [e for e in events if e]
+    if channel.events and given and sorted(given) != sorted(channel.events):
+        allowed = ", ".join(channel.events)
+        return [Issue("events", f"must be [{allowed}] for the {channel.value} channel")]
+    if not channel.events and given:
+        return [Issue("events", f"must be empty for the {channel.value} channel")]
+    return []
+
+
+def header_issues(headers: dict[str, str]) -> list[Issue]:
+    issues: list[Issue] = []
+    if len(headers) > MAX_HEADERS:
+        return [Issue("headers", f"must NOT have more than {MAX_HEADERS} headers")]
+    seen: set[str] = set()
+    for name, value in headers.items():
+        lowered = name.lower()
+        if not HEADER_NAME_PATTERN.match(name):
+            issues.append(Issue(f"headers/{name}", "name must be a valid HTTP header name"))
+        elif lowered in RESERVED_HEADERS:
+            issues.append(Issue(f"headers/{name}", "is set by the platform and cannot be changed"))
+        elif lowered in seen:
+            issues.append(Issue(f"headers/{name}", "is given more than once"))
+        seen.add(lowered)
+        if not isinstance(value, str):
+            issues.append(Issue(f"headers/{name}", "must be string"))
+        elif any(ch in value for ch in "\r\n\x00"):
+            issues.append(Issue(f"headers/{name}", "must NOT contain line breaks"))
+        elif len(value) > MAX_HEADER_VALUE:
+            issues.append(
+                Issue(f"headers/{name}", f"must NOT have more than {MAX_HEADER_VALUE} characters")
+            )
+    return issues
+
+
+def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> list[Issue]:
+    from delivery.encryption import validate_encryption_settings
+
+    issues: list[Issue] = []
+    if enc.algorithm not in EncryptionAlgorithm.values:
+        allowed = ", ".join(EncryptionAlgorithm.values)
+        issues.append(Issue("enc/algo", f"must be one of: {allowed}"))
+    else:
+        names = {"algorithm": "enc/algo", "key": "enc/key", "iv": "enc/IV"}
+        for name, message in validate_encryption_settings(enc.algorithm, enc.key, enc.iv).items():
+            issues.append(Issue(names.get(name, f"enc/{name}"), message))
+    if enc.nonce_mode not in NonceMode.values:
+        issues.append(Issue("enc/nonce_mode", f"must be one of: {', '.join(NonceMode.values)}"))
+    known = {v.name for e in catalog.variable_sets_for_channel(channel.value) for v in e.variables} \
+        if channel else set()
+    for param in enc.params:
+        if not isinstance(param, str) or not PLACEHOLDER_NAME_PATTERN.match(param):
+            issues.append(Issue("enc/params", f"'{param}' is not a variable name"))
+        elif channel is not None and channel.events and param not in known and "[" not in param:
+            issues.append(Issue("enc/params", f"'{param}' is not a variable of the {channel.value} channel"))
+    return issues
