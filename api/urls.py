@@ -11,4 +11,7 @@ urlpatterns = [
     path("v1/redoc", SpectacularRedocView.as_view(url_name="api-schema", permission_classes=[],
                                                   authentication_classes=[]), name="api-redoc"),
     path("v1/<str:sid>/", include("profiles.api_urls")),
+    path("v1/<str:sid>/", include("delivery.api_urls")),
+    path("v1/<str:sid>/", include("sms.api_urls")),
+    path("v1/<str:sid>/", include("receive_sms.api_urls")),
 ]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accounts",
     "profiles",
+    "delivery",
+    "sms",
     "receive_sms",
 ]
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
     path("account/callback-profiles/", include("profiles.urls")),
+    path("deliveries/", include("delivery.urls")),
+    path("sms/", include("sms.urls")),
+    path("channels/sms/", include("receive_sms.urls")),
     path("", include("api.urls")),
 ]
 
