@@ -67,4 +67,5 @@ def account_create(*, name: str, email: str, password: str) -> NewAccount:
         raise RuntimeError("Could not allocate a unique SID")
     user = get_user_model().objects.create_user(username=email, email=email, password=password)
     Membership.objects.create(user=user, account=account)
-    return NewAccount(account=account, user=user, api_key=api_key_create(account=account, name="Default"))
+    api_key = api_key_create(account=account, name="Default")
+    return NewAccount(account=account, user=user, api_key=api_key)

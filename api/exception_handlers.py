@@ -45,7 +45,8 @@ def _flatten(detail, path: str) -> list[tuple[str, str]]:
     if code == "required":
         parent, _, name = path.rpartition("/")
         field = f"body/{parent}" if parent else "body"
-        return [(path, f"{field} must have required property '{name}'")]
+        # As the original API: the error is keyed by the object missing the property.
+        return [(parent or "body", f"{field} must have required property '{name}'")]
     return [(path, f"body/{path} {detail}" if path else f"body {detail}")]
 
 

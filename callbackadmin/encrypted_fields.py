@@ -37,7 +37,9 @@ def decrypt_text(stored: str) -> str:
     try:
         return _current_fernet().decrypt(stored[len(TOKEN_PREFIX) :].encode()).decode()
     except InvalidToken as exc:
-        raise ValueError("Stored secret cannot be decrypted: was FIELD_ENCRYPTION_KEY changed?") from exc
+        raise ValueError(
+            "Stored secret cannot be decrypted: was FIELD_ENCRYPTION_KEY changed?"
+        ) from exc
 
 
 class EncryptedTextField(models.TextField):

@@ -8,7 +8,8 @@ the key and IV the customer typed into the profile:
 * ``fixed`` nonce mode (the vendor-compatible default):
   - GCM: nonce = the 16 IV bytes, no associated data, output
     ``base64(ciphertext || 16-byte tag)``;
-  - CFB (CFB-128, ``modes.CFB``): IV = the 16 IV bytes, output
+  - CFB (CFB-128; ``cryptography`` moved its ``CFB`` mode to ``decrepit``
+    in 48.0, it is the same cipher): IV = the 16 IV bytes, output
     ``base64(ciphertext)``.
   Reusing one key+nonce for every value breaks GCM's guarantees (an observer of
   two ciphertexts can forge messages and XOR plaintexts), which is why the UI
@@ -34,7 +35,8 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.decrepit.ciphers.modes import CFB
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = [
@@ -131,7 +133,7 @@ def _is_gcm(algorithm: str) -> bool:
 
 
 def _cfb(key: bytes, iv: bytes) -> Cipher:
-    return Cipher(algorithms.AES(key), modes.CFB(iv))
+    return Cipher(algorithms.AES(key), CFB(iv))
 
 
 def encrypt_value(

@@ -44,6 +44,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from delivery.render import RenderedRequest
 
@@ -246,6 +247,10 @@ def _tls_message(exc: BaseException) -> str:
     cause = _find(exc, ssl.SSLCertVerificationError)
     if isinstance(cause, ssl.SSLCertVerificationError) and cause.verify_message:
         return f"TLS error: {cause.verify_message}"
+    # With assert_hostname set, urllib3 matches the hostname itself.
+    cause = _find(exc, CertificateError)
+    if cause is not None:
+        return f"TLS error: {cause}"
     cause = _find(exc, ssl.SSLError)
     if isinstance(cause, ssl.SSLError) and cause.reason:
         return f"TLS error: {cause.reason}"
@@ -312,13 +317,11 @@ def send(
     CAs and tests); ``allow_private`` disables the SSRF guard (development and
     tests that call 127.0.0.1) but the address is still pinned.
     """
-    target = _parse_target(request.url)
+    _parse_target(request.url)  # reject bad schemes before requests sees the URL
 
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict({"User-Agent": USER_AGENT})
     headers.update(request.headers)
-    # We connect to an IP, so say which site we want; the customer cannot
-    # override Host (the pinned connection would not match it anyway).
-    headers["Host"] = target.host_header
+    headers.pop("Host", None)  # set below from the URL; see there
 
     session = requests.Session()
     session.trust_env = False
@@ -341,6 +344,9 @@ def send(
 
         # Resolve the host as requests will send it (IDNA-encoded).
         target = _parse_target(prepared.url or request.url)
+        # We connect to an IP, so the Host header names the site; the customer
+        # cannot override it (the pinned connection and TLS name would not match).
+        prepared.headers["Host"] = target.host_header
         address = _resolve(target, allow_private=allow_private)
         adapter = _PinnedAdapter(hostname=target.hostname, address=address)
         session.mount("http://", adapter)

@@ -7,10 +7,16 @@ from django.contrib import admin
 
 from delivery.signing import generate_secret
 
+from . import catalog
 from .models import CallbackProfile, ProfileEncryption, ProfileHeader
 from .services import new_profile_id
-from .validation import EncryptionInput, ProfileInput, encryption_issues, header_issues, validate_profile
-from . import catalog
+from .validation import (
+    EncryptionInput,
+    ProfileInput,
+    encryption_issues,
+    header_issues,
+    validate_profile,
+)
 
 
 def _add_issues(form: forms.BaseForm, issues) -> None:

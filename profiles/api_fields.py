@@ -29,7 +29,9 @@ class JsonValueField(serializers.Field):
             try:
                 data = json.loads(data)
             except ValueError:
-                raise serializers.ValidationError(f"must be {TYPE_NAMES[self.kind]} (valid JSON)")
+                raise serializers.ValidationError(
+                    f"must be {TYPE_NAMES[self.kind]} (valid JSON)"
+                ) from None
         if not isinstance(data, self.kind):
             raise serializers.ValidationError(f"must be {TYPE_NAMES[self.kind]}")
         return data
@@ -51,6 +53,15 @@ class StringListField(JsonValueField):
         if value is not None and not all(isinstance(item, str) for item in value):
             raise serializers.ValidationError("must be array of strings")
         return value
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers and booleans instead of coercing them."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def schema_messages(serializer_class):

@@ -11,7 +11,7 @@ from api.pagination import EnvelopeLimitOffsetPagination
 from api.responses import envelope
 
 from . import catalog
-from .api_fields import JsonValueField, StringListField, schema_messages
+from .api_fields import JsonValueField, StrictCharField, StringListField, schema_messages
 from .models import CallbackProfile, Channel
 from .selectors import get_profile_for_account, profile_list
 from .services import profile_create, profile_delete, profile_update
@@ -22,11 +22,11 @@ SUCCESS = "RBC024"
 
 @schema_messages
 class EncryptionSerializer(serializers.Serializer):
-    algo = serializers.CharField(max_length=32)
-    key = serializers.CharField(max_length=64, trim_whitespace=False)
-    IV = serializers.CharField(max_length=64, trim_whitespace=False)
+    algo = StrictCharField(max_length=32)
+    key = StrictCharField(max_length=64, trim_whitespace=False)
+    IV = StrictCharField(max_length=64, trim_whitespace=False)
     params = StringListField()
-    nonce_mode = serializers.CharField(required=False, max_length=16)
+    nonce_mode = StrictCharField(required=False, max_length=16)
 
 
 def _channel_value(raw: str | None, events: list[str] | None) -> str:
@@ -90,15 +90,15 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
 
 @schema_messages
 class ProfileInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, allow_blank=True)
-    channel = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    title = StrictCharField(max_length=200, allow_blank=True)
+    channel = StrictCharField(required=False, allow_null=True, allow_blank=True)
     events = StringListField()
-    http_method = serializers.CharField(max_length=10)
-    url = serializers.CharField(max_length=4096)
+    http_method = StrictCharField(max_length=10)
+    url = StrictCharField(max_length=4096)
     body = JsonValueField(kind=dict)
     headers = JsonValueField(kind=dict)
     enc = JsonValueField(kind=dict)
-    response_message = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+    response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
                                              max_length=2000)
 
     def validate_enc(self, value):

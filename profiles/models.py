@@ -33,7 +33,9 @@ class CallbackProfile(models.Model):
     profile_id = models.CharField(max_length=64, unique=True, editable=False)
     title = models.CharField(max_length=100)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.SMS)
-    http_method = models.CharField(max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST)
+    http_method = models.CharField(
+        max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST
+    )
     url = models.CharField("endpoint", max_length=2048)
     body = models.JSONField(null=True, blank=True, help_text="JSON object template for POST/PUT.")
     response_message = models.TextField(blank=True)
@@ -109,7 +111,9 @@ class ProfileEncryption(models.Model):
     algorithm = models.CharField(max_length=16, choices=EncryptionAlgorithm.choices)
     key = EncryptedTextField()
     iv = EncryptedTextField("IV")
-    params = models.JSONField(default=list, blank=True, help_text="Variables to encrypt; empty = all.")
+    params = models.JSONField(
+        default=list, blank=True, help_text="Variables to encrypt; empty = all."
+    )
     nonce_mode = models.CharField(max_length=16, choices=NonceMode.choices, default=NonceMode.FIXED)
 
     def __str__(self) -> str:

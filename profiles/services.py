@@ -29,7 +29,10 @@ def _clean(data: ProfileInput) -> ProfileInput:
     data.url = (data.url or "").strip()
     if data.body in ("", {}):
         data.body = None
-    data.headers = {k.strip(): v.strip() if isinstance(v, str) else v for k, v in data.headers.items()}
+    data.headers = {
+        name.strip(): value.strip() if isinstance(value, str) else value
+        for name, value in data.headers.items()
+    }
     return data
 
 
@@ -98,7 +101,9 @@ def profile_delete(*, profile: CallbackProfile) -> None:
     profile.delete()
 
 
-def profile_set_status(*, profile: CallbackProfile, status: int, reason: str = "") -> CallbackProfile:
+def profile_set_status(
+    *, profile: CallbackProfile, status: int, reason: str = ""
+) -> CallbackProfile:
     profile.status = status
     profile.disabled_reason = "" if status == ProfileStatus.ACTIVE else reason
     profile.save(update_fields=["status", "disabled_reason", "modified_at"])
@@ -112,7 +117,10 @@ def profile_rotate_signing_secret(*, profile: CallbackProfile) -> CallbackProfil
     profile.signing_secret = generate_secret()
     profile.save(
         update_fields=[
-            "signing_secret", "previous_signing_secret", "previous_secret_expires_at", "modified_at",
+            "signing_secret",
+            "previous_signing_secret",
+            "previous_secret_expires_at",
+            "modified_at",
         ]
     )
     return profile

@@ -106,7 +106,9 @@ def _title_issues(title: str | None) -> list[Issue]:
     if len(title) > 100:
         return [Issue("title", "must NOT have more than 100 characters")]
     if not TITLE_PATTERN.match(title):
-        return [Issue("title", "must contain only letters, digits, spaces, hyphens and underscores")]
+        return [
+            Issue("title", "must contain only letters, digits, spaces, hyphens and underscores")
+        ]
     return []
 
 
@@ -202,11 +204,13 @@ def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> 
             issues.append(Issue(names.get(name, f"enc/{name}"), message))
     if enc.nonce_mode not in NonceMode.values:
         issues.append(Issue("enc/nonce_mode", f"must be one of: {', '.join(NonceMode.values)}"))
-    known = {v.name for e in catalog.variable_sets_for_channel(channel.value) for v in e.variables} \
-        if channel else set()
+    variable_sets = catalog.variable_sets_for_channel(channel.value) if channel else []
+    known = {v.name for e in variable_sets for v in e.variables}
     for param in enc.params:
         if not isinstance(param, str) or not PLACEHOLDER_NAME_PATTERN.match(param):
             issues.append(Issue("enc/params", f"'{param}' is not a variable name"))
         elif channel is not None and channel.events and param not in known and "[" not in param:
-            issues.append(Issue("enc/params", f"'{param}' is not a variable of the {channel.value} channel"))
+            issues.append(
+                Issue("enc/params", f"'{param}' is not a variable of the {channel.value} channel")
+            )
     return issues

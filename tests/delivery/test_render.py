@@ -44,7 +44,9 @@ def test_get_query_values_are_url_encoded(value: str) -> None:
 
 def test_get_encodes_everything_outside_unreserved_characters() -> None:
     template = CallbackTemplate(http_method="GET", url="https://example.com/?q=<q>")
-    assert render(template, {"q": "a b&c=d/é"}).url == "https://example.com/?q=a%20b%26c%3Dd%2F%C3%A9"
+    assert (
+        render(template, {"q": "a b&c=d/é"}).url == "https://example.com/?q=a%20b%26c%3Dd%2F%C3%A9"
+    )
 
 
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
@@ -146,9 +148,7 @@ def test_unknown_placeholders_become_empty_strings() -> None:
 
 
 def test_bracketed_names_like_parts_n() -> None:
-    template = CallbackTemplate(
-        http_method="GET", url="https://e.com/?kw=<keyword>&w2=<parts[2]>"
-    )
+    template = CallbackTemplate(http_method="GET", url="https://e.com/?kw=<keyword>&w2=<parts[2]>")
     assert find_placeholders(template.url) == ["keyword", "parts[2]"]
     assert render(template, {"keyword": "JOIN", "parts[2]": "now"}).url == (
         "https://e.com/?kw=JOIN&w2=now"

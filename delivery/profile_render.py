@@ -1,0 +1,87 @@
+"""Glue between a callback profile (saved, or a form's unsaved input) and the pure renderer.
+
+Both paths go through `ProfileInput`, so a Test from the unsaved form renders exactly as the
+saved profile will.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from profiles import catalog
+from profiles.models import CallbackProfile
+from profiles.validation import ProfileInput
+
+from .encryption import encrypting_transform
+from .render import CallbackTemplate, RenderedRequest, Transform, render
+
+TEST_EVENT = "test"
+
+
+def _catalog_names(event: str) -> list[str]:
+    try:
+        return catalog.event(event).variable_names
+    except KeyError:
+        return []
+
+
+def variable_names(event: str, variables: Mapping[str, Any]) -> list[str]:
+    """What an empty POST body sends: the event's catalog variables, then any extra ones.
+
+    Pattern names such as ``parts[n]`` appear only when the values carry them literally; the
+    actual ``parts[1]``, ``parts[2]`` ... come from the values.
+    """
+    names = [n for n in _catalog_names(event) if n in variables or "[" not in n]
+    return list(dict.fromkeys([*names, *variables]))
+
+
+def transform_for(data: ProfileInput) -> Transform | None:
+    enc = data.encryption
+    if enc is None:
+        return None
+    return encrypting_transform(
+        algorithm=enc.algorithm,
+        key=enc.key,
+        iv=enc.iv,
+        params=list(enc.params or ()),
+        nonce_mode=enc.nonce_mode,
+    )
+
+
+def render_input(
+    data: ProfileInput, *, event: str, variables: Mapping[str, Any]
+) -> RenderedRequest:
+    """Render one callback; raises ValueError (incl. EncryptionError) for unusable settings."""
+    template = CallbackTemplate(
+        http_method=data.http_method,
+        url=data.url,
+        body=data.body if isinstance(data.body, dict) else None,
+        headers=dict(data.headers or {}),
+        variable_names=variable_names(event, variables),
+    )
+    return render(template, variables, transform=transform_for(data))
+
+
+def render_profile(
+    profile: CallbackProfile, *, event: str, variables: Mapping[str, Any]
+) -> RenderedRequest:
+    return render_input(ProfileInput.from_profile(profile), event=event, variables=variables)
+
+
+def example_event(channel: str) -> str:
+    """The event whose example values a Test sends: the channel's own, else its first set."""
+    found = catalog.channel(channel)
+    if found is None:
+        return TEST_EVENT
+    if found.events:
+        return found.events[0]
+    sets = catalog.variable_sets_for_channel(channel)
+    return sets[0].value if sets else TEST_EVENT
+
+
+def example_values(event: str) -> dict[str, Any]:
+    try:
+        return catalog.event(event).example_values()
+    except KeyError:
+        return {}

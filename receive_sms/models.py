@@ -1,0 +1,140 @@
+"""Receive SMS: virtual mobile numbers, their receive configurations and the incoming log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from accounts.models import Account
+from profiles.models import CallbackProfile
+
+
+class VMN(models.Model):
+    """A virtual mobile number that receives SMS for one account (E.164, e.g. +919870012345)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="vmns")
+    number = models.CharField(max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "VMN"
+        verbose_name_plural = "VMNs"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SenderIdStatus(models.TextChoices):
+    PENDING = "pending", "Pending approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class SenderId(models.Model):
+    """A sender ID (the name shown as the SMS "from"); approval is done by staff in the admin."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sender_ids")
+    sender_id = models.CharField("sender ID", max_length=11)
+    status = models.CharField(
+        max_length=10, choices=SenderIdStatus.choices, default=SenderIdStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sender_id"]
+        verbose_name = "sender ID"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "sender_id"], name="unique_sender_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.sender_id
+
+
+class TriggerType(models.TextChoices):
+    CALLBACK_ID = "callback_id", "Callback ID"
+
+
+class ReceiveConfiguration(models.Model):
+    """What to do with SMS arriving on a VMN: a keyword configuration, or the default one
+    (blank keyword) that catches every message no keyword configuration took."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="receive_configurations"
+    )
+    vmn = models.ForeignKey(VMN, on_delete=models.CASCADE, related_name="configurations")
+    # Stored upper-case: matching is case-insensitive and the unique constraint must agree.
+    keyword = models.CharField(max_length=30, blank=True)
+    trigger_url = models.BooleanField("Trigger URL", default=True)
+    trigger_type = models.CharField(
+        max_length=20, choices=TriggerType.choices, default=TriggerType.CALLBACK_ID
+    )
+    # SET_NULL: deleting a profile must not delete the customer's number setup; a configuration
+    # without a profile is shown as such and fires nothing.
+    callback_profile = models.ForeignKey(
+        CallbackProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="receive_configurations",
+    )
+    active = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["vmn__number", "keyword"]
+        constraints = [
+            models.UniqueConstraint(fields=["vmn", "keyword"], name="unique_keyword_per_vmn")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vmn} · {self.keyword or '(default)'}"
+
+    @property
+    def is_default(self) -> bool:
+        return not self.keyword
+
+
+class IncomingMessage(models.Model):
+    """One SMS received on a VMN, with what it matched and the callback it fired (if any)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kid = models.UUIDField(default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="incoming_messages")
+    vmn = models.ForeignKey(VMN, on_delete=models.CASCADE, related_name="incoming_messages")
+    source = models.CharField(max_length=32)
+    recipient = models.CharField(max_length=16)
+    message = models.TextField(blank=True)
+    keyword = models.CharField(max_length=30, blank=True, help_text="The matched keyword.")
+    operator = models.CharField(max_length=60, blank=True)
+    circle = models.CharField(max_length=60, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+    configuration = models.ForeignKey(
+        ReceiveConfiguration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incoming_messages",
+    )
+    matched = models.BooleanField(default=False)
+    callback_delivery = models.ForeignKey(
+        "delivery.Delivery",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incoming_messages",
+    )
+    # Why no callback was fired, in words for the Logs page ("No configuration matched").
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["account", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.recipient} at {self.received_at:%Y-%m-%d %H:%M:%S}"

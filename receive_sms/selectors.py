@@ -1,0 +1,90 @@
+"""Reads for Receive SMS, always scoped to one account."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Account
+from common.errors import NotFound
+
+from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId
+
+VMN_NOT_FOUND = "No number exists with this value"
+CONFIGURATION_NOT_FOUND = "No configuration exists with this id"
+
+
+def vmn_list(*, account: Account) -> QuerySet[VMN]:
+    return VMN.objects.filter(account=account)
+
+
+def get_vmn_for_account(*, account: Account, number: str) -> VMN:
+    from .services import normalise_number  # services import selectors, not the reverse
+
+    vmn = VMN.objects.filter(account=account, number=normalise_number(number) or number).first()
+    if vmn is None:
+        raise NotFound(VMN_NOT_FOUND)
+    return vmn
+
+
+def sender_id_list(*, account: Account) -> QuerySet[SenderId]:
+    return SenderId.objects.filter(account=account)
+
+
+def configuration_list(*, account: Account, number: str = "") -> QuerySet[ReceiveConfiguration]:
+    qs = ReceiveConfiguration.objects.filter(account=account).select_related(
+        "vmn", "callback_profile"
+    )
+    if number:
+        qs = qs.filter(vmn__number__icontains=number.strip())
+    return qs
+
+
+def get_configuration_for_account(
+    *, account: Account, configuration_id: str | uuid.UUID
+) -> ReceiveConfiguration:
+    try:
+        public_id = uuid.UUID(str(configuration_id))
+    except ValueError as exc:
+        raise NotFound(CONFIGURATION_NOT_FOUND) from exc
+    configuration = (
+        ReceiveConfiguration.objects.filter(account=account, public_id=public_id)
+        .select_related("vmn", "callback_profile")
+        .first()
+    )
+    if configuration is None:
+        raise NotFound(CONFIGURATION_NOT_FOUND)
+    return configuration
+
+
+def _day_bound(value: date | datetime, *, end: bool) -> datetime:
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.combine(value, time.max if end else time.min))
+
+
+def incoming_message_list(
+    *,
+    account: Account,
+    number: str = "",
+    keyword: str = "",
+    date_from: date | datetime | None = None,
+    date_to: date | datetime | None = None,
+) -> QuerySet[IncomingMessage]:
+    """The Logs: newest first, with everything a row shows fetched in the same query."""
+    qs = IncomingMessage.objects.filter(account=account).select_related(
+        "vmn", "configuration", "configuration__callback_profile", "callback_delivery"
+    )
+    if number:  # the VMN or the sender: whichever number the customer has at hand
+        number = number.strip()
+        qs = qs.filter(Q(recipient__icontains=number) | Q(source__icontains=number))
+    if keyword:
+        qs = qs.filter(keyword__iexact=keyword.strip())
+    if date_from:
+        qs = qs.filter(received_at__gte=_day_bound(date_from, end=False))
+    if date_to:
+        qs = qs.filter(received_at__lte=_day_bound(date_to, end=True))
+    return qs

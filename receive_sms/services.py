@@ -1,0 +1,234 @@
+"""Writes for Receive SMS. Pages, the API, the admin, the commands and the carrier endpoint all
+call these, so an incoming SMS takes exactly one code path whatever brought it in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from common.errors import InvalidInput, Issue, NotFound
+from profiles.models import CallbackProfile
+from profiles.selectors import PROFILE_NOT_FOUND
+
+from .matching import callback_variables, match_configuration, normalise_keyword
+from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, TriggerType
+from .selectors import VMN_NOT_FOUND
+
+E164_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
+SENDER_ID_PATTERN = re.compile(r"^[A-Za-z0-9]{3,11}$")
+MAX_KEYWORD = 30
+MAX_MESSAGE = 2000
+MAX_SOURCE = 32
+MAX_OPERATOR = 60
+INCOMING_EVENT = "SMS-incoming"
+INCOMING_SOURCE_TYPE = "incoming_sms"
+
+
+def normalise_number(raw: str) -> str | None:
+    """`raw` as E.164 (`+` and digits), or None. Carriers often drop the `+` or use `00`."""
+    text = re.sub(r"[\s().-]", "", raw or "")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    elif text and not text.startswith("+"):
+        text = "+" + text
+    return text if E164_PATTERN.match(text) else None
+
+
+# --- VMNs and sender IDs ------------------------------------------------------------------------
+
+@transaction.atomic
+def vmn_provision(*, account: Account, number: str) -> VMN:
+    """Assign the number to the account; a number belongs to at most one account."""
+    normalised = normalise_number(number)
+    if normalised is None:
+        raise InvalidInput([Issue("number", "must be an E.164 number such as +919870012345")])
+    if VMN.objects.filter(number=normalised).exists():
+        raise InvalidInput([Issue("number", f"{normalised} is already assigned to an account")])
+    try:
+        with transaction.atomic():
+            return VMN.objects.create(account=account, number=normalised)
+    except IntegrityError as exc:  # a concurrent provision of the same number
+        raise InvalidInput([Issue("number", f"{normalised} is already assigned")]) from exc
+
+
+@transaction.atomic
+def sender_id_create(*, account: Account, sender_id: str) -> SenderId:
+    value = (sender_id or "").strip().upper()
+    if not SENDER_ID_PATTERN.match(value):
+        raise InvalidInput([Issue("sender_id", "must be 3 to 11 letters or digits")])
+    if SenderId.objects.filter(account=account, sender_id=value).exists():
+        raise InvalidInput([Issue("sender_id", f"{value} is already registered")])
+    return SenderId.objects.create(account=account, sender_id=value)
+
+
+# --- Receive configurations ---------------------------------------------------------------------
+
+@dataclass
+class ConfigurationInput:
+    """A configuration as the customer sets it; `vmn` and `callback_profile` already resolved."""
+
+    vmn: VMN
+    keyword: str = ""
+    trigger_url: bool = True
+    trigger_type: str = TriggerType.CALLBACK_ID
+    callback_profile: CallbackProfile | None = None
+    active: bool = True
+    expires_at: datetime | None = None
+
+    @classmethod
+    def from_configuration(cls, configuration: ReceiveConfiguration) -> ConfigurationInput:
+        return cls(
+            vmn=configuration.vmn,
+            keyword=configuration.keyword,
+            trigger_url=configuration.trigger_url,
+            trigger_type=configuration.trigger_type,
+            callback_profile=configuration.callback_profile,
+            active=configuration.active,
+            expires_at=configuration.expires_at,
+        )
+
+
+def _validate_configuration(
+    *, account: Account, data: ConfigurationInput, existing: ReceiveConfiguration | None
+) -> None:
+    # Another account's number or profile is reported exactly like one that does not exist.
+    if data.vmn.account_id != account.pk:
+        raise NotFound(VMN_NOT_FOUND)
+    if data.callback_profile is not None and data.callback_profile.account_id != account.pk:
+        raise NotFound(PROFILE_NOT_FOUND)
+
+    issues: list[Issue] = []
+    keyword = data.keyword
+    if len(keyword) > MAX_KEYWORD:
+        issues.append(Issue("keyword", f"must NOT have more than {MAX_KEYWORD} characters"))
+    elif any(ch.isspace() for ch in keyword):
+        # Matching looks at the first word only, so a keyword with a space could never match.
+        issues.append(Issue("keyword", "must be a single word (no spaces)"))
+    if data.trigger_type not in TriggerType.values:
+        issues.append(Issue("trigger_type", f"must be one of: {', '.join(TriggerType.values)}"))
+    if data.trigger_url and data.callback_profile is None:
+        issues.append(Issue("callback_profile_id", "is required when trigger_url is on"))
+    if data.expires_at is not None:
+        changed = existing is None or existing.expires_at != data.expires_at
+        if not keyword:
+            issues.append(Issue("expires_at", "is only allowed on a keyword configuration"))
+        elif changed and data.expires_at <= timezone.now():
+            issues.append(Issue("expires_at", "must be in the future"))
+    taken = ReceiveConfiguration.objects.filter(vmn=data.vmn, keyword=keyword)
+    if existing is not None:
+        taken = taken.exclude(pk=existing.pk)
+    if not issues and taken.exists():
+        issues.append(_duplicate_issue(data))
+    if issues:
+        raise InvalidInput(issues)
+
+
+def _duplicate_issue(data: ConfigurationInput) -> Issue:
+    if data.keyword:
+        return Issue("keyword", f"{data.keyword} already has a configuration on {data.vmn.number}")
+    return Issue("keyword", f"{data.vmn.number} already has a default configuration (no keyword)")
+
+
+def _save(configuration: ReceiveConfiguration, data: ConfigurationInput) -> ReceiveConfiguration:
+    for name in ("vmn", "keyword", "trigger_url", "trigger_type", "callback_profile", "active",
+                 "expires_at"):
+        setattr(configuration, name, getattr(data, name))
+    try:
+        with transaction.atomic():
+            configuration.save()
+    except IntegrityError as exc:  # a concurrent save took the same keyword
+        raise InvalidInput([_duplicate_issue(data)]) from exc
+    return configuration
+
+
+@transaction.atomic
+def configuration_create(*, account: Account, data: ConfigurationInput) -> ReceiveConfiguration:
+    data.keyword = normalise_keyword(data.keyword or "")
+    _validate_configuration(account=account, data=data, existing=None)
+    return _save(ReceiveConfiguration(account=account), data)
+
+
+@transaction.atomic
+def configuration_update(
+    *, configuration: ReceiveConfiguration, data: ConfigurationInput
+) -> ReceiveConfiguration:
+    data.keyword = normalise_keyword(data.keyword or "")
+    _validate_configuration(account=configuration.account, data=data, existing=configuration)
+    return _save(configuration, data)
+
+
+@transaction.atomic
+def configuration_delete(*, configuration: ReceiveConfiguration) -> None:
+    configuration.delete()
+
+
+# --- Incoming SMS -------------------------------------------------------------------------------
+
+def _incoming_issues(*, source: str, message: str, operator: str, circle: str) -> list[Issue]:
+    issues: list[Issue] = []
+    if not source:
+        issues.append(Issue("from", "must NOT be empty"))
+    elif len(source) > MAX_SOURCE or any(not ch.isprintable() for ch in source):
+        issues.append(Issue("from", "must be a phone number"))
+    if len(message) > MAX_MESSAGE:
+        issues.append(Issue("message", f"must NOT have more than {MAX_MESSAGE} characters"))
+    for name, value in (("operator", operator), ("circle", circle)):
+        if len(value) > MAX_OPERATOR:
+            issues.append(Issue(name, f"must NOT have more than {MAX_OPERATOR} characters"))
+    return issues
+
+
+@transaction.atomic
+def incoming_sms_receive(
+    *, to: str, source: str, message: str, operator: str = "", circle: str = ""
+) -> IncomingMessage:
+    """Log an SMS received on VMN `to` and fire its configuration's callback.
+
+    The log row and the Delivery are written in one transaction, so a callback is never lost
+    between "it arrived" and "we queued the send" (the send itself starts on commit).
+    Raises InvalidInput for malformed input and NotFound for a number no account owns.
+    """
+    from delivery.services import delivery_create
+
+    source, message = (source or "").strip(), (message or "").strip()
+    operator, circle = (operator or "").strip(), (circle or "").strip()
+    number = normalise_number(to)
+    issues = [] if number else [Issue("to", "must be an E.164 number such as +919870012345")]
+    issues += _incoming_issues(source=source, message=message, operator=operator, circle=circle)
+    if issues:
+        raise InvalidInput(issues)
+    vmn = VMN.objects.select_related("account").filter(number=number).first()
+    if vmn is None:
+        raise NotFound(VMN_NOT_FOUND)
+
+    now = timezone.now()
+    configuration = match_configuration(vmn=vmn, message=message, now=now)
+    incoming = IncomingMessage(
+        account=vmn.account, vmn=vmn, source=source, recipient=vmn.number, message=message,
+        keyword=configuration.keyword if configuration else "", operator=operator, circle=circle,
+        received_at=now, configuration=configuration, matched=configuration is not None,
+    )
+    profile = configuration.callback_profile if configuration else None
+    if configuration is None:
+        incoming.note = "No configuration matched"
+    elif not configuration.trigger_url:
+        incoming.note = "Trigger URL is off"
+    elif profile is None:
+        incoming.note = "The configuration has no callback profile"
+    incoming.save()
+
+    if configuration is not None and configuration.trigger_url and profile is not None:
+        incoming.callback_delivery = delivery_create(
+            profile=profile,
+            event=INCOMING_EVENT,
+            variables=callback_variables(incoming=incoming, http_method=profile.http_method),
+            source_type=INCOMING_SOURCE_TYPE,
+            source_id=str(incoming.public_id),
+        )
+        incoming.save(update_fields=["callback_delivery"])
+    return incoming
