@@ -138,9 +138,21 @@ CALLBACK_PROFILE_ID_PREFIX = env("CALLBACK_PROFILE_ID_PREFIX", default="IN")
 CALLBACK_ALLOW_PRIVATE_NETWORKS = env.bool("CALLBACK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 INBOUND_SMS_TOKEN = env("INBOUND_SMS_TOKEN", default="dev-inbound-token")
 SMS_DLR_DELAY_SECONDS = env.float("SMS_DLR_DELAY_SECONDS", default=2.0)
+# Callback delivery (delivery/policy.py documents retries and auto-disable).
+CALLBACK_CONNECT_TIMEOUT = env.float("CALLBACK_CONNECT_TIMEOUT", default=5.0)
+CALLBACK_READ_TIMEOUT = env.float("CALLBACK_READ_TIMEOUT", default=15.0)
+CALLBACK_TEST_READ_TIMEOUT = env.float("CALLBACK_TEST_READ_TIMEOUT", default=10.0)
+CALLBACK_CA_BUNDLE = env("CALLBACK_CA_BUNDLE", default="")  # extra CAs for private endpoints
+CALLBACK_TEST_RATE_LIMIT = env.int("CALLBACK_TEST_RATE_LIMIT", default=10)  # per account...
+CALLBACK_TEST_RATE_WINDOW = env.int("CALLBACK_TEST_RATE_WINDOW", default=60)  # ...per N seconds
+# A SENDING delivery older than this is presumed abandoned by a dead worker and re-queued;
+# a PENDING one overdue by more than the grace has lost its task and is re-queued.
+DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
+DELIVERY_LOST_TASK_GRACE_SECONDS = env.int("DELIVERY_LOST_TASK_GRACE_SECONDS", default=600)
 
 # --- Background tasks (django-tasks backport of django.tasks) --------------------------------
-# TASKS_BACKEND=database (default; `manage.py db_worker`) or rq (Redis; `manage.py rqworker`).
+# TASKS_BACKEND=database (default; `manage.py db_worker --queue-name '*'`) or rq (Redis;
+# `manage.py rqworker deliveries default --job-class django_tasks_rq.Job --with-scheduler`).
 TASKS_BACKEND = env("TASKS_BACKEND", default="database")
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 TASK_QUEUES = ["default", "deliveries"]

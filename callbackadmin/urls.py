@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from receive_sms import views as receive_sms_views
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="profiles:list", permanent=False), name="home"),
     path("admin/", admin.site.urls),
@@ -11,8 +13,11 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("account/callback-profiles/", include("profiles.urls")),
     path("deliveries/", include("delivery.urls")),
+    path("inbox/", include("delivery.inbox_urls")),
     path("sms/", include("sms.urls")),
+    path("channels/", receive_sms_views.channels_home, name="channels"),
     path("channels/sms/", include("receive_sms.urls")),
+    path("inbound/sms", receive_sms_views.inbound_sms, name="inbound-sms"),
     path("", include("api.urls")),
 ]
 

@@ -16,10 +16,13 @@ class Issue:
 
     field: str
     message: str
+    location: str = "body"  # or "query" for query-string parameters
 
     def api_text(self) -> str:
         # JSON-schema style, as the original API words it: "body/title must ...".
-        return f"body/{self.field} {self.message}" if self.field else f"body {self.message}"
+        if not self.field:
+            return f"{self.location} {self.message}"
+        return f"{self.location}/{self.field} {self.message}"
 
 
 class InvalidInput(Exception):

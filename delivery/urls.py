@@ -1,7 +1,15 @@
-"""HTML pages of this app (mounted by callbackadmin/urls.py)."""
+"""HTML routes of this app, mounted at /deliveries/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "delivery"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.delivery_list_view, name="list"),
+    path("inbox/", views.inbox_view, name="inbox"),
+    path("inbox/clear", views.inbox_clear_view, name="inbox-clear"),
+    path("<uuid:delivery_id>/", views.delivery_detail_view, name="detail"),
+    path("<uuid:delivery_id>/resend", views.delivery_resend_view, name="resend"),
+]

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
 from api.responses import envelope
+from common.errors import InvalidInput, Issue
 
 from . import catalog
 from .api_fields import JsonValueField, StrictCharField, StringListField, schema_messages
@@ -148,7 +149,11 @@ class ProfileListCreateApi(APIView):
         if "http_method" in params:
             params["http_method"] = params["http_method"].upper()
         filters = ProfileListFilterSerializer(data=params)
-        filters.is_valid(raise_exception=True)
+        if not filters.is_valid():
+            raise InvalidInput([
+                Issue(name, " ".join(str(m) for m in messages), location="query")
+                for name, messages in filters.errors.items()
+            ])
         values = dict(filters.validated_data)
         # A bare date as created_to means "through the end of that day".
         raw_to = params.get("created_to", "")

@@ -1,18 +1,249 @@
-"""Account-settings pages for callback profiles."""
+"""Account-settings pages for callback profiles: list, add/edit, profile page, test, delete.
+
+Every view fetches profiles through `get_profile_for_account`, so another account's profile
+is a 404 whatever the URL; every write goes through `profiles.services`.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
+from common.errors import InvalidInput, NotFound
 
-from .selectors import profile_list
+from . import catalog
+from .charts import success_chart
+from .forms import ProfileFilterForm, ProfileForm
+from .models import CallbackProfile, NonceMode, ProfileStatus
+from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
+from .selectors import get_profile_for_account, profile_list
+from .services import (
+    active_signing_secrets,
+    profile_create,
+    profile_delete,
+    profile_rotate_signing_secret,
+    profile_set_status,
+    profile_update,
+)
+from .validation import BODY_METHODS, validate_profile
+
+PAGE_SIZE = 20
+LOG_PAGE_SIZE = 20
+
+
+def _profile_or_404(request: HttpRequest, profile_id: str) -> CallbackProfile:
+    try:
+        return get_profile_for_account(account=request.account, profile_id=profile_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 @login_required
 @account_required
 def profile_list_view(request: HttpRequest) -> HttpResponse:
-    profiles = profile_list(account=request.account)
-    return render(request, "profiles/profile_list.html", {"profiles": profiles})
+    filter_form = ProfileFilterForm(request.GET)
+    profiles = profile_list(account=request.account, **filter_form.filters())
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "profiles/profile_list.html",
+        {"filter_form": filter_form, "page": page, "profiles": page.object_list},
+    )
+
+
+def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
+    variable_events = {}
+    for channel in catalog.channels():
+        for event in catalog.variable_sets_for_channel(channel.value):
+            variable_events.setdefault(event.value, event)
+    current_channel = form.current_channel()
+    channel_options = [
+        {
+            "value": channel.value,
+            "label": channel.label,
+            "methods": " ".join(channel.http_methods),
+            "events_label": ", ".join(e.label for e in catalog.events_for_channel(channel.value)),
+            "sets": " ".join(channel.variable_sets),
+            "selected": channel.value == current_channel,
+        }
+        for channel in catalog.channels()
+    ]
+    method = form.current("http_method") or ""
+    algorithm = form.current("enc_algorithm") or ""
+    return {
+        "form": form,
+        "profile": profile,
+        "channel_options": channel_options,
+        "variable_events": list(variable_events.values()),
+        # Without JS everything shows; these only decide what the JS starts with.
+        "body_visible": method in BODY_METHODS or bool(form.current("body"))
+        or "body" in form.errors,
+        "gcm_warning_visible": (form.current("enc_nonce_mode") or "fixed") == NonceMode.FIXED
+        and (not algorithm or algorithm.endswith("GCM")),
+        "test_url": reverse("profiles:test_existing", args=[profile.profile_id])
+        if profile else reverse("profiles:test_new"),
+        **extra,
+    }
+
+
+@login_required
+@account_required
+@require_http_methods(["GET", "POST"])
+def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
+    """Add and edit share this view: form -> service -> message -> redirect."""
+    profile = _profile_or_404(request, profile_id) if profile_id else None
+    form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if profile is None:
+                saved = profile_create(account=request.account, data=form.to_input())
+            else:
+                saved = profile_update(profile=profile, data=form.to_input())
+        except InvalidInput as exc:
+            form.add_issues(exc.issues)
+        else:
+            verb = "created" if profile is None else "saved"
+            messages.success(request, f"Callback profile “{saved.title}” {verb}.")
+            return redirect("profiles:detail", profile_id=saved.profile_id)
+    status = 400 if form.is_bound and form.errors else 200
+    context = _form_context(form, profile)
+    return render(request, "profiles/profile_form.html", context, status=status)
+
+
+def _outcome_json(outcome: Any) -> dict[str, Any]:
+    request = outcome.request
+    return {
+        "ok": bool(outcome.ok),
+        "request": {
+            "method": request.method,
+            "url": request.url,
+            "headers": dict(request.headers),
+            "body": request.body.decode() if isinstance(request.body, bytes) else request.body,
+        },
+        "status_code": outcome.status_code,
+        "latency_ms": outcome.latency_ms,
+        "response_excerpt": outcome.response_excerpt,
+        "error": outcome.error,
+        "errors": {},
+    }
+
+
+@login_required
+@account_required
+@require_POST
+def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
+    """Send the form as it is now (unsaved) once to its endpoint, through the delivery engine.
+
+    The page's JS asks for JSON; without JS the form page is drawn again with the result.
+    """
+    from delivery.services import send_test
+
+    profile = _profile_or_404(request, profile_id) if profile_id else None
+    form = ProfileForm(request.POST, profile=profile)
+    result: dict[str, Any] | None = None
+    if form.is_valid():
+        data = form.to_input()
+        issues = validate_profile(data, existing_channel=profile.channel if profile else None)
+        if issues:
+            form.add_issues(issues)
+        else:
+            try:
+                result = _outcome_json(send_test(account=request.account, data=data))
+            except InvalidInput as exc:
+                form.add_issues(exc.issues)
+    if result is None:
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        result = {"ok": False, "errors": errors, "request": None, "status_code": None,
+                  "latency_ms": None, "response_excerpt": "",
+                  "error": "Fix the highlighted fields, then test again."}
+    if _wants_json(request):
+        return JsonResponse(result, status=200 if not result["errors"] else 400)
+    context = _form_context(form, profile, test_result=result)
+    return render(request, "profiles/profile_form.html", context)
+
+
+@login_required
+@account_required
+def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = _profile_or_404(request, profile_id)
+    log = Paginator(profile_delivery_log(account=request.account, profile=profile), LOG_PAGE_SIZE)
+    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
+    encryption = getattr(profile, "encryption", None)
+    return render(
+        request,
+        "profiles/profile_detail.html",
+        {
+            "profile": profile,
+            "headers": list(profile.headers.all()),
+            "encryption": encryption,
+            "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
+            if profile.body else "",
+            "previous_secret_active": len(active_signing_secrets(profile)) > 1,
+            "log_page": log.get_page(request.GET.get("page")),
+            "chart": success_chart(buckets),
+            "statuses": ProfileStatus,
+        },
+    )
+
+
+@login_required
+@account_required
+@require_POST
+def profile_status_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+    """Disable, enable, or re-enable an auto-disabled profile."""
+    profile = _profile_or_404(request, profile_id)
+    try:
+        status = ProfileStatus(int(request.POST.get("status", "")))
+    except ValueError:
+        messages.error(request, "Choose Enable or Disable.")
+        return redirect("profiles:detail", profile_id=profile.profile_id)
+    if status == ProfileStatus.AUTO_DISABLED:
+        messages.error(request, "Only the platform auto-disables a profile.")
+        return redirect("profiles:detail", profile_id=profile.profile_id)
+    was = profile.status
+    profile_set_status(profile=profile, status=status, reason="Disabled by a user")
+    if status == ProfileStatus.ACTIVE:
+        verb = "re-enabled" if was == ProfileStatus.AUTO_DISABLED else "enabled"
+        messages.success(request, f"Profile {verb}: callbacks will be sent again.")
+    else:
+        messages.success(request, "Profile disabled: callbacks are logged but not sent.")
+    return redirect("profiles:detail", profile_id=profile.profile_id)
+
+
+@login_required
+@account_required
+@require_POST
+def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = profile_rotate_signing_secret(profile=_profile_or_404(request, profile_id))
+    messages.success(
+        request,
+        "New signing secret created. The previous one keeps signing alongside it for 24 hours.",
+    )
+    return redirect(f"{reverse('profiles:detail', args=[profile.profile_id])}#signing")
+
+
+@login_required
+@account_required
+@require_http_methods(["GET", "POST"])
+def profile_delete_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+    """GET asks for confirmation (works without JS); POST deletes."""
+    profile = _profile_or_404(request, profile_id)
+    if request.method == "POST":
+        title = profile.title
+        profile_delete(profile=profile)
+        messages.success(request, f"Callback profile “{title}” deleted.")
+        return redirect("profiles:list")
+    return render(request, "profiles/profile_confirm_delete.html", {"profile": profile})

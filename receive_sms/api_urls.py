@@ -1,5 +1,15 @@
 """API routes of this app, mounted under /v1/<sid>/ by api/urls.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("receive-sms/configurations", apis.ConfigurationListCreateApi.as_view(),
+         name="api-receive-configurations"),
+    path("receive-sms/configurations/<str:configuration_id>", apis.ConfigurationDetailApi.as_view(),
+         name="api-receive-configuration-detail"),
+    path("receive-sms/numbers", apis.NumberListApi.as_view(), name="api-receive-numbers"),
+    path("receive-sms/messages", apis.IncomingMessageListApi.as_view(),
+         name="api-receive-messages"),
+]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue, NotFound
+from delivery.services import delivery_create
 from profiles.models import CallbackProfile
 from profiles.selectors import PROFILE_NOT_FOUND
 
@@ -93,7 +94,7 @@ class ConfigurationInput:
         )
 
 
-def _validate_configuration(
+def validate_configuration(
     *, account: Account, data: ConfigurationInput, existing: ReceiveConfiguration | None
 ) -> None:
     # Another account's number or profile is reported exactly like one that does not exist.
@@ -112,7 +113,7 @@ def _validate_configuration(
     if data.trigger_type not in TriggerType.values:
         issues.append(Issue("trigger_type", f"must be one of: {', '.join(TriggerType.values)}"))
     if data.trigger_url and data.callback_profile is None:
-        issues.append(Issue("callback_profile_id", "is required when trigger_url is on"))
+        issues.append(Issue("callback_profile_id", "is required when Trigger URL is on"))
     if data.expires_at is not None:
         changed = existing is None or existing.expires_at != data.expires_at
         if not keyword:
@@ -149,7 +150,7 @@ def _save(configuration: ReceiveConfiguration, data: ConfigurationInput) -> Rece
 @transaction.atomic
 def configuration_create(*, account: Account, data: ConfigurationInput) -> ReceiveConfiguration:
     data.keyword = normalise_keyword(data.keyword or "")
-    _validate_configuration(account=account, data=data, existing=None)
+    validate_configuration(account=account, data=data, existing=None)
     return _save(ReceiveConfiguration(account=account), data)
 
 
@@ -158,7 +159,7 @@ def configuration_update(
     *, configuration: ReceiveConfiguration, data: ConfigurationInput
 ) -> ReceiveConfiguration:
     data.keyword = normalise_keyword(data.keyword or "")
-    _validate_configuration(account=configuration.account, data=data, existing=configuration)
+    validate_configuration(account=configuration.account, data=data, existing=configuration)
     return _save(configuration, data)
 
 
@@ -193,8 +194,6 @@ def incoming_sms_receive(
     between "it arrived" and "we queued the send" (the send itself starts on commit).
     Raises InvalidInput for malformed input and NotFound for a number no account owns.
     """
-    from delivery.services import delivery_create
-
     source, message = (source or "").strip(), (message or "").strip()
     operator, circle = (operator or "").strip(), (circle or "").strip()
     number = normalise_number(to)

@@ -1,5 +1,9 @@
 """API routes of this app, mounted under /v1/<sid>/ by api/urls.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("messages", apis.MessageSendApi.as_view(), name="api-messages"),
+]

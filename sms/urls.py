@@ -1,7 +1,13 @@
-"""HTML pages of this app (mounted by callbackadmin/urls.py)."""
+"""HTML pages of this app (mounted at /sms/ by callbackadmin/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sms"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("logs/", views.message_list_view, name="logs"),
+    path("logs/<str:message_id>/", views.message_detail_view, name="detail"),
+    path("send/", views.send_view, name="send"),
+]

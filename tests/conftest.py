@@ -68,3 +68,21 @@ def settings_private_ok(settings):
     """Callbacks to the test's own 127.0.0.1 receiver are allowed."""
     settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
     return settings
+
+
+@pytest.fixture
+def run_tasks(db):
+    """`run_tasks()` runs every queued background task now, in this process, until none is left.
+
+    It drains the database task queue (deliveries, SMS settle tasks...) and attempts every
+    delivery whose `next_attempt_at` is due, so retries are driven by moving `next_attempt_at`
+    into the past, never by sleeping. It returns how many ran, and raises if a task raised.
+
+    Tasks are enqueued with `transaction.on_commit`. Under the plain `db` fixture the test's
+    transaction never commits, so wrap the trigger in
+    `with django_capture_on_commit_callbacks(execute=True):` (or use `transactional_db`) to get
+    the tasks queued. Deliveries are attempted even without that (they are due on creation).
+    """
+    from delivery.worker import run_queued_tasks
+
+    return run_queued_tasks

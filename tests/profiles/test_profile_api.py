@@ -132,6 +132,7 @@ def test_bad_filters_get_an_error_envelope(alice, query):
         return
     assert response.status_code == 400
     assert response.json()["code"] == "RBC302"
+    assert response.json()["message"].startswith("query/")
 
 
 def test_teammate_sees_the_same_profiles(alice, bob):

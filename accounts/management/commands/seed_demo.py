@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import Account
 from accounts.services import account_create, api_key_create
+from delivery.inbox import inbox_get_or_create, inbox_url
 from profiles.services import profile_create
-from profiles.validation import ProfileInput
+from profiles.validation import EncryptionInput, ProfileInput
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
@@ -35,10 +36,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nDemo login: {DEMO_EMAIL} / {DEMO_PASSWORD}   (http://127.0.0.1:8000/login/)\n"
             f"Account SID: {account.sid}   API key: {raw_key}\n"
+            f"Callbacks of the demo profiles arrive at {base_url}/deliveries/inbox/\n"
         )
 
     def _sample_profiles(self, account: Account, base_url: str) -> None:
-        receiver = f"{base_url}/demo-receiver"
+        # The account's own request inbox (/deliveries/inbox/) receives the demo's callbacks,
+        # so the whole loop works offline.
+        inbox = inbox_get_or_create(account=account)
+        receiver = inbox_url(inbox=inbox, base_url=base_url, path="sms-status")
         profile_create(account=account, data=ProfileInput(
             title="Delivery reports POST", channel="sms", http_method="POST", url=receiver,
             body={"message_id": "<message_id>", "status": "<status>",
@@ -49,4 +54,12 @@ class Command(BaseCommand):
         profile_create(account=account, data=ProfileInput(
             title="Delivery reports GET", channel="sms", http_method="GET",
             url=f"{receiver}?id=<message_id>&status=<status>&recipient=<recipient>",
+        ))
+        profile_create(account=account, data=ProfileInput(
+            title="Delivery reports encrypted", channel="sms", http_method="POST", url=receiver,
+            body={"message_id": "<message_id>", "status": "<status>", "recipient": "<recipient>"},
+            encryption=EncryptionInput(
+                algorithm="AES-256-GCM", key="demo-key-0123456789abcdef0123456",
+                iv="demo-iv-12345678", params=["recipient"], nonce_mode="random_nonce",
+            ),
         ))

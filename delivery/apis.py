@@ -1,0 +1,146 @@
+"""REST API of the delivery engine: test a profile, list deliveries, resend one."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.views import APIView
+
+from api.pagination import EnvelopeLimitOffsetPagination
+from api.responses import envelope
+from common.errors import InvalidInput, Issue
+from profiles.selectors import get_profile_for_account
+
+from .models import DeliveryStatus
+from .selectors import delivery_list, get_delivery_for_account
+from .services import RateLimited, TestOutcome, delivery_resend, send_profile_test
+
+SUCCESS = "RBC024"
+
+
+class TestCallbackThrottled(exceptions.Throttled):
+    """429 with our own wording (the handler turns it into the envelope)."""
+
+
+class ProfileTestApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        ok = serializers.BooleanField()
+        request = serializers.DictField(allow_null=True)
+        response = serializers.DictField(allow_null=True)
+        error = serializers.CharField(allow_blank=True)
+
+    @staticmethod
+    def _data(outcome: TestOutcome) -> dict:
+        request = None
+        if outcome.request is not None:
+            request = {
+                "method": outcome.request.method,
+                "url": outcome.request.url,
+                "headers": outcome.request.headers,
+                "body": outcome.request.body,
+            }
+        response = None
+        if outcome.status_code is not None:
+            response = {
+                "status_code": outcome.status_code,
+                "latency_ms": outcome.latency_ms,
+                "body_excerpt": outcome.response_excerpt,
+            }
+        return {"ok": outcome.ok, "request": request, "response": response,
+                "error": outcome.error}
+
+    @extend_schema(request=None, responses=OutputSerializer)
+    def post(self, request, sid: str, profile_id: str):
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        try:
+            outcome = send_profile_test(profile=profile)
+        except RateLimited as exc:
+            raise TestCallbackThrottled(
+                wait=exc.retry_after,
+                detail=f"too many test callbacks: try again in {exc.retry_after} s",
+            ) from exc
+        message = "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
+        return envelope(self.OutputSerializer(self._data(outcome)).data, code=SUCCESS,
+                        message=message)
+
+
+class DeliveryOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    profile_id = serializers.SerializerMethodField()
+    event = serializers.CharField()
+    source_type = serializers.CharField()
+    source_id = serializers.CharField()
+    webhook_id = serializers.CharField()
+    status = serializers.CharField()
+    request_method = serializers.CharField()
+    request_url = serializers.CharField()
+    attempt_count = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField()
+    last_status_code = serializers.IntegerField(allow_null=True)
+    last_error = serializers.CharField()
+    last_latency_ms = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField()
+
+    def get_profile_id(self, delivery) -> str | None:
+        return delivery.profile.profile_id if delivery.profile_id else None
+
+
+class DeliveryListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        profile_id = serializers.CharField(required=False)
+        status = serializers.ChoiceField(choices=DeliveryStatus.values, required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer, OpenApiParameter("limit", int),
+                    OpenApiParameter("offset", int)],
+        responses=DeliveryOutputSerializer(many=True),
+    )
+    def get(self, request, sid: str):
+        filters = self.FilterSerializer(data=request.query_params)
+        if not filters.is_valid():
+            raise InvalidInput([
+                Issue(name, " ".join(str(m) for m in messages), location="query")
+                for name, messages in filters.errors.items()
+            ])
+        values = filters.validated_data
+        profile = None
+        if values.get("profile_id"):
+            profile = get_profile_for_account(account=request.auth,
+                                              profile_id=values["profile_id"])
+        queryset = delivery_list(account=request.auth, profile=profile,
+                                 status=values.get("status"))
+        paginator = EnvelopeLimitOffsetPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        data = paginator.page_data(DeliveryOutputSerializer(page, many=True).data)
+        return envelope(data, code=SUCCESS, message="Deliveries fetched successfully")
+
+
+class DeliveryDetailApi(APIView):
+    class OutputSerializer(DeliveryOutputSerializer):
+        request_headers = serializers.DictField(source="headers")
+        request_body = serializers.CharField()
+        attempts = serializers.SerializerMethodField()
+
+        def get_attempts(self, delivery) -> list[dict]:
+            return [
+                {"number": a.number, "started_at": a.started_at, "status_code": a.status_code,
+                 "latency_ms": a.latency_ms, "succeeded": a.succeeded, "error": a.error,
+                 "response_excerpt": a.response_excerpt}
+                for a in delivery.attempts.all()
+            ]
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request, sid: str, delivery_id: str):
+        delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)
+        return envelope(self.OutputSerializer(delivery).data, code=SUCCESS,
+                        message="Delivery fetched successfully")
+
+
+class DeliveryResendApi(APIView):
+    @extend_schema(request=None, responses={202: DeliveryOutputSerializer})
+    def post(self, request, sid: str, delivery_id: str):
+        delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)
+        copy = delivery_resend(delivery=delivery)
+        return envelope(DeliveryOutputSerializer(copy).data, code=SUCCESS,
+                        message="Delivery queued for resend", status=202)

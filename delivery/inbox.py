@@ -1,0 +1,139 @@
+"""The built-in request inbox: a private URL per account that records any request it gets.
+
+It lets the product work offline (the demo profiles point at it) and lets a customer see exactly
+what a callback looks like, decrypted when the request is one of the account's own callbacks.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from accounts.models import Account
+
+from .encryption import EncryptionError, decrypt_value
+from .models import Delivery, Inbox, InboxRequest
+
+MAX_BODY_BYTES = 64 * 1024
+KEEP_REQUESTS = 200
+MAX_HEADERS = 100
+
+
+def inbox_get_or_create(*, account: Account) -> Inbox:
+    inbox = Inbox.objects.filter(account=account).first()
+    if inbox is None:
+        inbox, _ = Inbox.objects.get_or_create(
+            account=account, defaults={"token": secrets.token_urlsafe(18)}
+        )
+    return inbox
+
+
+def inbox_url(*, inbox: Inbox, base_url: str, path: str = "") -> str:
+    return f"{base_url.rstrip('/')}/inbox/{inbox.token}/{path.lstrip('/')}"
+
+
+def get_inbox_by_token(*, token: str) -> Inbox | None:
+    return Inbox.objects.filter(token=token).select_related("account").first()
+
+
+@transaction.atomic
+def inbox_record(
+    *,
+    inbox: Inbox,
+    method: str,
+    path: str,
+    query_string: str,
+    headers: dict[str, str],
+    body: bytes,
+    body_size: int,
+    remote_addr: str = "",
+) -> InboxRequest:
+    """Store one request (body capped at MAX_BODY_BYTES) and keep only the newest ones."""
+    kept_headers = dict(list(headers.items())[:MAX_HEADERS])
+    lowered = {k.lower(): v for k, v in kept_headers.items()}
+    entry = InboxRequest.objects.create(
+        inbox=inbox,
+        method=method[:16],
+        path=path[:500],
+        query_string=query_string,
+        headers=kept_headers,
+        body=body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"),
+        body_size=body_size,
+        truncated=body_size > MAX_BODY_BYTES,
+        remote_addr=remote_addr[:64],
+        webhook_id=lowered.get("webhook-id", "")[:64],
+    )
+    old = list(inbox.requests.order_by("-received_at", "-id").values_list("pk", flat=True)
+               [KEEP_REQUESTS:KEEP_REQUESTS + 1000])
+    if old:
+        InboxRequest.objects.filter(pk__in=old).delete()
+    return entry
+
+
+def inbox_clear(*, inbox: Inbox) -> int:
+    deleted, _ = inbox.requests.all().delete()
+    return deleted
+
+
+def inbox_requests(*, inbox: Inbox, limit: int = 50) -> QuerySet[InboxRequest]:
+    return inbox.requests.order_by("-received_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class DecryptedValue:
+    where: str  # "body/to", "query/status"
+    ciphertext: str
+    plaintext: str
+
+
+def _leaves(node: object, path: str):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, f"{path}/{index}")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _looks_like_text(text: str) -> bool:
+    # CFB has no integrity check: a wrong guess decrypts to noise, which is rarely clean text.
+    return "\ufffd" not in text and text.isprintable()
+
+
+def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[DecryptedValue]]:
+    """The delivery this request is (by webhook-id) and its values decrypted, if encrypted."""
+    if not entry.webhook_id:
+        return None, []
+    delivery = (
+        Delivery.objects.filter(account_id=entry.inbox.account_id, webhook_id=entry.webhook_id)
+        .select_related("profile__encryption")
+        .order_by("created_at")
+        .first()
+    )
+    enc = getattr(delivery.profile, "encryption", None) if delivery and delivery.profile else None
+    if enc is None:
+        return delivery, []
+    candidates: list[tuple[str, str]] = [
+        (f"query/{name}", value) for name, value in parse_qsl(entry.query_string)
+    ]
+    try:
+        candidates += list(_leaves(json.loads(entry.body), "body")) if entry.body else []
+    except ValueError:
+        pass
+    found = []
+    for where, value in candidates:
+        try:
+            plain = decrypt_value(value, algorithm=enc.algorithm, key=enc.key, iv=enc.iv,
+                                  nonce_mode=enc.nonce_mode)
+        except EncryptionError:
+            continue
+        if _looks_like_text(plain):
+            found.append(DecryptedValue(where=where, ciphertext=value, plaintext=plain))
+    return delivery, found

@@ -1,0 +1,145 @@
+"""Pages of the delivery log and the request inbox, plus the inbox's receiving endpoint."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import account_required
+from common.errors import InvalidInput, NotFound
+from profiles.selectors import get_profile_for_account
+
+from . import inbox as inbox_service
+from .models import DeliveryStatus
+from .selectors import delivery_list, get_delivery_for_account
+from .services import delivery_resend
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+@login_required
+@account_required
+def delivery_list_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in DeliveryStatus.values:
+        status = ""
+    profile = None
+    if request.GET.get("profile"):
+        try:
+            profile = get_profile_for_account(account=request.account,
+                                              profile_id=request.GET["profile"])
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+    deliveries = delivery_list(account=request.account, profile=profile, status=status or None)
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    return render(request, "delivery/delivery_list.html", {
+        "page": page, "status": status, "profile": profile,
+        "statuses": DeliveryStatus.choices,
+    })
+
+
+@login_required
+@account_required
+def delivery_detail_view(request: HttpRequest, delivery_id) -> HttpResponse:
+    try:
+        delivery = get_delivery_for_account(account=request.account, delivery_id=delivery_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "delivery/delivery_detail.html", {
+        "delivery": delivery,
+        "attempts": delivery.attempts.all(),
+        "request_body": _pretty(delivery.request_body),
+    })
+
+
+@login_required
+@account_required
+@require_POST
+def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
+    try:
+        delivery = get_delivery_for_account(account=request.account, delivery_id=delivery_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    try:
+        copy = delivery_resend(delivery=delivery)
+    except InvalidInput as exc:
+        messages.error(request, "; ".join(f"{i.field} {i.message}" for i in exc.issues))
+        return redirect("delivery:detail", delivery_id=delivery.pk)
+    messages.success(request, "Queued for resend with the same webhook-id.")
+    return redirect("delivery:detail", delivery_id=copy.pk)
+
+
+@login_required
+@account_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    inbox = inbox_service.inbox_get_or_create(account=request.account)
+    entries = []
+    for entry in inbox_service.inbox_requests(inbox=inbox):
+        delivery, decrypted = inbox_service.decrypted_view(entry)
+        entries.append({"entry": entry, "delivery": delivery, "decrypted": decrypted,
+                        "body": _pretty(entry.body)})
+    base = request.build_absolute_uri("/")
+    return render(request, "delivery/inbox.html", {
+        "inbox": inbox,
+        "inbox_url": inbox_service.inbox_url(inbox=inbox, base_url=base),
+        "entries": entries,
+    })
+
+
+@login_required
+@account_required
+@require_POST
+def inbox_clear_view(request: HttpRequest) -> HttpResponse:
+    inbox = inbox_service.inbox_get_or_create(account=request.account)
+    count = inbox_service.inbox_clear(inbox=inbox)
+    messages.success(request, f"Cleared {count} request(s).")
+    return redirect("delivery:inbox")
+
+
+def _status_from_path(rest: str) -> int:
+    """`/inbox/<token>/status/503/...` answers 503, to try retries from the demo."""
+    parts = rest.strip("/").split("/")
+    if len(parts) >= 2 and parts[0] == "status" and parts[1].isdigit():
+        code = int(parts[1])
+        if 200 <= code <= 599:
+            return code
+    return 200
+
+
+@csrf_exempt
+def inbox_receive(request: HttpRequest, token: str, rest: str = "") -> HttpResponse:
+    """Accepts any method; records it in the token's inbox. Unknown token: 404."""
+    inbox = inbox_service.get_inbox_by_token(token=token)
+    if inbox is None:
+        return JsonResponse({"error": "no such inbox"}, status=404)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    # Read from the stream (not request.body) so a big body is capped, not refused.
+    body = request.read(inbox_service.MAX_BODY_BYTES + 1)
+    size = max(declared, len(body))
+    entry = inbox_service.inbox_record(
+        inbox=inbox,
+        method=request.method or "GET",
+        path="/" + rest,
+        query_string=request.META.get("QUERY_STRING", ""),
+        headers=dict(request.headers),
+        body=body,
+        body_size=size,
+        remote_addr=request.META.get("REMOTE_ADDR", ""),
+    )
+    status = _status_from_path(rest)
+    return JsonResponse({"received": status < 300, "id": entry.pk}, status=status)

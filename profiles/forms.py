@@ -1,0 +1,368 @@
+"""Forms for the callback-profile pages.
+
+Forms only parse what the browser sends into Python values (a headers dict, a body dict); the
+rules themselves live in `profiles.validation` and run inside the services, so the pages, the
+API and the admin accept and reject exactly the same profiles. `ProfileForm.add_issues` puts
+each `Issue` the services raise next to the field it is about.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from common.errors import Issue
+
+from . import catalog
+from .models import CallbackProfile, EncryptionAlgorithm, HttpMethod, NonceMode, ProfileStatus
+from .validation import EncryptionInput, ProfileInput
+
+# Empty header rows rendered after the filled ones, so headers can be added without JS.
+SPARE_HEADER_ROWS = 2
+
+# Issue.field (as the API names it) -> form field.
+ISSUE_FIELDS = {
+    "title": "title",
+    "channel": "channel",
+    "events": "channel",
+    "http_method": "http_method",
+    "url": "url",
+    "body": "body",
+    "headers": "headers",
+    "enc": "enable_encryption",
+    "enc/algo": "enc_algorithm",
+    "enc/key": "enc_key",
+    "enc/IV": "enc_iv",
+    "enc/params": "enc_params",
+    "enc/nonce_mode": "enc_nonce_mode",
+    "response_message": "response_message",
+}
+
+
+# How a field is named at the start of a sentence about it.
+ISSUE_SUBJECTS = {
+    "title": "Title",
+    "channel": "The channel",
+    "events": "Events",
+    "http_method": "The HTTP method",
+    "url": "The endpoint",
+    "body": "The request body",
+    "headers": "Headers",
+    "response_message": "The response message",
+    "enc/nonce_mode": "The nonce mode",
+    "enc/params": "Parameters:",
+}
+
+
+def _sentence(subject: str, message: str) -> str:
+    text = f"{subject} {message}" if subject else message[:1].upper() + message[1:]
+    text = text.replace(" NOT ", " not ")
+    return text if text.endswith((".", ")")) else f"{text}."
+
+
+def _issue_field_and_message(issue: Issue, cleaned: dict[str, Any]) -> tuple[str | None, str]:
+    if issue.field.startswith("headers/"):
+        name = issue.field.removeprefix("headers/")
+        return "headers", _sentence(f"Header “{name}”:", issue.message)
+    if issue.field == "enc/algo" and not cleaned.get("enc_algorithm"):
+        return "enc_algorithm", "Choose an algorithm."
+    field = ISSUE_FIELDS.get(issue.field)
+    if field is None and issue.field.startswith("enc/"):
+        field = "enable_encryption"
+    if field is None:
+        return None, issue.api_text()
+    # The encryption checks already name their field ("key must be exactly 16 characters").
+    subject = ISSUE_SUBJECTS.get(issue.field, "")
+    return field, _sentence(subject, issue.message)
+
+
+class HeaderRowsWidget(forms.Widget):
+    """Reads the repeated `headers_name` / `headers_value` inputs as a list of pairs.
+
+    The rows themselves are drawn by the page template (they need "+ Add more" and remove
+    buttons), so this widget only knows how to read them back.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        names = data.getlist(f"{name}_name") if hasattr(data, "getlist") else []
+        values = data.getlist(f"{name}_value") if hasattr(data, "getlist") else []
+        values = values + [""] * (len(names) - len(values))
+        return [[n, v] for n, v in zip(names, values, strict=False)]
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}_name" not in data
+
+
+class HeadersField(forms.Field):
+    """Key/value rows -> an ordered dict. Blank rows are ignored; a value without a name or a
+    name given twice is an error here, because a dict cannot carry it to the shared rules."""
+
+    widget = HeaderRowsWidget
+
+    def to_python(self, value: Any) -> dict[str, str]:
+        if isinstance(value, dict):
+            return dict(value)
+        headers: dict[str, str] = {}
+        errors: list[str] = []
+        seen: set[str] = set()
+        for index, (raw_name, raw_value) in enumerate(value or [], start=1):
+            name, header_value = (raw_name or "").strip(), (raw_value or "").strip()
+            if not name and not header_value:
+                continue
+            if not name:
+                errors.append(f"Row {index}: enter a header name for the value.")
+                continue
+            if name.lower() in seen:
+                errors.append(f"“{name}” is given more than once.")
+                continue
+            seen.add(name.lower())
+            headers[name] = header_value
+        if errors:
+            raise forms.ValidationError(errors)
+        return headers
+
+
+class JsonObjectField(forms.CharField):
+    """A textarea holding a JSON object; empty means "no body"."""
+
+    widget = forms.Textarea
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dict | list):
+            return json.dumps(value, indent=2, ensure_ascii=False)
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                f"The request body is not valid JSON: {exc.msg} "
+                f"(line {exc.lineno}, column {exc.colno})."
+            ) from exc
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError(
+                'The request body must be a JSON object, like {"status": "<status>"}.'
+            )
+        return parsed
+
+
+def _all_variable_names() -> list[tuple[str, str]]:
+    """Every variable of every event, once, in catalog order (choices for encryption params)."""
+    names: dict[str, str] = {}
+    for channel in catalog.channels():
+        for event in catalog.variable_sets_for_channel(channel.value):
+            for variable in event.variables:
+                names.setdefault(variable.name, variable.name)
+    return list(names.items())
+
+
+def _channels_by_variable() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for channel in catalog.channels():
+        for event in catalog.variable_sets_for_channel(channel.value):
+            for variable in event.variables:
+                if channel.value not in found.setdefault(variable.name, []):
+                    found[variable.name].append(channel.value)
+    return found
+
+
+class ProfileForm(forms.Form):
+    """Add / edit a callback profile, field for field in the order of the original window."""
+
+    title = forms.CharField(
+        label="Title", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. SMS-campaign",
+                                     "aria-required": "true"}),
+    )
+    channel = forms.ChoiceField(label="Select Channel API", choices=catalog.channel_choices)
+    http_method = forms.ChoiceField(
+        label="HTTP Method", choices=HttpMethod.choices, initial=HttpMethod.POST
+    )
+    url = forms.CharField(
+        label="Enter Endpoint", required=False, max_length=4096, strip=True,
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/callback",
+                                     "spellcheck": "false", "autocomplete": "off",
+                                     "aria-required": "true"}),
+    )
+    body = JsonObjectField(
+        label="Request Body", required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code",
+                                     "placeholder": '{"status": "<status>"}'}),
+    )
+    headers = HeadersField(label="Headers", required=False)
+    enable_encryption = forms.BooleanField(
+        label="Enable Encryption", required=False,
+        widget=forms.CheckboxInput(attrs={"role": "switch"}),
+    )
+    enc_algorithm = forms.ChoiceField(
+        label="Algorithm", required=False,
+        choices=[("", "Select algorithm")] + list(EncryptionAlgorithm.choices),
+    )
+    enc_key = forms.CharField(
+        label="Key", required=False, strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    enc_iv = forms.CharField(
+        label="Initialization Vector", required=False, strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    enc_params = forms.MultipleChoiceField(
+        label="Parameters", required=False, choices=_all_variable_names,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    enc_nonce_mode = forms.ChoiceField(
+        label="Nonce", required=False, choices=NonceMode.choices, initial=NonceMode.FIXED,
+        widget=forms.RadioSelect,
+    )
+    enable_response = forms.BooleanField(
+        label="Enable Callback Required Option", required=False,
+        widget=forms.CheckboxInput(attrs={"role": "switch"}),
+    )
+    response_message = forms.CharField(
+        label="Response Message", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
+        self.profile = profile
+        initial = kwargs.pop("initial", None) or {}
+        if profile is not None:
+            initial = {**self._initial_from(profile), **initial}
+        super().__init__(data, initial=initial, **kwargs)
+        if profile is not None:
+            # Fixed after creation (seed: "you cannot change the profile to a different
+            # channel"). A disabled field ignores whatever the browser posts.
+            self.fields["channel"].disabled = True
+            self.fields["channel"].help_text = "The channel of a saved profile cannot be changed."
+
+    @staticmethod
+    def _initial_from(profile: CallbackProfile) -> dict[str, Any]:
+        data = ProfileInput.from_profile(profile)
+        initial: dict[str, Any] = {
+            "title": data.title, "channel": data.channel, "http_method": data.http_method,
+            "url": data.url, "body": data.body, "headers": data.headers,
+            "enable_response": bool(data.response_message),
+            "response_message": data.response_message,
+        }
+        if data.encryption is not None:
+            initial.update(
+                enable_encryption=True, enc_algorithm=data.encryption.algorithm,
+                enc_key=data.encryption.key, enc_iv=data.encryption.iv,
+                enc_params=list(data.encryption.params), enc_nonce_mode=data.encryption.nonce_mode,
+            )
+        return initial
+
+    # --- values ------------------------------------------------------------------------------
+
+    def to_input(self) -> ProfileInput:
+        """The cleaned form as the shared validation's input."""
+        cleaned = self.cleaned_data
+        encryption = None
+        if cleaned.get("enable_encryption"):
+            encryption = EncryptionInput(
+                algorithm=cleaned.get("enc_algorithm") or "",
+                key=cleaned.get("enc_key") or "",
+                iv=cleaned.get("enc_iv") or "",
+                params=list(cleaned.get("enc_params") or []),
+                nonce_mode=cleaned.get("enc_nonce_mode") or NonceMode.FIXED,
+            )
+        return ProfileInput(
+            title=cleaned.get("title") or "",
+            channel=cleaned.get("channel") or "",
+            http_method=cleaned.get("http_method") or "",
+            url=cleaned.get("url") or "",
+            body=cleaned.get("body"),
+            headers=cleaned.get("headers") or {},
+            encryption=encryption,
+            response_message=(cleaned.get("response_message") or "")
+            if cleaned.get("enable_response") else "",
+        )
+
+    def add_issues(self, issues: list[Issue]) -> None:
+        """Place each rule's complaint on its field ("headers/X-Name" goes on the headers),
+        worded as a sentence: ("title", "must NOT be empty") -> "Title must not be empty."."""
+        for issue in issues:
+            field, message = _issue_field_and_message(issue, self.cleaned_data)
+            self.add_error(field if field in self.fields else None, message)
+
+    # --- what the template draws ------------------------------------------------------------
+
+    def current(self, name: str) -> Any:
+        """The value shown for a field: what was posted, else the initial value."""
+        return self[name].value()
+
+    def current_channel(self) -> str:
+        return self.current("channel") or catalog.channels()[0].value
+
+    def current_events_label(self) -> str:
+        labels = [e.label for e in catalog.events_for_channel(self.current_channel())]
+        return ", ".join(labels)
+
+    def header_rows(self) -> list[tuple[str, str]]:
+        value = self.current("headers")
+        if isinstance(value, dict):
+            rows = [(k, v) for k, v in value.items()]
+        else:
+            rows = [(n or "", v or "") for n, v in (value or []) if (n or "").strip() or (v or "")]
+        return rows + [("", "")] * SPARE_HEADER_ROWS
+
+    def param_options(self) -> list[dict[str, Any]]:
+        checked = set(self.current("enc_params") or [])
+        channels = _channels_by_variable()
+        return [
+            {"name": name, "checked": name in checked, "channels": " ".join(channels[name]),
+             "id": f"id_enc_params_{index}"}
+            for index, (name, _label) in enumerate(_all_variable_names())
+        ]
+
+    def is_checked(self, name: str) -> bool:
+        value = self.current(name)
+        return value in (True, "on", "true", "1") if not isinstance(value, bool) else value
+
+
+class ProfileFilterForm(forms.Form):
+    """The list's search and filters; all optional, all kept in the query string."""
+
+    title = forms.CharField(
+        label="Search by name", required=False, max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Profile name"}),
+    )
+    http_method = forms.ChoiceField(
+        label="HTTP Method", required=False, choices=[("", "Any method")] + HttpMethod.choices
+    )
+    status = forms.TypedChoiceField(
+        label="Status", required=False, coerce=int, empty_value=None,
+        choices=[("", "Any status")] + ProfileStatus.choices,
+    )
+    created_from = forms.DateField(
+        label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", "must be on or after the “Created from” date.")
+        return cleaned
+
+    def filters(self) -> dict[str, Any]:
+        """Only the filters that parsed; a bad date is reported and ignored, not a 500."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            key: cleaned.get(key)
+            for key in ("title", "http_method", "status", "created_from", "created_to")
+            if cleaned.get(key) and key not in self.errors
+        }
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.filters())

@@ -1,0 +1,75 @@
+"""Reads that only the profile pages need: the delivery log and the 24-hour chart.
+
+Both are scoped to the account as well as the profile, like every selector, and each costs a
+fixed number of queries however many deliveries there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from accounts.models import Account
+from delivery.models import Delivery, DeliveryStatus
+
+from .models import CallbackProfile
+
+CHART_HOURS = 24
+
+
+def profile_delivery_log(*, account: Account, profile: CallbackProfile) -> QuerySet[Delivery]:
+    """Newest first; only the columns the log shows (the request body can be large)."""
+    return (
+        Delivery.objects.filter(account=account, profile=profile)
+        .only(
+            "id", "event", "status", "attempt_count", "last_status_code", "last_error",
+            "last_latency_ms", "created_at", "completed_at", "request_method", "request_url",
+        )
+        .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class HourBucket:
+    start: datetime
+    succeeded: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return self.succeeded + self.failed
+
+
+def profile_delivery_success_by_hour(
+    *, account: Account, profile: CallbackProfile, now: datetime | None = None
+) -> list[HourBucket]:
+    """Succeeded vs failed deliveries per hour for the last 24 hours, oldest first.
+
+    One aggregate query grouped by hour; hours without deliveries are filled in here so the
+    chart always has 24 bars. Deliveries still pending or skipped are not counted: the chart
+    answers "are my callbacks getting through?".
+    """
+    now = now or timezone.now()
+    last_hour = now.replace(minute=0, second=0, microsecond=0)
+    first_hour = last_hour - timedelta(hours=CHART_HOURS - 1)
+    rows = (
+        Delivery.objects.filter(account=account, profile=profile, created_at__gte=first_hour)
+        .annotate(hour=TruncHour("created_at"))
+        .values("hour")
+        .annotate(
+            succeeded=Count("id", filter=Q(status=DeliveryStatus.SUCCEEDED)),
+            failed=Count("id", filter=Q(status=DeliveryStatus.FAILED)),
+        )
+        .order_by("hour")
+    )
+    counts = {row["hour"]: (row["succeeded"], row["failed"]) for row in rows}
+    buckets = []
+    for index in range(CHART_HOURS):
+        start = first_hour + timedelta(hours=index)
+        succeeded, failed = counts.get(start, (0, 0))
+        buckets.append(HourBucket(start=start, succeeded=succeeded, failed=failed))
+    return buckets

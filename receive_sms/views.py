@@ -1,0 +1,217 @@
+"""Channels pages (Channels → SMS → Manage: Sender ID, Receive Message, Logs) and the carrier's
+inbound endpoint `POST /inbound/sms`."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import account_required
+from api.responses import error_body
+from common.errors import InvalidInput, NotFound
+
+from .forms import (
+    ConfigurationForm,
+    LogFilterForm,
+    SenderIdForm,
+    SimulateIncomingForm,
+    add_service_errors,
+)
+from .models import IncomingMessage, ReceiveConfiguration
+from .selectors import (
+    configuration_list,
+    get_configuration_for_account,
+    incoming_message_list,
+    sender_id_list,
+    vmn_list,
+)
+from .services import (
+    ConfigurationInput,
+    configuration_create,
+    configuration_delete,
+    configuration_update,
+    incoming_sms_receive,
+    sender_id_create,
+)
+
+LOGS_PER_PAGE = 25
+
+
+def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
+    try:
+        return get_configuration_for_account(account=request.account, configuration_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@account_required
+def channels_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "receive_sms/channels.html", {})
+
+
+@login_required
+@account_required
+def sender_ids(request: HttpRequest) -> HttpResponse:
+    """The Sender ID tab, the first thing Channels → SMS → Manage shows."""
+    form = SenderIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sender = sender_id_create(account=request.account,
+                                      sender_id=form.cleaned_data["sender_id"])
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Sender ID {sender.sender_id} submitted for approval.")
+            return redirect("receive_sms:sender_ids")
+    return render(request, "receive_sms/sender_ids.html", {
+        "tab": "sender_ids", "form": form, "sender_ids": sender_id_list(account=request.account),
+    })
+
+
+@login_required
+@account_required
+def configurations(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    return render(request, "receive_sms/configuration_list.html", {
+        "tab": "receive",
+        "configurations": configuration_list(account=account),
+        "has_numbers": vmn_list(account=account).exists(),
+    })
+
+
+@login_required
+@account_required
+def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+    """New Configuration and edit share this view."""
+    account = request.account
+    configuration = _configuration_or_404(request, public_id) if public_id else None
+    initial = (ConfigurationForm.initial_from(ConfigurationInput.from_configuration(configuration))
+               if configuration else {})
+    form = ConfigurationForm(request.POST or None, account=account, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if configuration is None:
+                configuration = configuration_create(account=account, data=form.to_input())
+                messages.success(request, "The configuration is created.")
+            else:
+                configuration = configuration_update(configuration=configuration,
+                                                     data=form.to_input())
+                messages.success(request, "The configuration is saved.")
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("receive_sms:configurations")
+    return render(request, "receive_sms/configuration_form.html", {
+        "tab": "receive", "form": form, "configuration": configuration,
+        "has_numbers": vmn_list(account=account).exists(),
+    })
+
+
+@login_required
+@account_required
+def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """GET asks for confirmation; POST deletes."""
+    configuration = _configuration_or_404(request, public_id)
+    if request.method == "POST":
+        configuration_delete(configuration=configuration)
+        messages.success(request, f"Configuration {configuration} deleted.")
+        return redirect("receive_sms:configurations")
+    return render(request, "receive_sms/configuration_confirm_delete.html", {
+        "tab": "receive", "configuration": configuration,
+    })
+
+
+def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
+               status: int = 200) -> HttpResponse:
+    account = request.account
+    filter_form = LogFilterForm(request.GET or None)
+    queryset = incoming_message_list(account=account, **filter_form.filters())
+    page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "receive_sms/logs.html", {
+        "tab": "logs", "filter_form": filter_form, "page": page, "query": query.urlencode(),
+        "simulate_form": simulate_form,
+    }, status=status)
+
+
+@login_required
+@account_required
+def logs(request: HttpRequest) -> HttpResponse:
+    return _logs_page(request, SimulateIncomingForm(account=request.account))
+
+
+@login_required
+@account_required
+@require_POST
+def simulate(request: HttpRequest) -> HttpResponse:
+    """The "Simulate incoming SMS" form: the same service call as the carrier endpoint."""
+    form = SimulateIncomingForm(request.POST, account=request.account)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            incoming = incoming_sms_receive(
+                to=data["to"].number, source=data["source"], message=data["message"],
+                operator=data["operator"], circle=data["circle"],
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _simulated_text(incoming))
+            return redirect("receive_sms:logs")
+    return _logs_page(request, form, status=400)
+
+
+def _simulated_text(incoming: IncomingMessage) -> str:
+    if not incoming.matched:
+        return f"Message received on {incoming.recipient}: no configuration matched."
+    name = incoming.keyword or "the default configuration"
+    fired = " and its callback was queued" if incoming.callback_delivery_id else ""
+    return f"Message received on {incoming.recipient}: matched {name}{fired}."
+
+
+def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        error_body(code=code, message=message, errors=[{field: message}], status=status),
+        status=status,
+    )
+
+
+@csrf_exempt
+@require_POST
+def inbound_sms(request: HttpRequest) -> JsonResponse:
+    """Contract 5: the carrier posts form fields to, from, message, operator, circle with the
+    `X-Inbound-Token` header; anything else is refused before a byte is stored."""
+    expected = settings.INBOUND_SMS_TOKEN or ""
+    given = request.headers.get("X-Inbound-Token", "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return _inbound_error("RBC403", "X-Inbound-Token is missing or wrong", "token", 403)
+    missing = [name for name in ("to", "from") if not request.POST.get(name, "").strip()]
+    if missing or "message" not in request.POST:
+        name = (missing or ["message"])[0]
+        return _inbound_error("RBC302", f"body must have required property '{name}'", name, 400)
+    try:
+        incoming = incoming_sms_receive(
+            to=request.POST["to"], source=request.POST["from"], message=request.POST["message"],
+            operator=request.POST.get("operator", ""), circle=request.POST.get("circle", ""),
+        )
+    except InvalidInput as exc:
+        issue = exc.issues[0]
+        return _inbound_error("RBC302", issue.api_text(), issue.field, 400)
+    except NotFound as exc:
+        return _inbound_error("RBC404", exc.message, "to", 404)
+    return JsonResponse({
+        "code": "RBC024", "message": "Message received",
+        "data": {"id": str(incoming.public_id), "matched": incoming.matched},
+        "error": {}, "status": 200,
+    })

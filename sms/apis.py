@@ -1,0 +1,134 @@
+"""REST API for sending SMS: `POST /v1/<sid>/messages` (contract 4 of the spec)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
+from rest_framework.views import APIView
+
+from api.responses import envelope
+from profiles.api_fields import StrictCharField
+
+from .services import SendResult, message_send
+
+ACCEPTED = "RBC202"
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ScalarTextField(serializers.Field):
+    """A string, or a JSON number given where the docs show digits (`to`, `template_id`)."""
+
+    default_error_messages = {"invalid": "must be string"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (str, int)):
+            self.fail("invalid")
+        return str(data)
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class RecipientsField(ScalarTextField):
+    """`to`: "+91..., +91...", a JSON array of numbers, or the form field repeated."""
+
+    default_error_messages = {"invalid": "must be string or array of strings"}
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            values = dictionary.getlist(self.field_name)
+            return values[0] if len(values) == 1 else values
+        return dictionary.get(self.field_name, empty)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            return [super(RecipientsField, self).to_internal_value(item) for item in data]
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "integer", "enum": [0, 1]})
+class FlashField(ScalarTextField):
+    default_error_messages = {"invalid": "must be 0 or 1"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        return super().to_internal_value(data)
+
+
+def _text(**kwargs) -> StrictCharField:
+    return StrictCharField(required=False, allow_blank=True, allow_null=True,
+                           trim_whitespace=False, error_messages={"invalid": "must be string"},
+                           **kwargs)
+
+
+class MessageSendApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = RecipientsField(required=False, help_text="Comma-separated E.164 numbers.")
+        body = _text()
+        type = _text(help_text="OTP, TXN (default) or MKT.")
+        sender = _text(help_text="Sender id; default KLRHXA.")
+        template_id = ScalarTextField(required=False, allow_null=True)
+        callback_profile_id = _text()
+        ref = _text()
+        ref1 = _text()
+        ref2 = _text()
+        campaign_name = _text()
+        flash = FlashField(required=False, allow_null=True, help_text="0 or 1.")
+
+        class Meta:
+            ref_name = "SendMessagesInput"
+
+    class OutputSerializer(serializers.Serializer):
+        class RecipientOutput(serializers.Serializer):
+            message_id = serializers.CharField()
+            recipient = serializers.CharField()
+            units = serializers.IntegerField()
+            price = serializers.DecimalField(max_digits=12, decimal_places=6)
+            status = serializers.CharField()
+
+            class Meta:
+                ref_name = "SentMessage"
+
+        id = serializers.CharField()
+        sender = serializers.CharField()
+        type = serializers.CharField()
+        body = serializers.CharField()
+        callback_profile_id = serializers.CharField(allow_null=True)
+        created_at = serializers.DateTimeField()
+        total_count = serializers.IntegerField()
+        messages = RecipientOutput(many=True)
+
+        class Meta:
+            ref_name = "SendMessagesOutput"
+
+    @staticmethod
+    def _output(result: SendResult) -> dict:
+        first = result.messages[0]
+        profile = first.callback_profile
+        return MessageSendApi.OutputSerializer({
+            "id": str(result.request_id),
+            "sender": first.sender,
+            "type": first.type,
+            "body": first.body,
+            "callback_profile_id": profile.profile_id if profile else None,
+            "created_at": first.sent_at,
+            "total_count": len(result.messages),
+            "messages": result.messages,
+        }).data
+
+    @extend_schema(request=InputSerializer, responses={202: OutputSerializer})
+    def post(self, request, sid: str):
+        if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
+            raise serializers.ValidationError({"non_field_errors": ["must be object"]})
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = message_send(account=request.auth, **serializer.validated_data)
+        return envelope(self._output(result), code=ACCEPTED,
+                        message="Messages accepted for delivery", status=202)

@@ -1,0 +1,138 @@
+"""Outgoing SMS: one Message row per recipient of a send request.
+
+Each row holds everything the "SMS-sent" dynamic variables need, so the delivery report can be
+built from the row alone (`callback_variables`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Account
+from delivery.models import Delivery
+from profiles.models import CallbackProfile
+
+from .recipients import zone
+
+
+class MessageType(models.TextChoices):
+    OTP = "OTP", "OTP"
+    TXN = "TXN", "Transactional"
+    MKT = "MKT", "Promotional"
+
+
+class MessageStatus(models.TextChoices):
+    SENT = "Sent"  # accepted and handed to the (simulated) operator; no delivery report yet
+    DELIVERED = "Delivered"
+    UNDELIVERED = "Undelivered"
+    FAILED = "Failed"
+
+
+class Encoding(models.TextChoices):
+    GSM7 = "gsm7", "GSM-7"
+    UCS2 = "ucs2", "UCS-2"
+
+
+class Message(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sms_messages")
+    # The `id` variable: one per API request, shared by all its recipients.
+    request_id = models.UUIDField(default=uuid.uuid4, db_index=True)
+    position = models.PositiveIntegerField(help_text="1-based order of the recipient in `to`.")
+    message_id = models.CharField(max_length=64, unique=True)  # "<request_id>:<position>"
+    recipient = models.CharField(max_length=20, help_text="E.164, with the +.")
+    body = models.TextField()
+    encoding = models.CharField(max_length=4, choices=Encoding.choices)
+    length = models.PositiveIntegerField()
+    units = models.PositiveIntegerField()
+    iso_code = models.CharField(max_length=2, blank=True)
+    country_name = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    price = models.DecimalField(max_digits=12, decimal_places=6)
+    sender = models.CharField(max_length=16)
+    type = models.CharField(max_length=3, choices=MessageType.choices)
+    template_id = models.CharField(max_length=30, blank=True)
+    flash = models.BooleanField(default=False)
+    # Units this account had sent that day (UTC) when this message was accepted, itself included.
+    total = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=20, default="API")
+    campaign_name = models.CharField(max_length=100, blank=True)
+    ref = models.CharField(max_length=100, blank=True)
+    ref1 = models.CharField(max_length=100, blank=True)
+    ref2 = models.CharField(max_length=100, blank=True)
+    callback_profile = models.ForeignKey(
+        CallbackProfile, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="sms_messages",
+    )
+    callback_delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_messages",
+    )
+    status = models.CharField(
+        max_length=16, choices=MessageStatus.choices, default=MessageStatus.SENT, db_index=True
+    )
+    status_trace = models.CharField(max_length=32, default="SENT")
+    description = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    status_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "-sent_at"]),
+            models.Index(fields=["account", "status", "-sent_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["request_id", "position"], name="unique_sms_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.recipient} ({self.status})"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.settled_at is not None
+
+    @property
+    def recipient_digits(self) -> str:
+        return self.recipient.lstrip("+")
+
+    @property
+    def sent_time(self) -> str:
+        # "based on the country specified using the iso_code": the recipient's local time.
+        return self.sent_at.astimezone(zone(self.time_zone)).strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def status_time(self) -> str:
+        return self.status_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+
+    def callback_variables(self) -> dict[str, Any]:
+        """The "SMS-sent" dynamic variables of this message, typed as the catalog says."""
+        return {
+            "flash": 1 if self.flash else 0,
+            "sent_time": self.sent_time,
+            "total": self.total,
+            "source": self.source,
+            "sender": self.sender,
+            "price": f"{self.price:.6f}",
+            "iso_code": self.iso_code,
+            "country_name": self.country_name,
+            "campaign_name": self.campaign_name,
+            "length": self.length,
+            "units": self.units,
+            "type": self.type,
+            "id": str(self.request_id),
+            "description": self.description,
+            "status": self.status,
+            "message_id": self.message_id,
+            "recipient": self.recipient_digits,
+            "status_trace": self.status_trace,
+            "status_time": self.status_time,
+            "ref": self.ref,
+            "ref1": self.ref1,
+            "ref2": self.ref2,
+        }

@@ -1,0 +1,250 @@
+"""Sending SMS and settling their delivery reports.
+
+`message_send` is the one code path behind `POST /v1/<sid>/messages` and the "Send test SMS"
+page: it checks every input first (all recipients included) and only then writes, in one
+transaction, so a request is either accepted whole or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import Account
+from common.errors import InvalidInput, Issue
+from profiles.models import CallbackProfile, Channel
+
+from . import carrier
+from .models import Encoding, Message, MessageType
+from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
+from .segmentation import GSM7, LIMITS, UCS2, segment
+
+SMS_SENT_EVENT = "SMS-sent"
+SOURCE_API = "API"
+SOURCE_UI = "UI"
+DEFAULT_SENDER = "KLRHXA"
+DEFAULT_TYPE = MessageType.TXN
+MAX_RECIPIENTS = 100
+MAX_BODY_CHARS = 2000
+MAX_TEXT_FIELD = 100
+# An alphanumeric sender id (up to 11 characters, as GSM allows) or a number of up to 15 digits.
+SENDER_PATTERN = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$|^\+?[0-9]{1,15}$")
+TEMPLATE_ID_PATTERN = re.compile(r"^[0-9]{1,30}$")
+PROFILE_UNKNOWN = "must be the id of one of this account's callback profiles"
+PROFILE_NOT_SMS = (
+    "must be a profile of the SMS channel: a 'Default - No Channel Selected' profile has no "
+    "SMS events"
+)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    request_id: uuid.UUID
+    messages: list[Message]
+
+
+def _required(name: str) -> Issue:
+    return Issue("", f"must have required property '{name}'")
+
+
+def _flash_value(raw: object) -> bool | None:
+    if raw is None or raw == "":
+        return False
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    return {"0": False, "1": True, "false": False, "true": True}.get(text)
+
+
+def _recipients(to: str | Sequence[str] | None, issues: list[Issue]) -> list[Recipient]:
+    if to is None:
+        issues.append(_required("to"))
+        return []
+    entries = split_numbers(to) if isinstance(to, str) else [str(t).strip() for t in to]
+    if not any(entries):
+        issues.append(Issue("to", "must NOT be empty"))
+        return []
+    if len(entries) > MAX_RECIPIENTS:
+        issues.append(Issue("to", f"must NOT have more than {MAX_RECIPIENTS} numbers"))
+        return []
+    recipients = []
+    for entry in entries:
+        try:
+            recipients.append(parse_recipient(entry))
+        except InvalidNumber as exc:
+            issues.append(Issue("to", f"must be a comma-separated list of E.164 numbers: {exc}"))
+    return recipients
+
+
+def _callback_profile(
+    account: Account, profile_id: str | None, issues: list[Issue]
+) -> CallbackProfile | None:
+    profile_id = (profile_id or "").strip()
+    if not profile_id:
+        return None
+    # Unknown and another account's ids get the same answer: existence is never revealed.
+    profile = CallbackProfile.objects.filter(account=account, profile_id=profile_id).first()
+    if profile is None:
+        issues.append(Issue("callback_profile_id", PROFILE_UNKNOWN))
+    elif profile.channel != Channel.SMS:
+        issues.append(Issue("callback_profile_id", PROFILE_NOT_SMS))
+    return profile
+
+
+def _text_issues(fields: dict[str, str | None], issues: list[Issue]) -> None:
+    for name, value in fields.items():
+        if value is not None and len(value) > MAX_TEXT_FIELD:
+            issues.append(Issue(name, f"must NOT have more than {MAX_TEXT_FIELD} characters"))
+
+
+def _units_sent_today(account: Account) -> int:
+    today = timezone.localdate()
+    start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    found = Message.objects.filter(account=account, sent_at__gte=start).aggregate(n=Sum("units"))
+    return found["n"] or 0
+
+
+def message_send(
+    *,
+    account: Account,
+    to: str | Sequence[str] | None = None,
+    body: str | None = None,
+    type: str | None = None,  # noqa: A002 - the API's field name
+    sender: str | None = None,
+    template_id: str | int | None = None,
+    callback_profile_id: str | None = None,
+    ref: str | None = None,
+    ref1: str | None = None,
+    ref2: str | None = None,
+    campaign_name: str | None = None,
+    flash: object = None,
+    source: str = SOURCE_API,
+) -> SendResult:
+    """Validate a send request, record one Message per recipient and queue their settlement."""
+    issues: list[Issue] = []
+    recipients = _recipients(to, issues)
+
+    if body is None:
+        issues.append(_required("body"))
+    elif not body.strip():
+        issues.append(Issue("body", "must NOT be empty"))
+    elif len(body) > MAX_BODY_CHARS:
+        issues.append(Issue("body", f"must NOT have more than {MAX_BODY_CHARS} characters"))
+
+    sms_type = (type or DEFAULT_TYPE).strip().upper()
+    if sms_type not in MessageType.values:
+        allowed = ", ".join(MessageType.values)
+        issues.append(Issue("type", f"must be equal to one of the allowed values: {allowed}"))
+
+    sender = (sender or "").strip() or DEFAULT_SENDER
+    if not SENDER_PATTERN.match(sender):
+        issues.append(Issue(
+            "sender", "must be 1-11 letters and digits, or a number of up to 15 digits"
+        ))
+
+    template = "" if template_id is None else str(template_id).strip()
+    if template and not TEMPLATE_ID_PATTERN.match(template):
+        issues.append(Issue("template_id", "must be a number of up to 30 digits"))
+
+    is_flash = _flash_value(flash)
+    if is_flash is None:
+        issues.append(Issue("flash", "must be 0 or 1"))
+
+    texts = {"ref": ref, "ref1": ref1, "ref2": ref2, "campaign_name": campaign_name}
+    _text_issues(texts, issues)
+    profile = _callback_profile(account, callback_profile_id, issues)
+    if issues:
+        raise InvalidInput(issues)
+
+    assert body is not None
+    return _record(
+        account=account, recipients=recipients, body=body, sms_type=sms_type, sender=sender,
+        template_id=template, profile=profile, flash=bool(is_flash), source=source,
+        texts={k: (v or "") for k, v in texts.items()},
+    )
+
+
+@transaction.atomic
+def _record(
+    *, account: Account, recipients: list[Recipient], body: str, sms_type: str, sender: str,
+    template_id: str, profile: CallbackProfile | None, flash: bool, source: str,
+    texts: dict[str, str],
+) -> SendResult:
+    request_id = uuid.uuid4()
+    seg = segment(body)
+    now = timezone.now()
+    total = _units_sent_today(account)
+    messages = []
+    for position, recipient in enumerate(recipients, start=1):
+        total += seg.units
+        messages.append(Message(
+            account=account, request_id=request_id, position=position,
+            message_id=f"{request_id}:{position}", recipient=recipient.e164, body=body,
+            encoding=Encoding.GSM7 if seg.encoding == GSM7 else Encoding.UCS2,
+            length=seg.length, units=seg.units, iso_code=recipient.iso_code,
+            country_name=recipient.country_name, time_zone=recipient.time_zone,
+            price=price_for(recipient.iso_code, seg.units), sender=sender, type=sms_type,
+            template_id=template_id, flash=flash, total=total, source=source,
+            callback_profile=profile, status=carrier.SENT.status,
+            status_trace=carrier.SENT.status_trace, description=carrier.SENT.description,
+            sent_at=now, status_at=now, **texts,
+        ))
+    Message.objects.bulk_create(messages)
+    saved = Message.objects.filter(request_id=request_id).order_by("position")
+    pks = list(saved.values_list("pk", flat=True))
+    from .tasks import schedule_settlement  # tasks call back into this module
+
+    transaction.on_commit(lambda: schedule_settlement(pks))
+    created = list(Message.objects.filter(pk__in=pks).order_by("position"))
+    return SendResult(request_id=request_id, messages=created)
+
+
+def message_settle(*, message_pk: int) -> Message | None:
+    """Apply the carrier simulator's delivery report and fire the profile's callback.
+
+    Idempotent: a message that is already settled (or gone) is left alone, so a task that runs
+    twice never sends two reports.
+    """
+    from delivery.services import delivery_create
+
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("callback_profile")
+            .filter(pk=message_pk, settled_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return None
+        seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
+        outcome = carrier.outcome_for(
+            recipient=message.recipient, sms_type=message.type, units=message.units,
+            single_limit=seg_limit,
+        )
+        now = timezone.now()
+        message.status = outcome.status
+        message.status_trace = outcome.status_trace
+        message.description = outcome.description
+        message.status_at = now
+        message.settled_at = now
+        if message.callback_profile is not None:
+            message.callback_delivery = delivery_create(
+                profile=message.callback_profile,
+                event=SMS_SENT_EVENT,
+                variables=message.callback_variables(),
+                source_type="sms_message",
+                source_id=message.message_id,
+            )
+        message.save(update_fields=[
+            "status", "status_trace", "description", "status_at", "settled_at",
+            "callback_delivery",
+        ])
+    return message
+

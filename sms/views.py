@@ -1,0 +1,71 @@
+"""SMS pages: the logs of sent messages and the "Send test SMS" form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from accounts.decorators import account_required
+from common.errors import InvalidInput, NotFound
+
+from .forms import LogFilterForm, SendSmsForm
+from .selectors import get_message_for_account, message_list
+from .services import SOURCE_UI, message_send
+
+LOGS_PER_PAGE = 25
+
+
+@login_required
+@account_required
+def message_list_view(request: HttpRequest) -> HttpResponse:
+    filter_form = LogFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    queryset = message_list(
+        account=request.account,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        type=filters.get("type", ""),
+        request_id=str(filters["request"]) if filters.get("request") else "",
+    )
+    page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "sms/message_list.html", {
+        "page": page, "filter_form": filter_form, "query": query.urlencode(),
+        "request_filter": filters.get("request"),
+    })
+
+
+@login_required
+@account_required
+def message_detail_view(request: HttpRequest, message_id: str) -> HttpResponse:
+    try:
+        message = get_message_for_account(account=request.account, message_id=message_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "sms/message_detail.html", {
+        "message": message, "variables": message.callback_variables(),
+    })
+
+
+@login_required
+@account_required
+def send_view(request: HttpRequest) -> HttpResponse:
+    form = SendSmsForm(request.POST or None, account=request.account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = message_send(account=request.account, source=SOURCE_UI, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            count = len(result.messages)
+            messages.success(
+                request,
+                f"{count} message{'s' if count != 1 else ''} accepted (id {result.request_id}).",
+            )
+            return redirect(f"{reverse('sms:logs')}?request={result.request_id}")
+    return render(request, "sms/send.html", {"form": form})

@@ -1,0 +1,10 @@
+/* Delivery detail: JSON bodies are shown indented (the server already does; this also
+ * indents response excerpts that arrive minified). */
+(function () {
+  "use strict";
+  document.querySelectorAll("pre[data-json]").forEach(function (block) {
+    try {
+      block.textContent = JSON.stringify(JSON.parse(block.textContent), null, 2);
+    } catch (e) { /* not JSON: leave as is */ }
+  });
+})();
