@@ -23,6 +23,11 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_LOCK_KEY = "callback-profiles:loadtest-lock"
+# The production worker command for TASKS_BACKEND=rq (README): SimpleWorker runs jobs in the
+# worker process instead of forking one child per job, about 3x the throughput for short I/O
+# bound sends whose duration the transport already bounds.
+RQ_WORKER_ARGS = ("deliveries", "default", "--job-class", "django_tasks_rq.Job",
+                  "--worker-class", "rq.worker.SimpleWorker", "--with-scheduler")
 
 
 class Receiver:
@@ -34,7 +39,8 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+            protocol_version = "HTTP/1.1"  # keep-alive, for the raw requests.Session baseline
+            disable_nagle_algorithm = True  # headers and body go out in separate writes
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -149,8 +155,7 @@ class ScratchDeployment:
 
     def worker_command(self) -> list[str]:
         if self.backend == "rq":
-            return [sys.executable, "manage.py", "rqworker", "deliveries", "default",
-                    "--job-class", "django_tasks_rq.Job", "--with-scheduler", "-v0"]
+            return [sys.executable, "manage.py", "rqworker", *RQ_WORKER_ARGS, "-v0"]
         return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval",
                 "0.05", "--no-startup-delay", "--no-reload", "-v0"]
 

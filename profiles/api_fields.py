@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import json
 
+from django.core.validators import MaxLengthValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 TYPE_NAMES = {dict: "object", list: "array", str: "string"}
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "object"}, {"type": "array"}, {"type": "string"}], "nullable": True}
+)
 class JsonValueField(serializers.Field):
     """A JSON object or array, given as JSON or as a string holding JSON."""
 
@@ -40,6 +45,7 @@ class JsonValueField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "nullable": True})
 class StringListField(JsonValueField):
     """A list of strings, also accepted as one string (`"SMS-sent"`) or a JSON string."""
 
@@ -76,8 +82,14 @@ def schema_messages(serializer_class):
             messages["invalid"] = f"must be {kind}"
             messages["null"] = "must NOT be null"
             messages["blank"] = "must NOT be empty"
-            if "max_length" in messages:
-                messages["max_length"] = "must NOT have more than {max_length} characters"
+            max_length = getattr(field, "max_length", None)
+            if max_length:
+                # DRF words this message when the field is built, so swap its validator.
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, MaxLengthValidator)
+                ] + [MaxLengthValidator(
+                    max_length, message=f"must NOT have more than {max_length} characters"
+                )]
         return fields
 
     serializer_class.get_fields = get_fields

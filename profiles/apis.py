@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
@@ -200,7 +201,7 @@ class ProfileDetailApi(APIView):
 
 
 class DynamicVariablesApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("channel", str)])
+    @extend_schema(parameters=[OpenApiParameter("channel", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request, sid: str):
         channel = request.query_params.get("channel") or None
         if channel is not None and catalog.channel(channel) is None:

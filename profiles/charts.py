@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .page_queries import HourBucket
 
-WIDTH, HEIGHT = 720, 200
+WIDTH, HEIGHT = 960, 170
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 28  # room for the axis labels
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -62,5 +62,6 @@ def success_chart(buckets: list[HourBucket]) -> dict:
         "top": TOP, "baseline": TOP + PLOT_H, "plot_h": PLOT_H, "mid_y": TOP + PLOT_H / 2,
         "label_y": HEIGHT - 8, "max": top, "mid": top / 2 if top % 2 else top // 2,
         "bars": bars, "succeeded": succeeded, "failed": failed,
+        "center_x": LEFT + PLOT_W / 2, "center_y": TOP + PLOT_H / 2,
         "rate": round(100 * succeeded / (succeeded + failed)) if succeeded + failed else None,
     }

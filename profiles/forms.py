@@ -182,7 +182,7 @@ class ProfileForm(forms.Form):
     )
     channel = forms.ChoiceField(label="Select Channel API", choices=catalog.channel_choices)
     http_method = forms.ChoiceField(
-        label="HTTP Method", choices=HttpMethod.choices, initial=HttpMethod.POST
+        label="HTTP Method", choices=[(m, m) for m in HttpMethod.values], initial=HttpMethod.POST
     )
     url = forms.CharField(
         label="Enter Endpoint", required=False, max_length=4096, strip=True,
@@ -202,7 +202,7 @@ class ProfileForm(forms.Form):
     )
     enc_algorithm = forms.ChoiceField(
         label="Algorithm", required=False,
-        choices=[("", "Select algorithm")] + list(EncryptionAlgorithm.choices),
+        choices=[("", "Select algorithm")] + [(a, a) for a in EncryptionAlgorithm.values],
     )
     enc_key = forms.CharField(
         label="Key", required=False, strip=False,
@@ -333,7 +333,8 @@ class ProfileFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Profile name"}),
     )
     http_method = forms.ChoiceField(
-        label="HTTP Method", required=False, choices=[("", "Any method")] + HttpMethod.choices
+        label="HTTP Method", required=False,
+        choices=[("", "Any method")] + [(m, m) for m in HttpMethod.values],
     )
     status = forms.TypedChoiceField(
         label="Status", required=False, coerce=int, empty_value=None,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
+from delivery.services import RateLimited, TestOutcome, send_test
 
 from . import catalog
 from .charts import success_chart
@@ -34,7 +35,7 @@ from .services import (
     profile_set_status,
     profile_update,
 )
-from .validation import BODY_METHODS, validate_profile
+from .validation import BODY_METHODS
 
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 20
@@ -93,6 +94,9 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
         or "body" in form.errors,
         "gcm_warning_visible": (form.current("enc_nonce_mode") or "fixed") == NonceMode.FIXED
         and (not algorithm or algorithm.endswith("GCM")),
+        # Explicit, because after a Test without JS the page is drawn at the test URL.
+        "form_url": reverse("profiles:edit", args=[profile.profile_id])
+        if profile else reverse("profiles:new"),
         "test_url": reverse("profiles:test_existing", args=[profile.profile_id])
         if profile else reverse("profiles:test_new"),
         **extra,
@@ -123,22 +127,23 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
-def _outcome_json(outcome: Any) -> dict[str, Any]:
-    request = outcome.request
+def _outcome_json(outcome: TestOutcome) -> dict[str, Any]:
+    sent = outcome.request
     return {
-        "ok": bool(outcome.ok),
-        "request": {
-            "method": request.method,
-            "url": request.url,
-            "headers": dict(request.headers),
-            "body": request.body.decode() if isinstance(request.body, bytes) else request.body,
-        },
+        "ok": outcome.ok,
+        "request": {"method": sent.method, "url": sent.url, "headers": sent.headers,
+                    "body": sent.body} if sent else None,
         "status_code": outcome.status_code,
         "latency_ms": outcome.latency_ms,
         "response_excerpt": outcome.response_excerpt,
         "error": outcome.error,
         "errors": {},
     }
+
+
+def _not_sent(error: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"ok": False, "request": None, "status_code": None, "latency_ms": None,
+            "response_excerpt": "", "error": error, "errors": errors or {}}
 
 
 @login_required
@@ -149,30 +154,27 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
 
     The page's JS asks for JSON; without JS the form page is drawn again with the result.
     """
-    from delivery.services import send_test
-
     profile = _profile_or_404(request, profile_id) if profile_id else None
     form = ProfileForm(request.POST, profile=profile)
     result: dict[str, Any] | None = None
+    status = 200
     if form.is_valid():
-        data = form.to_input()
-        issues = validate_profile(data, existing_channel=profile.channel if profile else None)
-        if issues:
-            form.add_issues(issues)
+        try:
+            outcome = send_test(account=request.account, data=form.to_input(), profile=profile)
+        except RateLimited as exc:
+            result, status = _not_sent(f"Too many tests: try again in {exc.retry_after} s."), 429
+        except InvalidInput as exc:
+            form.add_issues(exc.issues)
         else:
-            try:
-                result = _outcome_json(send_test(account=request.account, data=data))
-            except InvalidInput as exc:
-                form.add_issues(exc.issues)
+            result = _outcome_json(outcome)
     if result is None:
+        status = 400
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        result = {"ok": False, "errors": errors, "request": None, "status_code": None,
-                  "latency_ms": None, "response_excerpt": "",
-                  "error": "Fix the highlighted fields, then test again."}
+        result = _not_sent("Fix the highlighted fields, then test again.", errors)
     if _wants_json(request):
-        return JsonResponse(result, status=200 if not result["errors"] else 400)
+        return JsonResponse(result, status=status)
     context = _form_context(form, profile, test_result=result)
-    return render(request, "profiles/profile_form.html", context)
+    return render(request, "profiles/profile_form.html", context, status=status)
 
 
 @login_required
@@ -182,6 +184,9 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     log = Paginator(profile_delivery_log(account=request.account, profile=profile), LOG_PAGE_SIZE)
     buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
     encryption = getattr(profile, "encryption", None)
+    log_page = log.get_page(request.GET.get("page"))
+    for delivery in log_page:
+        delivery.event_label = catalog.event_label(delivery.event)
     return render(
         request,
         "profiles/profile_detail.html",
@@ -192,7 +197,7 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
             if profile.body else "",
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,
-            "log_page": log.get_page(request.GET.get("page")),
+            "log_page": log_page,
             "chart": success_chart(buckets),
             "statuses": ProfileStatus,
         },

@@ -7,21 +7,24 @@
   "use strict";
 
   function legacyCopy(text) {
-    // execCommand('copy') needs a selected, focusable element in the document.
+    // execCommand('copy') needs a selected, focusable element. Everything outside an open
+    // modal <dialog> is inert, so the helper goes inside the dialog when there is one.
     var area = document.createElement("textarea");
     var active = document.activeElement;
+    var host = (active && active.closest && active.closest("dialog[open]")) ||
+      document.querySelector("dialog[open]") || document.body;
     area.value = text;
     area.setAttribute("readonly", "");
     area.style.position = "fixed";
     area.style.top = "0";
     area.style.left = "-9999px";
     area.style.opacity = "0";
-    document.body.appendChild(area);
+    host.appendChild(area);
     area.select();
     area.setSelectionRange(0, text.length);
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-    document.body.removeChild(area);
+    host.removeChild(area);
     if (active && typeof active.focus === "function") { active.focus(); }
     return ok;
   }

@@ -205,7 +205,12 @@
       if (!inside) { dialog.close(); }
     }
   });
-  dialog.addEventListener("close", function () { viewButton.focus(); });
+  // Focus goes back to View, or to the field that Insert just filled.
+  var returnFocusTo = null;
+  dialog.addEventListener("close", function () {
+    (returnFocusTo || viewButton).focus();
+    returnFocusTo = null;
+  });
 
   $("#select-all").addEventListener("click", function () {
     var all = checks();
@@ -263,8 +268,8 @@
     var target = isBodyMethod() ? insertIntoBody(names) : insertIntoUrl(names);
     if (!target) { return; }
     target.dispatchEvent(new Event("input", { bubbles: true }));
+    returnFocusTo = target;
     dialog.close();
-    target.focus();
     say("Inserted " + names.length + " variables into the " +
         (target === body ? "Request Body" : "endpoint URL"));
   });

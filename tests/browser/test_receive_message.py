@@ -1,13 +1,10 @@
 """Browser: create a New Configuration on the Receive Message tab, then see an incoming SMS
 (injected with the Simulate form) in Logs, with its callback delivered to a real receiver.
 
-Runs real Chromium through Playwright. Fixtures are local to this module until shared ones
-exist in tests/browser/conftest.py.
+Runs real Chromium through Playwright, with the shared fixtures of tests/browser/conftest.py.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -17,32 +14,12 @@ from profiles.validation import ProfileInput
 from receive_sms.models import IncomingMessage, ReceiveConfiguration
 from receive_sms.services import vmn_provision
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 VMN_NUMBER = "+919870012345"
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        try:
-            yield page
-        finally:
-            browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_new_configuration_then_incoming_message_in_logs(
-    live_server, browser_page, alice, settings_private_ok, httpserver: HTTPServer, run_tasks
+    live_server, page, alice, settings_private_ok, httpserver: HTTPServer, run_tasks
 ):
     httpserver.expect_request("/incoming", method="POST").respond_with_data("ok")
     vmn_provision(account=alice.account, number=VMN_NUMBER)
@@ -50,8 +27,6 @@ def test_new_configuration_then_incoming_message_in_logs(
         title="Inbound hook", channel="default", http_method="POST",
         url=httpserver.url_for("/incoming"), body={"text": "<message>", "kw": "<keyword>"},
     ))
-    page = browser_page
-
     page.goto(f"{live_server.url}/login/?next=/channels/")
     page.fill("#id_username", alice.user.username)
     page.fill("#id_password", alice.password)
