@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.models import Account
+from common.dates import day_bound
 from common.errors import NotFound
 
 from .models import CallbackProfile
 
 PROFILE_NOT_FOUND = "No profile exists with this id"
-
-
-def _as_aware(value: date | datetime, *, end_of_day: bool) -> datetime:
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    return timezone.make_aware(datetime.combine(value, time.max if end_of_day else time.min))
 
 
 def profile_list(
@@ -42,9 +36,9 @@ def profile_list(
     if status:
         qs = qs.filter(status=status)
     if created_from:
-        qs = qs.filter(created_at__gte=_as_aware(created_from, end_of_day=False))
+        qs = qs.filter(created_at__gte=day_bound(created_from, end=False))
     if created_to:
-        qs = qs.filter(created_at__lte=_as_aware(created_to, end_of_day=True))
+        qs = qs.filter(created_at__lte=day_bound(created_to, end=True))
     return qs
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Account
+from common.dates import day_bound
 from common.errors import NotFound
 
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId
@@ -60,12 +60,6 @@ def get_configuration_for_account(
     return configuration
 
 
-def _day_bound(value: date | datetime, *, end: bool) -> datetime:
-    if isinstance(value, datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    return timezone.make_aware(datetime.combine(value, time.max if end else time.min))
-
-
 def incoming_message_list(
     *,
     account: Account,
@@ -84,7 +78,7 @@ def incoming_message_list(
     if keyword:
         qs = qs.filter(keyword__iexact=keyword.strip())
     if date_from:
-        qs = qs.filter(received_at__gte=_day_bound(date_from, end=False))
+        qs = qs.filter(received_at__gte=day_bound(date_from, end=False))
     if date_to:
-        qs = qs.filter(received_at__lte=_day_bound(date_to, end=True))
+        qs = qs.filter(received_at__lte=day_bound(date_to, end=True))
     return qs
