@@ -28,11 +28,7 @@ class SendSmsForm(forms.Form):
     ref = forms.CharField(label="ref", max_length=100, required=False)
     ref1 = forms.CharField(label="ref1", max_length=100, required=False)
     ref2 = forms.CharField(label="ref2", max_length=100, required=False)
-    flash = forms.BooleanField(
-        label="Flash message", required=False,
-        # The global input style is a full-width block; a checkbox sits inline with its label.
-        widget=forms.CheckboxInput(attrs={"style": "display:inline;width:auto"}),
-    )
+    flash = forms.BooleanField(label="Flash message", required=False)
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
