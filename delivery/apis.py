@@ -23,7 +23,7 @@ class TestCallbackThrottled(exceptions.Throttled):
 
 
 class ProfileTestApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class TestOutcomeSerializer(serializers.Serializer):
         ok = serializers.BooleanField()
         request = serializers.DictField(allow_null=True)
         response = serializers.DictField(allow_null=True)
@@ -49,7 +49,7 @@ class ProfileTestApi(APIView):
         return {"ok": outcome.ok, "request": request, "response": response,
                 "error": outcome.error}
 
-    @extend_schema(request=None, responses=OutputSerializer)
+    @extend_schema(request=None, responses=TestOutcomeSerializer)
     def post(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         try:
@@ -59,8 +59,10 @@ class ProfileTestApi(APIView):
                 wait=exc.retry_after,
                 detail=f"too many test callbacks: try again in {exc.retry_after} s",
             ) from exc
-        message = "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
-        return envelope(self.OutputSerializer(self._data(outcome)).data, code=SUCCESS,
+        message = (
+            "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
+        )
+        return envelope(self.TestOutcomeSerializer(self._data(outcome)).data, code=SUCCESS,
                         message=message)
 
 
@@ -117,7 +119,7 @@ class DeliveryListApi(APIView):
 
 
 class DeliveryDetailApi(APIView):
-    class OutputSerializer(DeliveryOutputSerializer):
+    class DeliveryDetailSerializer(DeliveryOutputSerializer):
         request_headers = serializers.DictField(source="headers")
         request_body = serializers.CharField()
         attempts = serializers.SerializerMethodField()
@@ -130,10 +132,10 @@ class DeliveryDetailApi(APIView):
                 for a in delivery.attempts.all()
             ]
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(responses=DeliveryDetailSerializer)
     def get(self, request, sid: str, delivery_id: str):
         delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)
-        return envelope(self.OutputSerializer(delivery).data, code=SUCCESS,
+        return envelope(self.DeliveryDetailSerializer(delivery).data, code=SUCCESS,
                         message="Delivery fetched successfully")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_LOCK_KEY = "callback-profiles:loadtest-lock"
+REDIS_OWNER_KEY = "callback-profiles:loadtest-owner"  # marks a database as a load test's
 # The production worker command for TASKS_BACKEND=rq (README): SimpleWorker runs jobs in the
 # worker process instead of forking one child per job, about 3x the throughput for short I/O
 # bound sends whose duration the transport already bounds.
@@ -33,8 +34,10 @@ RQ_WORKER_ARGS = ("deliveries", "default", "--job-class", "django_tasks_rq.Job",
 class Receiver:
     """A threaded HTTP server on 127.0.0.1 counting requests by `webhook-id`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, delay: float = 0) -> None:
+        """`delay`: seconds each response is held back (a slow endpoint)."""
         self.counts: collections.Counter[str] = collections.Counter()
+        self.arrived = threading.Event()
         self._lock = threading.Lock()
         receiver = self
 
@@ -46,6 +49,9 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
+                receiver.arrived.set()
+                if delay:
+                    time.sleep(delay)
                 with receiver._lock:
                     receiver.counts[self.headers.get("webhook-id", "")] += 1
                 self.send_response(200)
@@ -91,17 +97,25 @@ def redis_available() -> bool:
 
 
 def claim_redis_db(token: str) -> int:
-    """An empty Redis database number (1-15) locked for us for an hour; raise if none is free."""
+    """A Redis database number (1-15) locked for us for an hour; raise if none is free.
+
+    A database qualifies when it is empty, or when it holds only the leftovers of an earlier
+    load test whose lock expired (it crashed before cleaning up): those are flushed.
+    """
     import redis
 
     for number in range(15, 0, -1):
         client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=number)
         if not client.set(REDIS_LOCK_KEY, token, nx=True, ex=3600):
-            continue
-        if client.dbsize() == 1:  # only our lock: nobody else uses this database
+            continue  # another load test holds it
+        if client.dbsize() == 1 or client.exists(REDIS_OWNER_KEY):
+            if client.dbsize() > 1:
+                client.flushdb()
+                client.set(REDIS_LOCK_KEY, token, ex=3600)
+            client.set(REDIS_OWNER_KEY, "callback-profiles load test")
             return number
-        client.delete(REDIS_LOCK_KEY)
-    raise RuntimeError("no empty Redis database (1-15) is free for the load test")
+        client.delete(REDIS_LOCK_KEY)  # someone else's data: leave it alone
+    raise RuntimeError("no free Redis database (1-15) for the load test")
 
 
 class ScratchDeployment:
@@ -114,6 +128,7 @@ class ScratchDeployment:
         self.token = uuid.uuid4().hex
         self.redis_db: int | None = None
         self.workers: list[subprocess.Popen] = []
+        self.verbosity = 0  # worker logs go to <workdir>/worker-<n>.log
         self.env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{self.database}",
@@ -134,8 +149,12 @@ class ScratchDeployment:
 
     def __exit__(self, *exc: object) -> None:
         for worker in self.workers:
-            if worker.poll() is None:
-                worker.kill()
+            # The whole process group: RQ's scheduler is a child process that outlives a
+            # killed parent and would keep writing to our Redis database.
+            try:
+                os.killpg(worker.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             worker.wait(timeout=10)
         if self.redis_db is not None:
             import redis
@@ -155,16 +174,19 @@ class ScratchDeployment:
 
     def worker_command(self) -> list[str]:
         if self.backend == "rq":
-            return [sys.executable, "manage.py", "rqworker", *RQ_WORKER_ARGS, "-v0"]
+            return [sys.executable, "manage.py", "rqworker", *RQ_WORKER_ARGS,
+                    f"-v{self.verbosity}"]
         return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval",
-                "0.05", "--no-startup-delay", "--no-reload", "-v0"]
+                "0.05", "--no-startup-delay", "--no-reload", f"-v{self.verbosity}"]
 
     def start_worker(self) -> subprocess.Popen:
         # Own process group, so a kill reaches RQ's work-horse children too.
+        log = open(self.workdir / f"worker-{len(self.workers) + 1}.log", "wb")  # noqa: SIM115
         process = subprocess.Popen(
             self.worker_command(), cwd=PROJECT_DIR, env=self.env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT,
         )
+        log.close()  # the child holds its own descriptor
         self.workers.append(process)
         return process
 

@@ -111,17 +111,17 @@ def delivery_create(
         request_method=profile.http_method,
         request_url=profile.url,
     )
+    reason = _skip_reason(profile)
     try:
         rendered = render_profile(profile, event=event, variables=values)
     except ValueError as exc:  # a profile saved before a rule existed, a key that went bad...
-        delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = f"could not render the request: {exc}"[:ERROR_MAX]
+        delivery.status = DeliveryStatus.SKIPPED if reason else DeliveryStatus.FAILED
+        delivery.last_error = (reason or f"could not render the request: {exc}")[:ERROR_MAX]
         delivery.completed_at = now
         delivery.save()
         return delivery
     _store_request(delivery, rendered)
 
-    reason = _skip_reason(profile)
     if reason:
         delivery.status = DeliveryStatus.SKIPPED
         delivery.last_error = reason

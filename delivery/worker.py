@@ -19,7 +19,7 @@ class QueuedTaskFailed(RuntimeError):
     """A task raised while being drained; carries the worker's traceback."""
 
 
-def _run_ready_db_tasks() -> int:
+def _run_ready_db_tasks(*, include_future: bool) -> int:
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
@@ -29,7 +29,9 @@ def _run_ready_db_tasks() -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    for result in list(DBTaskResult.objects.ready()):
+    queued = DBTaskResult.objects.filter(status="READY") if include_future \
+        else DBTaskResult.objects.ready()
+    for result in list(queued):
         claimed = DBTaskResult.objects.filter(pk=result.pk, status="READY").update(
             status="RUNNING", started_at=timezone.now()
         )
@@ -57,19 +59,24 @@ def _attempt_due_deliveries() -> int:
     return ran
 
 
-def run_queued_tasks(*, max_rounds: int = 100) -> int:
-    """Run ready database-backend tasks and due deliveries until nothing is left; return count.
+def run_queued_tasks(*, include_future: bool = True, max_rounds: int = 100) -> int:
+    """Run queued database-backend tasks and due deliveries until nothing is left; return count.
 
-    Due deliveries are attempted directly as well, because a task enqueued with
-    `transaction.on_commit` never exists inside a test's rolled-back transaction, and a retry
-    "due now" (a test moved `next_attempt_at` into the past) has its task scheduled later.
+    `include_future` runs tasks scheduled for later too (an SMS settle delay), as if the time
+    had come. Deliveries stay governed by `next_attempt_at`: an early retry task finds its
+    delivery not due and does nothing (the claim checks it). Due deliveries are attempted
+    directly as well, because a task enqueued with `transaction.on_commit` never exists inside
+    a test's rolled-back transaction, and a retry "due now" (a test moved `next_attempt_at`
+    into the past) has its task scheduled later.
     """
     from django.conf import settings
 
     use_db_tasks = "django_tasks_db" in str(settings.TASKS.get("default", {}).get("BACKEND", ""))
     total = 0
     for _ in range(max_rounds):
-        ran = (_run_ready_db_tasks() if use_db_tasks else 0) + _attempt_due_deliveries()
+        ran = _attempt_due_deliveries()
+        if use_db_tasks:
+            ran += _run_ready_db_tasks(include_future=include_future)
         if not ran:
             return total
         total += ran

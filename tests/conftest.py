@@ -74,8 +74,9 @@ def settings_private_ok(settings):
 def run_tasks(db):
     """`run_tasks()` runs every queued background task now, in this process, until none is left.
 
-    It drains the database task queue (deliveries, SMS settle tasks...) and attempts every
-    delivery whose `next_attempt_at` is due, so retries are driven by moving `next_attempt_at`
+    It drains the database task queue (deliveries, SMS settle tasks...; tasks scheduled for
+    later run now too, unless `run_tasks(include_future=False)`) and attempts every delivery
+    whose `next_attempt_at` is due: delivery retries are driven by moving `next_attempt_at`
     into the past, never by sleeping. It returns how many ran, and raises if a task raised.
 
     Tasks are enqueued with `transaction.on_commit`. Under the plain `db` fixture the test's
