@@ -216,7 +216,7 @@ def message_settle(*, message_pk: int) -> Message | None:
 
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("callback_profile")
             .filter(pk=message_pk, settled_at__isnull=True)
             .first()

@@ -39,7 +39,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, request_stop)
             signal.signal(signal.SIGINT, request_stop)
         while True:
-            close_old_connections()
+            if every:  # a long-running loop: drop connections the database has closed
+                close_old_connections()
             result = delivery_recover(
                 lease=timedelta(seconds=lease) if lease is not None else None,
                 grace=timedelta(seconds=grace) if grace is not None else None,
