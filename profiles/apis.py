@@ -14,9 +14,9 @@ from common.errors import InvalidInput, Issue
 
 from . import catalog
 from .api_fields import JsonValueField, StrictCharField, StringListField, schema_messages
-from .models import CallbackProfile, Channel
+from .models import CallbackProfile, Channel, ProfileStatus
 from .selectors import get_profile_for_account, profile_list
-from .services import profile_create, profile_delete, profile_update
+from .services import profile_create, profile_delete, profile_set_status, profile_update
 from .validation import EncryptionInput, ProfileInput
 
 SUCCESS = "RBC024"
@@ -112,6 +112,12 @@ class ProfileInputSerializer(serializers.Serializer):
 
 
 class ProfilePatchSerializer(ProfileInputSerializer):
+    # 1 re-enables (also after an auto-disable), 3 disables; 2 is only set by the platform.
+    status = serializers.ChoiceField(
+        choices=[ProfileStatus.ACTIVE, ProfileStatus.DISABLED],
+        error_messages={"invalid_choice": "must be 1 (active) or 3 (disabled)"},
+    )
+
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():
@@ -188,6 +194,8 @@ class ProfileDetailApi(APIView):
             validated = _parse(ProfilePatchSerializer, request, partial=True)
             data = _to_input(validated, base=ProfileInput.from_profile(profile))
             profile = profile_update(profile=profile, data=data)
+            if "status" in validated:
+                profile_set_status(profile=profile, status=validated["status"])
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
                         message="Profile updated successfully")

@@ -48,6 +48,8 @@ class CallbackProfile(models.Model):
     previous_signing_secret = EncryptedTextField(blank=True, default="")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
+    # When the profile was last (re-)enabled: failures before it don't count toward auto-disable.
+    enabled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     modified_at = models.DateTimeField(auto_now=True)
 

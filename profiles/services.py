@@ -104,9 +104,11 @@ def profile_delete(*, profile: CallbackProfile) -> None:
 def profile_set_status(
     *, profile: CallbackProfile, status: int, reason: str = ""
 ) -> CallbackProfile:
+    if status == ProfileStatus.ACTIVE and profile.status != ProfileStatus.ACTIVE:
+        profile.enabled_at = timezone.now()
     profile.status = status
     profile.disabled_reason = "" if status == ProfileStatus.ACTIVE else reason
-    profile.save(update_fields=["status", "disabled_reason", "modified_at"])
+    profile.save(update_fields=["status", "disabled_reason", "enabled_at", "modified_at"])
     return profile
 
 

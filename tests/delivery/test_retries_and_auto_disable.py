@@ -186,3 +186,24 @@ def test_re_enabled_profile_sends_again(alice, httpserver: HTTPServer, run_tasks
 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED
+
+
+def test_re_enabling_restarts_the_auto_disable_clock(alice, httpserver: HTTPServer, run_tasks):
+    """Failures from before a re-enable don't disable the profile again at the next failure."""
+    httpserver.expect_request("/dlr").respond_with_data("nope", status=500)
+    profile = make_profile(alice.account, url=httpserver.url_for("/dlr"))
+    old = create(profile)
+    run_tasks()
+    for number in range(2, 8):
+        DeliveryAttempt.objects.create(
+            delivery=old, number=number, started_at=timezone.now() - timedelta(days=6),
+            succeeded=False, error="endpoint answered HTTP 500",
+        )
+    profile_set_status(profile=profile, status=ProfileStatus.AUTO_DISABLED, reason="test")
+    profile_set_status(profile=profile, status=ProfileStatus.ACTIVE)
+
+    create(profile)
+    run_tasks()
+
+    profile.refresh_from_db()
+    assert profile.status == ProfileStatus.ACTIVE

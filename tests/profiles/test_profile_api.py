@@ -237,3 +237,16 @@ def test_openapi_schema_and_docs_are_served_offline(client):
     docs = client.get("/v1/docs")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content and b"cdn." not in docs.content
+
+
+def test_patch_status_disables_and_re_enables_but_never_sets_auto_disabled(alice):
+    profile_id = make(alice)["profile_id"]
+    client = alice.api()
+    disabled = client.patch(url(alice, f"/{profile_id}"), {"status": 3}, format="json")
+    assert disabled.json()["data"]["status"] == 3
+    CallbackProfile.objects.filter(profile_id=profile_id).update(status=2)
+    enabled = client.patch(url(alice, f"/{profile_id}"), {"status": 1}, format="json")
+    assert enabled.json()["data"]["status"] == 1
+    refused = client.patch(url(alice, f"/{profile_id}"), {"status": 2}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "body/status must be 1 (active) or 3 (disabled)"

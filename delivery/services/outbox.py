@@ -1,0 +1,140 @@
+"""The outbox: record a callback (or a resend of one) and queue its send when the caller commits.
+
+`delivery_create` runs inside the trigger's transaction: it renders the request from the
+profile and writes a PENDING Delivery; the send task is enqueued on commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.errors import InvalidInput, Issue
+from profiles.models import CallbackProfile, ProfileStatus
+
+from ..models import Delivery, DeliveryStatus
+from ..profile_render import render_profile
+from ..render import RenderedRequest
+from .sending import ERROR_MAX, new_webhook_id
+
+logger = logging.getLogger(__name__)
+
+
+def _json_safe(variables: dict[str, Any]) -> dict[str, Any]:
+    # Decimals, datetimes... become text once, here, so a retry renders exactly the same.
+    return json.loads(json.dumps(dict(variables), default=str))
+
+
+def _enqueue_send(delivery_id: uuid.UUID | str, *, run_after: datetime | None = None) -> None:
+    """Queue the send task. A failure here is logged, not raised: the sweep re-queues it."""
+    from ..tasks import send_delivery
+
+    try:
+        task = send_delivery.using(run_after=run_after) if run_after else send_delivery
+        task.enqueue(str(delivery_id))
+    except Exception:  # noqa: BLE001 - queue down: the row is durable, the sweep retries
+        logger.exception("Could not enqueue delivery %s; the recovery sweep will", delivery_id)
+
+
+def _enqueue_on_commit(delivery_id: uuid.UUID, *, run_after: datetime | None = None) -> None:
+    transaction.on_commit(lambda: _enqueue_send(delivery_id, run_after=run_after))
+
+
+def _skip_reason(profile: CallbackProfile | None) -> str:
+    if profile is None:
+        return "the profile was deleted"
+    if profile.status == ProfileStatus.AUTO_DISABLED:
+        return "profile is auto-disabled"
+    if profile.status == ProfileStatus.DISABLED:
+        return "profile is disabled"
+    return ""
+
+
+@transaction.atomic
+def delivery_create(
+    *,
+    profile: CallbackProfile,
+    event: str,
+    variables: dict[str, Any],
+    source_type: str,
+    source_id: str,
+) -> Delivery:
+    """Record one callback for `profile` and schedule its send when the caller commits."""
+    values = _json_safe(variables)
+    now = timezone.now()
+    delivery = Delivery(
+        account_id=profile.account_id,
+        profile=profile,
+        event=event,
+        source_type=source_type,
+        source_id=str(source_id),
+        variables=values,
+        webhook_id=new_webhook_id(),
+        request_method=profile.http_method,
+        request_url=profile.url,
+    )
+    reason = _skip_reason(profile)
+    try:
+        rendered = render_profile(profile, event=event, variables=values)
+    except ValueError as exc:  # a profile saved before a rule existed, a key that went bad...
+        delivery.status = DeliveryStatus.SKIPPED if reason else DeliveryStatus.FAILED
+        delivery.last_error = (reason or f"could not render the request: {exc}")[:ERROR_MAX]
+        delivery.completed_at = now
+        delivery.save()
+        return delivery
+    _store_request(delivery, rendered)
+
+    if reason:
+        delivery.status = DeliveryStatus.SKIPPED
+        delivery.last_error = reason
+        delivery.completed_at = now
+        delivery.save()
+        return delivery
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = now
+    delivery.save()
+    _enqueue_on_commit(delivery.id)
+    return delivery
+
+
+def _store_request(delivery: Delivery, rendered: RenderedRequest) -> None:
+    delivery.request_method = rendered.method
+    delivery.request_url = rendered.url
+    delivery.request_headers = json.dumps(rendered.headers)
+    delivery.request_body = rendered.body.decode("utf-8")
+
+
+@transaction.atomic
+def delivery_resend(*, delivery: Delivery) -> Delivery:
+    """A new delivery carrying the same request and the same webhook-id.
+
+    Keeping the webhook-id (as Svix does) lets a receiver that did process the original
+    recognise the resend; the new row has its own attempts and log entry.
+    """
+    profile = delivery.profile
+    reason = _skip_reason(profile)
+    if reason:
+        raise InvalidInput([Issue("delivery", f"cannot be resent: {reason}")])
+    copy = Delivery.objects.create(
+        account_id=delivery.account_id,
+        profile=profile,
+        event=delivery.event,
+        source_type="resend",
+        source_id=str(delivery.id),
+        variables=delivery.variables,
+        webhook_id=delivery.webhook_id,
+        request_method=delivery.request_method,
+        request_url=delivery.request_url,
+        request_headers=delivery.request_headers,
+        request_body=delivery.request_body,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=timezone.now(),
+    )
+    _enqueue_on_commit(copy.id)
+    return copy

@@ -1,0 +1,54 @@
+"""What every outgoing callback shares, real or test: signed at send time, sent with the
+transport options from settings, a failure told in one short line.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+
+from .. import transport
+from ..render import RenderedRequest
+from ..signing import signature_headers
+
+ERROR_MAX = 300
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def new_webhook_id() -> str:
+    return f"msg_{uuid.uuid4().hex}"
+
+
+def _transport_options(*, test: bool = False) -> dict[str, Any]:
+    read = _setting("CALLBACK_TEST_READ_TIMEOUT" if test else "CALLBACK_READ_TIMEOUT", 15.0)
+    return {
+        "allow_private": bool(_setting("CALLBACK_ALLOW_PRIVATE_NETWORKS", False)),
+        "connect_timeout": float(_setting("CALLBACK_CONNECT_TIMEOUT", 5.0)),
+        "read_timeout": float(read),
+        "verify": _setting("CALLBACK_CA_BUNDLE", "") or True,
+    }
+
+
+def _signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) -> RenderedRequest:
+    headers = dict(request.headers)
+    headers.update(
+        signature_headers(
+            secrets=secrets, msg_id=webhook_id, timestamp=int(time.time()), body=request.body
+        )
+    )
+    return RenderedRequest(method=request.method, url=request.url, headers=headers,
+                           body=request.body)
+
+
+def _error_text(result: transport.TransportResult | None, error: Exception | None) -> str:
+    if error is not None:
+        return str(getattr(error, "message", error))[:ERROR_MAX]
+    if result is not None and not result.ok:
+        return f"endpoint answered HTTP {result.status_code}"
+    return ""

@@ -1,0 +1,127 @@
+"""Test callbacks (the Test button and `POST .../profiles/<id>/test`): one synchronous send of
+the catalog's example values, rate-limited per account, never retried, never recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+
+from accounts.models import Account
+from common.errors import InvalidInput, Issue
+from profiles.models import CallbackProfile
+from profiles.services import active_signing_secrets
+from profiles.validation import ProfileInput, validate_profile
+
+from .. import transport
+from ..profile_render import example_event, example_values, render_input
+from ..signing import generate_secret
+from .sending import _error_text, _setting, _signed, _transport_options, new_webhook_id
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    __test__ = False  # not a pytest test class
+
+    ok: bool
+    request: SentRequest | None
+    status_code: int | None = None
+    latency_ms: int | None = None
+    response_excerpt: str = ""
+    error: str = ""
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+class RateLimited(InvalidInput):
+    """Too many test callbacks; an InvalidInput so forms show it, the API answers 429."""
+
+    def __init__(self, retry_after: int):
+        super().__init__([Issue("test", f"too many test callbacks: try again in {retry_after} s")])
+        self.retry_after = retry_after
+
+
+def _check_test_rate(account: Account) -> None:
+    limit = int(_setting("CALLBACK_TEST_RATE_LIMIT", 10))
+    window = int(_setting("CALLBACK_TEST_RATE_WINDOW", 60))
+    now = int(time.time())
+    slot = now // window
+    key = f"delivery:test-rate:{account.sid}:{slot}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        raise RateLimited(retry_after=(slot + 1) * window - now)
+
+
+# Fields a Test does not need: a half-filled form can still be tested.
+_TEST_IGNORED_FIELDS = ("title", "events", "response_message")
+
+
+def send_test(
+    *, account: Account, data: ProfileInput, profile: CallbackProfile | None = None
+) -> TestOutcome:
+    """Render `data` with the catalog's example values and send it once, synchronously.
+
+    Signed with `profile`'s secrets when given (testing an edit of a saved profile), else with
+    a one-off secret. Never retried, never recorded as a Delivery.
+    """
+    issues = [
+        i for i in validate_profile(data)
+        if i.field.split("/")[0] not in _TEST_IGNORED_FIELDS
+    ]
+    if issues:
+        raise InvalidInput(issues)
+    _check_test_rate(account)
+
+    event = example_event(data.channel)
+    values = example_values(event)
+    try:
+        rendered = render_input(data, event=event, variables=values)
+    except ValueError as exc:
+        return TestOutcome(ok=False, request=None, error=f"could not render: {exc}",
+                           variables=values)
+    secrets = active_signing_secrets(profile) if profile is not None else [generate_secret()]
+    request = _signed(rendered, secrets=secrets, webhook_id=new_webhook_id())
+    sent = SentRequest(
+        method=request.method, url=request.url, headers=dict(request.headers),
+        body=request.body.decode("utf-8"),
+    )
+    try:
+        result = transport.send(request, **_transport_options(test=True))
+    except transport.DeliveryError as exc:
+        result = exc.result
+        return TestOutcome(
+            ok=False, request=sent, error=exc.message, variables=values,
+            status_code=result.status_code if result else None,
+            latency_ms=result.latency_ms if result else None,
+            response_excerpt=result.body_excerpt if result else "",
+        )
+    return TestOutcome(
+        ok=result.ok,
+        request=sent,
+        status_code=result.status_code,
+        latency_ms=result.latency_ms,
+        response_excerpt=result.body_excerpt,
+        error=_error_text(result, None),
+        variables=values,
+    )
+
+
+def send_profile_test(*, profile: CallbackProfile) -> TestOutcome:
+    return send_test(
+        account=profile.account, data=ProfileInput.from_profile(profile), profile=profile
+    )
