@@ -21,7 +21,9 @@ if (BASE_DIR / ".env").exists():
 DEBUG = env("DEBUG")
 # A fixed development key only while DEBUG is on or nothing was configured for a local run;
 # production sets SECRET_KEY (checked by `manage.py check --deploy`).
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-change-me-0123456789-callback-profiles")
+SECRET_KEY = env(
+    "SECRET_KEY", default="django-insecure-dev-key-change-me-0123456789-callback-profiles"
+)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
