@@ -8,11 +8,13 @@ from django.contrib import admin
 from delivery.signing import generate_secret
 
 from . import catalog
-from .models import CallbackProfile, ProfileEncryption, ProfileHeader
+from .models import CallbackProfile, ProfileAuth, ProfileEncryption, ProfileHeader
 from .services import new_profile_id
 from .validation import (
+    AuthInput,
     EncryptionInput,
     ProfileInput,
+    auth_issues,
     encryption_issues,
     header_issues,
     validate_profile,
@@ -79,6 +81,26 @@ class EncryptionInlineForm(forms.ModelForm):
         return cleaned
 
 
+class AuthInlineForm(forms.ModelForm):
+    class Meta:
+        model = ProfileAuth
+        fields = ["token_url", "client_id", "client_secret", "scope"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("token_url") and not cleaned.get("DELETE"):
+            auth = AuthInput(
+                token_url=cleaned["token_url"], client_id=cleaned.get("client_id", ""),
+                client_secret=cleaned.get("client_secret", ""), scope=cleaned.get("scope", ""),
+            )
+            profile = self.instance.profile if self.instance.profile_id else None
+            headers = {h.name: h.value for h in profile.headers.all()} if profile else {}
+            for issue in auth_issues(auth, headers):
+                name = issue.field.removeprefix("auth/")
+                self.add_error(name if name in self.fields else None, issue.message)
+        return cleaned
+
+
 class HeaderInline(admin.TabularInline):
     model = ProfileHeader
     form = HeaderInlineForm
@@ -91,6 +113,13 @@ class EncryptionInline(admin.StackedInline):
     extra = 0
 
 
+class AuthInline(admin.StackedInline):
+    model = ProfileAuth
+    form = AuthInlineForm
+    extra = 0
+    verbose_name = "advanced authentication (OAuth client credentials)"
+
+
 @admin.register(CallbackProfile)
 class CallbackProfileAdmin(admin.ModelAdmin):
     form = CallbackProfileAdminForm
@@ -100,7 +129,7 @@ class CallbackProfileAdmin(admin.ModelAdmin):
     search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
     list_select_related = ["account"]
     readonly_fields = ["profile_id", "created_at", "modified_at"]
-    inlines = [HeaderInline, EncryptionInline]
+    inlines = [HeaderInline, EncryptionInline, AuthInline]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -17,7 +17,7 @@ from .api_fields import JsonValueField, StrictCharField, StringListField, schema
 from .models import CallbackProfile, Channel, ProfileStatus
 from .selectors import get_profile_for_account, profile_list
 from .services import profile_create, profile_delete, profile_set_status, profile_update
-from .validation import EncryptionInput, ProfileInput
+from .validation import AuthInput, EncryptionInput, ProfileInput
 
 SUCCESS = "RBC024"
 
@@ -29,6 +29,16 @@ class EncryptionSerializer(serializers.Serializer):
     IV = StrictCharField(max_length=64, trim_whitespace=False)
     params = StringListField()
     nonce_mode = StrictCharField(required=False, max_length=16)
+
+
+@schema_messages
+class AuthSerializer(serializers.Serializer):
+    """Advanced authentication (OAuth client credentials); the rules are in validation.py."""
+
+    token_url = StrictCharField(max_length=4096, allow_blank=True)
+    client_id = StrictCharField(max_length=2000, allow_blank=True, trim_whitespace=False)
+    client_secret = StrictCharField(max_length=2000, allow_blank=True, trim_whitespace=False)
+    scope = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
 
 
 def _channel_value(raw: str | None, events: list[str] | None) -> str:
@@ -49,6 +59,7 @@ class ProfileOutputSerializer(serializers.Serializer):
     body = serializers.JSONField()
     headers = serializers.SerializerMethodField()
     enc = serializers.SerializerMethodField()
+    auth = serializers.SerializerMethodField()
     response_message = serializers.CharField()
     status = serializers.IntegerField()
     signing_secret = serializers.CharField()
@@ -64,6 +75,13 @@ class ProfileOutputSerializer(serializers.Serializer):
             return None
         return {"algo": enc.algorithm, "key": enc.key, "IV": enc.iv, "params": enc.params,
                 "nonce_mode": enc.nonce_mode}
+
+    def get_auth(self, profile: CallbackProfile) -> dict | None:
+        auth = getattr(profile, "auth", None)
+        if auth is None:
+            return None
+        return {"token_url": auth.token_url, "client_id": auth.client_id,
+                "client_secret": auth.client_secret, "scope": auth.scope}
 
 
 def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput:
@@ -87,6 +105,12 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
             algorithm=enc["algo"], key=enc["key"], iv=enc["IV"], params=enc.get("params") or [],
             nonce_mode=enc.get("nonce_mode") or "fixed",
         ) if enc else None
+    if "auth" in validated:
+        auth = validated["auth"]
+        data.auth = AuthInput(
+            token_url=auth["token_url"], client_id=auth["client_id"],
+            client_secret=auth["client_secret"], scope=auth.get("scope") or "",
+        ) if auth else None
     return data
 
 
@@ -100,6 +124,7 @@ class ProfileInputSerializer(serializers.Serializer):
     body = JsonValueField(kind=dict)
     headers = JsonValueField(kind=dict)
     enc = JsonValueField(kind=dict)
+    auth = JsonValueField(kind=dict)
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
                                              max_length=2000)
 
@@ -107,6 +132,13 @@ class ProfileInputSerializer(serializers.Serializer):
         if not value:
             return None
         serializer = EncryptionSerializer(data=value)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def validate_auth(self, value):
+        if not value:
+            return None
+        serializer = AuthSerializer(data=value)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -17,7 +17,7 @@ from common.errors import Issue
 
 from . import catalog
 from .models import CallbackProfile, EncryptionAlgorithm, HttpMethod, NonceMode, ProfileStatus
-from .validation import EncryptionInput, ProfileInput
+from .validation import AuthInput, EncryptionInput, ProfileInput
 
 # Empty header rows rendered after the filled ones, so headers can be added without JS.
 SPARE_HEADER_ROWS = 2
@@ -37,6 +37,11 @@ ISSUE_FIELDS = {
     "enc/IV": "enc_iv",
     "enc/params": "enc_params",
     "enc/nonce_mode": "enc_nonce_mode",
+    "auth": "enable_auth",
+    "auth/token_url": "auth_token_url",
+    "auth/client_id": "auth_client_id",
+    "auth/client_secret": "auth_client_secret",
+    "auth/scope": "auth_scope",
     "response_message": "response_message",
 }
 
@@ -53,6 +58,11 @@ ISSUE_SUBJECTS = {
     "response_message": "The response message",
     "enc/nonce_mode": "The nonce mode",
     "enc/params": "Parameters:",
+    "auth": "Advanced authentication",
+    "auth/token_url": "The token URL",
+    "auth/client_id": "The client ID",
+    "auth/client_secret": "The client secret",
+    "auth/scope": "The scope",
 }
 
 
@@ -71,6 +81,8 @@ def _issue_field_and_message(issue: Issue, cleaned: dict[str, Any]) -> tuple[str
     field = ISSUE_FIELDS.get(issue.field)
     if field is None and issue.field.startswith("enc/"):
         field = "enable_encryption"
+    if field is None and issue.field.startswith("auth/"):
+        field = "enable_auth"
     if field is None:
         return None, issue.api_text()
     # The encryption checks already name their field ("key must be exactly 16 characters").
@@ -196,6 +208,30 @@ class ProfileForm(forms.Form):
                                      "placeholder": '{"status": "<status>"}'}),
     )
     headers = HeadersField(label="Headers", required=False)
+    enable_auth = forms.BooleanField(
+        label="Advanced authentication (OAuth)", required=False,
+        widget=forms.CheckboxInput(attrs={"role": "switch"}),
+    )
+    auth_token_url = forms.CharField(
+        label="Token URL", required=False, max_length=4096,
+        widget=forms.URLInput(attrs={"placeholder": "https://auth.example.com/oauth/token",
+                                     "spellcheck": "false", "autocomplete": "off"}),
+    )
+    auth_client_id = forms.CharField(
+        label="Client ID", required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    auth_client_secret = forms.CharField(
+        label="Client Secret", required=False, max_length=2000, strip=False,
+        # "new-password": browsers must not autofill the user's login password here.
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password",
+                                                             "spellcheck": "false"}),
+    )
+    auth_scope = forms.CharField(
+        label="Scope", required=False, max_length=2000,
+        help_text="Optional, e.g. “callbacks:write”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     enable_encryption = forms.BooleanField(
         label="Enable Encryption", required=False,
         widget=forms.CheckboxInput(attrs={"role": "switch"}),
@@ -249,6 +285,12 @@ class ProfileForm(forms.Form):
             "enable_response": bool(data.response_message),
             "response_message": data.response_message,
         }
+        if data.auth is not None:
+            initial.update(
+                enable_auth=True, auth_token_url=data.auth.token_url,
+                auth_client_id=data.auth.client_id, auth_client_secret=data.auth.client_secret,
+                auth_scope=data.auth.scope,
+            )
         if data.encryption is not None:
             initial.update(
                 enable_encryption=True, enc_algorithm=data.encryption.algorithm,
@@ -271,6 +313,14 @@ class ProfileForm(forms.Form):
                 params=list(cleaned.get("enc_params") or []),
                 nonce_mode=cleaned.get("enc_nonce_mode") or NonceMode.FIXED,
             )
+        auth = None
+        if cleaned.get("enable_auth"):
+            auth = AuthInput(
+                token_url=cleaned.get("auth_token_url") or "",
+                client_id=cleaned.get("auth_client_id") or "",
+                client_secret=cleaned.get("auth_client_secret") or "",
+                scope=cleaned.get("auth_scope") or "",
+            )
         return ProfileInput(
             title=cleaned.get("title") or "",
             channel=cleaned.get("channel") or "",
@@ -279,6 +329,7 @@ class ProfileForm(forms.Form):
             body=cleaned.get("body"),
             headers=cleaned.get("headers") or {},
             encryption=encryption,
+            auth=auth,
             response_message=(cleaned.get("response_message") or "")
             if cleaned.get("enable_response") else "",
         )

@@ -120,3 +120,17 @@ class ProfileEncryption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.algorithm} for {self.profile_id}"
+
+
+class ProfileAuth(models.Model):
+    """Advanced authentication: an OAuth client-credentials token sent as `Bearer` with each
+    callback. The token is fetched at send time and cached, never stored with a delivery."""
+
+    profile = models.OneToOneField(CallbackProfile, on_delete=models.CASCADE, related_name="auth")
+    token_url = models.CharField("token URL", max_length=2048)
+    client_id = models.CharField("client ID", max_length=255)
+    client_secret = EncryptedTextField()
+    scope = models.CharField(max_length=255, blank=True)
+
+    def __str__(self) -> str:
+        return f"OAuth for {self.profile_id}"

@@ -26,7 +26,7 @@ def profile_list(
 ) -> QuerySet[CallbackProfile]:
     qs = (
         CallbackProfile.objects.filter(account=account)
-        .select_related("encryption")
+        .select_related("encryption", "auth")
         .prefetch_related("headers")
     )
     if title:
@@ -45,7 +45,7 @@ def profile_list(
 def get_profile_for_account(*, account: Account, profile_id: str) -> CallbackProfile:
     profile = (
         CallbackProfile.objects.filter(account=account, profile_id=profile_id)
-        .select_related("encryption", "account")
+        .select_related("encryption", "auth", "account")
         .prefetch_related("headers")
         .first()
     )

@@ -13,7 +13,13 @@ from accounts.models import Account
 from common.errors import InvalidInput
 from delivery.signing import generate_secret
 
-from .models import CallbackProfile, ProfileEncryption, ProfileHeader, ProfileStatus
+from .models import (
+    CallbackProfile,
+    ProfileAuth,
+    ProfileEncryption,
+    ProfileHeader,
+    ProfileStatus,
+)
 from .validation import ProfileInput, validate_profile
 
 # How long the previous signing secret keeps signing after a rotation.
@@ -33,6 +39,10 @@ def _clean(data: ProfileInput) -> ProfileInput:
         name.strip(): value.strip() if isinstance(value, str) else value
         for name, value in data.headers.items()
     }
+    if data.auth is not None:
+        for name in ("token_url", "client_id", "scope"):
+            value = getattr(data.auth, name)
+            setattr(data.auth, name, value.strip() if isinstance(value, str) else value)
     return data
 
 
@@ -55,10 +65,23 @@ def _save_children(profile: CallbackProfile, data: ProfileInput) -> None:
                 "nonce_mode": data.encryption.nonce_mode,
             },
         )
+    if data.auth is None:
+        ProfileAuth.objects.filter(profile=profile).delete()
+    else:
+        ProfileAuth.objects.update_or_create(
+            profile=profile,
+            defaults={
+                "token_url": data.auth.token_url,
+                "client_id": data.auth.client_id,
+                "client_secret": data.auth.client_secret,
+                "scope": data.auth.scope or "",
+            },
+        )
     # Drop cached relations so callers see what was just written.
     profile._prefetched_objects_cache = {}
     if hasattr(profile, "_state"):
         profile._state.fields_cache.pop("encryption", None)
+        profile._state.fields_cache.pop("auth", None)
 
 
 @transaction.atomic

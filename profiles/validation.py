@@ -30,6 +30,9 @@ MAX_HEADER_VALUE = 4096
 MAX_URL = 2048
 MAX_BODY_CHARS = 32 * 1024
 MAX_RESPONSE_MESSAGE = 1000
+MAX_CLIENT_ID = 255
+MAX_CLIENT_SECRET = 1000
+MAX_SCOPE = 255
 BODY_METHODS = {HttpMethod.POST, HttpMethod.PUT}
 
 
@@ -43,6 +46,25 @@ class EncryptionInput:
 
 
 @dataclass
+class AuthInput:
+    """Advanced authentication: OAuth client credentials exchanged for a Bearer token."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    scope: str = ""
+
+    @classmethod
+    def for_profile(cls, profile) -> AuthInput | None:
+        """The saved profile's settings, or None when advanced authentication is off."""
+        auth = getattr(profile, "auth", None) if profile.pk else None
+        if auth is None:
+            return None
+        return cls(token_url=auth.token_url, client_id=auth.client_id,
+                   client_secret=auth.client_secret, scope=auth.scope)
+
+
+@dataclass
 class ProfileInput:
     """Everything a customer sets on a profile, already parsed into Python values."""
 
@@ -53,6 +75,7 @@ class ProfileInput:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     encryption: EncryptionInput | None = None
+    auth: AuthInput | None = None
     response_message: str = ""
     events: list[str] | None = None
 
@@ -70,6 +93,7 @@ class ProfileInput:
                 algorithm=enc.algorithm, key=enc.key, iv=enc.iv, params=list(enc.params),
                 nonce_mode=enc.nonce_mode,
             ) if enc else None,
+            auth=AuthInput.for_profile(profile),
             response_message=profile.response_message,
         )
 
@@ -90,6 +114,8 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
     issues += header_issues(data.headers)
     if data.encryption is not None:
         issues += encryption_issues(data.encryption, channel)
+    if data.auth is not None:
+        issues += auth_issues(data.auth, data.headers)
     if len(data.response_message or "") > MAX_RESPONSE_MESSAGE:
         issues.append(
             Issue("response_message", f"must NOT have more than {MAX_RESPONSE_MESSAGE} characters")
@@ -121,23 +147,25 @@ def _method_issues(method: str, channel: catalog.Channel | None) -> list[Issue]:
     return []
 
 
-def _url_issues(url: str) -> list[Issue]:
+def _url_issues(url: str, name: str = "url") -> list[Issue]:
     if not url or not url.strip():
-        return [Issue("url", "must NOT be empty")]
+        return [Issue(name, "must NOT be empty")]
     if len(url) > MAX_URL:
-        return [Issue("url", f"must NOT have more than {MAX_URL} characters")]
+        return [Issue(name, f"must NOT have more than {MAX_URL} characters")]
     if any(ch.isspace() for ch in url):
-        return [Issue("url", "must NOT contain spaces")]
+        return [Issue(name, "must NOT contain spaces")]
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        return [Issue("url", "must be a valid http or https URL")]
+        return [Issue(name, "must be a valid http or https URL")]
     if parts.scheme not in ("http", "https"):
-        return [Issue("url", "must start with http:// or https://")]
+        return [Issue(name, "must start with http:// or https://")]
     if not hostname or "<" in parts.netloc:
-        return [Issue("url", "must name a host (placeholders are allowed in the path and query)")]
+        if name != "url":
+            return [Issue(name, "must name a host")]
+        return [Issue(name, "must name a host (placeholders are allowed in the path and query)")]
     return []
 
 
@@ -213,4 +241,32 @@ def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> 
             issues.append(
                 Issue("enc/params", f"'{param}' is not a variable of the {channel.value} channel")
             )
+    return issues
+
+
+def auth_issues(auth: AuthInput, headers: dict[str, str]) -> list[Issue]:
+    """OAuth client credentials; the Bearer token it yields replaces any Authorization header."""
+    issues = _url_issues(auth.token_url or "", "auth/token_url")
+    for name, value, limit in (
+        ("client_id", auth.client_id, MAX_CLIENT_ID),
+        ("client_secret", auth.client_secret, MAX_CLIENT_SECRET),
+    ):
+        if not isinstance(value, str) or not value.strip():
+            issues.append(Issue(f"auth/{name}", "must NOT be empty"))
+        elif len(value) > limit:
+            issues.append(Issue(f"auth/{name}", f"must NOT have more than {limit} characters"))
+        elif any(ch in value for ch in "\r\n\x00"):
+            issues.append(Issue(f"auth/{name}", "must NOT contain line breaks"))
+    if auth.client_id and ":" in auth.client_id:
+        # HTTP Basic (RFC 7617) cannot carry a colon in the user id.
+        issues.append(Issue("auth/client_id", "must NOT contain ':'"))
+    if len(auth.scope or "") > MAX_SCOPE:
+        issues.append(Issue("auth/scope", f"must NOT have more than {MAX_SCOPE} characters"))
+    elif any(ch in (auth.scope or "") for ch in "\r\n\x00"):
+        issues.append(Issue("auth/scope", "must NOT contain line breaks"))
+    if any(name.lower() == "authorization" for name in headers):
+        issues.append(Issue(
+            "auth", "cannot be used with an Authorization header: remove the header or the "
+            "advanced authentication",
+        ))
     return issues

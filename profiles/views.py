@@ -194,6 +194,7 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "profile": profile,
             "headers": list(profile.headers.all()),
             "encryption": encryption,
+            "auth": getattr(profile, "auth", None),
             "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
             if profile.body else "",
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,

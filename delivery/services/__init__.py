@@ -10,7 +10,8 @@ One module per concern (policy.py documents the schedule and the auto-disable ru
 3. `recovery` — `delivery_recover` (management command `delivery_sweep`) re-queues deliveries
    whose worker died (SENDING past the lease) and PENDING ones whose task was lost.
 4. `testing` — `send_test` / `send_profile_test`: one synchronous, unrecorded test callback.
-5. `sending` — what the real and the test send share: signing, transport options, error text.
+5. `sending` — what the real and the test send share: signing, the OAuth Bearer token
+   (`delivery.oauth`), transport options, error text.
 
 Callers import from `delivery.services`; the names below are the public surface.
 """

@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from profiles.models import CallbackProfile, ProfileStatus
 from profiles.services import active_signing_secrets, profile_set_status
+from profiles.validation import AuthInput
 
 from .. import policy, transport
 from ..models import Delivery, DeliveryAttempt, DeliveryStatus
 from ..render import RenderedRequest
 from .outbox import _enqueue_on_commit, _skip_reason
-from .sending import _error_text, _signed, _transport_options
+from .sending import _authenticated, _error_text, _signed, _transport_options
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ def delivery_attempt(*, delivery_id: uuid.UUID | str) -> Delivery | None:
     error: transport.DeliveryError | None = None
     result: transport.TransportResult | None
     try:
-        result = transport.send(request, **_transport_options())
+        outgoing = _authenticated(
+            request, auth=AuthInput.for_profile(profile), profile_pk=profile.pk
+        )
+        result = transport.send(outgoing, **_transport_options())
     except transport.DeliveryError as exc:
         error, result = exc, exc.result
     _record(delivery, claimed_at=claimed_at, started_at=started_at, result=result, error=error)

@@ -1,5 +1,6 @@
-"""What every outgoing callback shares, real or test: signed at send time, sent with the
-transport options from settings, a failure told in one short line.
+"""What every outgoing callback shares, real or test: signed at send time, authenticated at
+send time (advanced authentication's Bearer token), sent with the transport options from
+settings, a failure told in one short line.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from typing import Any
 
 from django.conf import settings
 
-from .. import transport
+from profiles.validation import AuthInput
+
+from .. import oauth, transport
 from ..render import RenderedRequest
 from ..signing import signature_headers
 
@@ -42,6 +45,22 @@ def _signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) ->
             secrets=secrets, msg_id=webhook_id, timestamp=int(time.time()), body=request.body
         )
     )
+    return RenderedRequest(method=request.method, url=request.url, headers=headers,
+                           body=request.body)
+
+
+def _authenticated(
+    request: RenderedRequest, *, auth: AuthInput | None, profile_pk: int | None, test: bool = False
+) -> RenderedRequest:
+    """Add the OAuth Bearer token to this one outgoing request (never to a stored one).
+
+    Raises `oauth.TokenError` (a DeliveryError) when the token endpoint fails.
+    """
+    extra = oauth.bearer_headers(auth, profile_pk=profile_pk, options=_transport_options(test=test))
+    if not extra:
+        return request
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+    headers.update(extra)
     return RenderedRequest(method=request.method, url=request.url, headers=headers,
                            body=request.body)
 

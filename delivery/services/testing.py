@@ -19,7 +19,14 @@ from profiles.validation import ProfileInput, validate_profile
 from .. import transport
 from ..profile_render import example_event, example_values, render_input
 from ..signing import generate_secret
-from .sending import _error_text, _setting, _signed, _transport_options, new_webhook_id
+from .sending import (
+    _authenticated,
+    _error_text,
+    _setting,
+    _signed,
+    _transport_options,
+    new_webhook_id,
+)
 
 
 @dataclass(frozen=True)
@@ -96,12 +103,19 @@ def send_test(
                            variables=values)
     secrets = active_signing_secrets(profile) if profile is not None else [generate_secret()]
     request = _signed(rendered, secrets=secrets, webhook_id=new_webhook_id())
+    headers = dict(request.headers)
+    if data.auth is not None:
+        # The token itself is a secret; the Test shows that it is sent, not its value.
+        headers["Authorization"] = "Bearer •••••••• (token from the token URL)"
     sent = SentRequest(
-        method=request.method, url=request.url, headers=dict(request.headers),
+        method=request.method, url=request.url, headers=headers,
         body=request.body.decode("utf-8"),
     )
     try:
-        result = transport.send(request, **_transport_options(test=True))
+        outgoing = _authenticated(
+            request, auth=data.auth, profile_pk=profile.pk if profile else None, test=True
+        )
+        result = transport.send(outgoing, **_transport_options(test=True))
     except transport.DeliveryError as exc:
         result = exc.result
         return TestOutcome(
