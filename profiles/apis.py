@@ -228,7 +228,6 @@ class ProfileDetailApi(APIView):
             profile = profile_update(profile=profile, data=data)
             if "status" in validated:
                 profile_set_status(profile=profile, status=validated["status"])
-        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
                         message="Profile updated successfully")
 

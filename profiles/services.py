@@ -52,36 +52,32 @@ def _save_children(profile: CallbackProfile, data: ProfileInput) -> None:
         ProfileHeader(profile=profile, name=name, value=value, position=index)
         for index, (name, value) in enumerate(data.headers.items())
     )
-    if data.encryption is None:
-        ProfileEncryption.objects.filter(profile=profile).delete()
-    else:
-        ProfileEncryption.objects.update_or_create(
-            profile=profile,
-            defaults={
-                "algorithm": data.encryption.algorithm,
-                "key": data.encryption.key,
-                "iv": data.encryption.iv,
-                "params": list(data.encryption.params),
-                "nonce_mode": data.encryption.nonce_mode,
-            },
-        )
-    if data.auth is None:
-        ProfileAuth.objects.filter(profile=profile).delete()
-    else:
-        ProfileAuth.objects.update_or_create(
-            profile=profile,
-            defaults={
-                "token_url": data.auth.token_url,
-                "client_id": data.auth.client_id,
-                "client_secret": data.auth.client_secret,
-                "scope": data.auth.scope or "",
-            },
-        )
+    enc, auth = data.encryption, data.auth
+    _save_optional(ProfileEncryption, profile, None if enc is None else {
+        "algorithm": enc.algorithm,
+        "key": enc.key,
+        "iv": enc.iv,
+        "params": list(enc.params),
+        "nonce_mode": enc.nonce_mode,
+    })
+    _save_optional(ProfileAuth, profile, None if auth is None else {
+        "token_url": auth.token_url,
+        "client_id": auth.client_id,
+        "client_secret": auth.client_secret,
+        "scope": auth.scope or "",
+    })
     # Drop cached relations so callers see what was just written.
     profile._prefetched_objects_cache = {}
-    if hasattr(profile, "_state"):
-        profile._state.fields_cache.pop("encryption", None)
-        profile._state.fields_cache.pop("auth", None)
+    profile._state.fields_cache.pop("encryption", None)
+    profile._state.fields_cache.pop("auth", None)
+
+
+def _save_optional(model, profile: CallbackProfile, values: dict | None) -> None:
+    """Write (or, with no values, remove) a profile's optional one-to-one settings row."""
+    if values is None:
+        model.objects.filter(profile=profile).delete()
+    else:
+        model.objects.update_or_create(profile=profile, defaults=values)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -39,14 +40,10 @@ def _transport_options(*, test: bool = False) -> dict[str, Any]:
 
 
 def _signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) -> RenderedRequest:
-    headers = dict(request.headers)
-    headers.update(
-        signature_headers(
-            secrets=secrets, msg_id=webhook_id, timestamp=int(time.time()), body=request.body
-        )
+    signature = signature_headers(
+        secrets=secrets, msg_id=webhook_id, timestamp=int(time.time()), body=request.body
     )
-    return RenderedRequest(method=request.method, url=request.url, headers=headers,
-                           body=request.body)
+    return replace(request, headers={**request.headers, **signature})
 
 
 def _authenticated(
@@ -60,9 +57,7 @@ def _authenticated(
     if not extra:
         return request
     headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
-    headers.update(extra)
-    return RenderedRequest(method=request.method, url=request.url, headers=headers,
-                           body=request.body)
+    return replace(request, headers={**headers, **extra})
 
 
 def _error_text(result: transport.TransportResult | None, error: Exception | None) -> str:
