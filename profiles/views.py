@@ -26,6 +26,7 @@ from .charts import success_chart
 from .forms import ProfileFilterForm, ProfileForm
 from .models import CallbackProfile, NonceMode, ProfileStatus
 from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
+from .placeholders import check_placeholders, empty_placeholders, placeholders_in
 from .selectors import get_profile_for_account, profile_list
 from .services import (
     active_signing_secrets,
@@ -35,10 +36,12 @@ from .services import (
     profile_set_status,
     profile_update,
 )
-from .validation import BODY_METHODS
+from .validation import BODY_METHODS, ProfileInput, validate_profile
 
 PAGE_SIZE = 20
+SECRET_MASK = "•••••••• (hidden)"
 LOG_PAGE_SIZE = 20
+SECRET_MASK = "•••••••• (hidden)"
 
 
 def _profile_or_404(request: HttpRequest, profile_id: str) -> CallbackProfile:
@@ -111,6 +114,13 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     profile = _profile_or_404(request, profile_id) if profile_id else None
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        problems = check_placeholders(channel=data.channel, url=data.url, body=data.body)
+        # Only once the profile is otherwise valid, so errors come first.
+        if problems and not request.POST.get("placeholders_ok") and not validate_profile(data):
+            # A warning, not an error: ticking "Save anyway" keeps deliberate literals.
+            context = _form_context(form, profile, placeholder_problems=problems)
+            return render(request, "profiles/profile_form.html", context)
         try:
             if profile is None:
                 saved = profile_create(account=request.account, data=form.to_input())
@@ -127,11 +137,20 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
-def _outcome_json(outcome: TestOutcome) -> dict[str, Any]:
+def _outcome_json(outcome: TestOutcome, data: ProfileInput) -> dict[str, Any]:
     sent = outcome.request
     return {
         "ok": outcome.ok,
-        "request": {"method": sent.method, "url": sent.url, "headers": sent.headers,
+        "empty_placeholders": empty_placeholders(
+            placeholders_in(url=data.url, body=data.body), outcome.variables
+        ) if sent else [],
+        "placeholder_problems": [
+            problem.text for problem in check_placeholders(
+                channel=data.channel, url=data.url, body=data.body
+            )
+        ],
+        "request": {"method": sent.method, "url": sent.url,
+                    "headers": _masked_headers(sent.headers, data.headers),
                     "body": sent.body} if sent else None,
         "status_code": outcome.status_code,
         "latency_ms": outcome.latency_ms,
@@ -141,9 +160,18 @@ def _outcome_json(outcome: TestOutcome) -> dict[str, Any]:
     }
 
 
+def _masked_headers(sent: dict[str, str], secret: dict[str, str]) -> dict[str, str]:
+    """Header values the customer set are secrets (API keys...): the Test shows that they
+    were sent, not what they are, as the profile page does."""
+    hidden = {name.lower() for name in secret} - {"content-type"}
+    return {name: SECRET_MASK if name.lower() in hidden else value
+            for name, value in sent.items()}
+
+
 def _not_sent(error: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"ok": False, "request": None, "status_code": None, "latency_ms": None,
-            "response_excerpt": "", "error": error, "errors": errors or {}}
+            "response_excerpt": "", "error": error, "errors": errors or {},
+            "empty_placeholders": [], "placeholder_problems": []}
 
 
 @login_required
@@ -160,13 +188,14 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     status = 200
     if form.is_valid():
         try:
-            outcome = send_test(account=request.account, data=form.to_input(), profile=profile)
+            data = form.to_input()
+            outcome = send_test(account=request.account, data=data, profile=profile)
         except RateLimited as exc:
             result, status = _not_sent(f"Too many tests: try again in {exc.retry_after} s."), 429
         except InvalidInput as exc:
             form.add_issues(exc.issues)
         else:
-            result = _outcome_json(outcome)
+            result = _outcome_json(outcome, data)
     if result is None:
         status = 400
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}

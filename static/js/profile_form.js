@@ -319,6 +319,15 @@
     if (data.error) {
       result.appendChild(el("p", "form-error", data.error)).setAttribute("data-test-error", "");
     }
+    if (data.empty_placeholders && data.empty_placeholders.length) {
+      var warn = el("div", "warning");
+      warn.setAttribute("data-test-placeholders", "");
+      warn.appendChild(el("p", "", "Rendered empty: " + data.empty_placeholders.map(function (n) {
+        return "<" + n + ">";
+      }).join(", ") + "."));
+      (data.placeholder_problems || []).forEach(function (t) { warn.appendChild(el("p", "", t)); });
+      result.appendChild(warn);
+    }
     var grid = el("div", "test-grid");
     var left = el("div");
     left.appendChild(el("h3", "", "Request"));
