@@ -14,7 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
@@ -22,10 +24,14 @@ from common.errors import InvalidInput, NotFound
 from delivery.services import RateLimited, TestOutcome, send_test
 
 from . import catalog
-from .charts import success_chart
+from .charts import NARROW, WIDE, success_chart
 from .forms import ProfileFilterForm, ProfileForm
 from .models import CallbackProfile, NonceMode, ProfileStatus
-from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
+from .page_queries import (
+    profile_delivery_log,
+    profile_delivery_success_by_hour,
+    profile_has_pending_deliveries,
+)
 from .placeholders import check_placeholders, empty_placeholders, placeholders_in
 from .selectors import get_profile_for_account, profile_list
 from .services import (
@@ -206,32 +212,72 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
+def _log_row_labels(delivery) -> None:
+    """What tells one delivery from another: the recipient and message id of a delivery
+    report, the sender and text of an incoming SMS."""
+    values = delivery.variables or {}
+    delivery.event_label = catalog.event_label(delivery.event)
+    delivery.retrying = not delivery.is_final and delivery.attempt_count > 0
+    if delivery.event == "SMS-sent":
+        delivery.who, delivery.which = values.get("recipient", ""), values.get("message_id", "")
+    else:
+        source = values.get("source", "")
+        delivery.who = f"From {source}" if source else ""
+        delivery.which = Truncator(str(values.get("message", ""))).chars(40)
+
+
+def _live_context(request: HttpRequest, profile: CallbackProfile) -> dict[str, Any]:
+    log = Paginator(profile_delivery_log(account=request.account, profile=profile), LOG_PAGE_SIZE)
+    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
+    log_page = log.get_page(request.GET.get("page"))
+    for delivery in log_page:
+        _log_row_labels(delivery)
+    wide = success_chart(buckets, WIDE)
+    return {
+        "profile": profile,
+        "log_page": log_page,
+        "chart": wide,
+        "charts": [{"name": "wide", "chart": wide},
+                   {"name": "narrow", "chart": success_chart(buckets, NARROW)}],
+        "has_pending": profile_has_pending_deliveries(account=request.account, profile=profile),
+    }
+
+
 @login_required
 @account_required
 def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
-    log = Paginator(profile_delivery_log(account=request.account, profile=profile), LOG_PAGE_SIZE)
-    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
     encryption = getattr(profile, "encryption", None)
-    log_page = log.get_page(request.GET.get("page"))
-    for delivery in log_page:
-        delivery.event_label = catalog.event_label(delivery.event)
     return render(
         request,
         "profiles/profile_detail.html",
         {
-            "profile": profile,
+            **_live_context(request, profile),
             "headers": list(profile.headers.all()),
             "encryption": encryption,
             "auth": getattr(profile, "auth", None),
             "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
             if profile.body else "",
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,
-            "log_page": log_page,
-            "chart": success_chart(buckets),
             "statuses": ProfileStatus,
+            "configurations": profile.receive_configurations.select_related("vmn"),
         },
     )
+
+
+@login_required
+@account_required
+def profile_live_view(request: HttpRequest, profile_id: str) -> JsonResponse:
+    """What the profile page polls while a delivery is pending (static/js/live.js)."""
+    profile = _profile_or_404(request, profile_id)
+    context = _live_context(request, profile)
+    return JsonResponse({
+        "pending": context["has_pending"],
+        "html": {
+            "profile-chart": render_to_string("profiles/_chart.html", context, request),
+            "profile-log": render_to_string("profiles/_delivery_log.html", context, request),
+        },
+    })
 
 
 @login_required
@@ -278,7 +324,16 @@ def profile_delete_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
     if request.method == "POST":
         title = profile.title
+        orphaned = profile.receive_configurations.count()
         profile_delete(profile=profile)
-        messages.success(request, f"Callback profile “{title}” deleted.")
+        text = f"Callback profile “{title}” deleted."
+        if orphaned:
+            which = "1 Receive Message configuration now fires" if orphaned == 1 else (
+                f"{orphaned} Receive Message configurations now fire")
+            text += f" {which} nothing until you choose another profile for it."
+        messages.success(request, text)
         return redirect("profiles:list")
-    return render(request, "profiles/profile_confirm_delete.html", {"profile": profile})
+    return render(request, "profiles/profile_confirm_delete.html", {
+        "profile": profile,
+        "configurations": profile.receive_configurations.select_related("vmn"),
+    })
