@@ -28,6 +28,8 @@ MAX_SOURCE = 32
 MAX_OPERATOR = 60
 INCOMING_EVENT = "SMS-incoming"
 INCOMING_SOURCE_TYPE = "incoming_sms"
+# A configuration whose profile was deleted keeps Trigger URL on but fires nothing.
+ORPHAN_NOTE = "Not sent: the configuration's callback profile was deleted"
 
 
 def normalise_number(raw: str) -> str | None:
@@ -110,6 +112,9 @@ def validate_configuration(
     elif any(ch.isspace() for ch in keyword):
         # Matching looks at the first word only, so a keyword with a space could never match.
         issues.append(Issue("keyword", "must be a single word (no spaces)"))
+    elif keyword and not keyword.isalnum():
+        # "STOP!" would only ever match messages starting with "stop!", never "stop".
+        issues.append(Issue("keyword", "must contain only letters and digits"))
     if data.trigger_type not in TriggerType.values:
         issues.append(Issue("trigger_type", f"must be one of: {', '.join(TriggerType.values)}"))
     if data.trigger_url and data.callback_profile is None:
@@ -218,7 +223,7 @@ def incoming_sms_receive(
     elif not configuration.trigger_url:
         incoming.note = "Trigger URL is off"
     elif profile is None:
-        incoming.note = "The configuration has no callback profile"
+        incoming.note = ORPHAN_NOTE
     incoming.save()
 
     if configuration is not None and configuration.trigger_url and profile is not None:

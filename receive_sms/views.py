@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
+from profiles.placeholders import profile_misfits_for_incoming
 
 from .forms import (
     ConfigurationForm,
@@ -30,7 +31,9 @@ from .models import IncomingMessage, ReceiveConfiguration
 from .selectors import (
     configuration_list,
     get_configuration_for_account,
+    get_incoming_message_for_account,
     incoming_message_list,
+    orphaned_configuration_list,
     sender_id_list,
     vmn_list,
 )
@@ -78,13 +81,26 @@ def sender_ids(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _flagged(configurations) -> list[ReceiveConfiguration]:
+    """Each configuration with what the list warns about: no profile to fire (it was deleted)
+    or a profile whose placeholders an incoming SMS cannot fill."""
+    rows = list(configurations)
+    for configuration in rows:
+        profile = configuration.callback_profile
+        configuration.orphaned = configuration.trigger_url and profile is None
+        configuration.misfits = profile_misfits_for_incoming(profile) if profile else []
+    return rows
+
+
 @login_required
 @account_required
 def configurations(request: HttpRequest) -> HttpResponse:
     account = request.account
+    rows = _flagged(configuration_list(account=account))
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
-        "configurations": configuration_list(account=account),
+        "configurations": rows,
+        "orphans": [c for c in rows if c.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })
 
@@ -137,12 +153,35 @@ def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
     filter_form = LogFilterForm(request.GET or None)
     queryset = incoming_message_list(account=account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    for incoming in page:
+        _flag_message(incoming)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "receive_sms/logs.html", {
         "tab": "logs", "filter_form": filter_form, "page": page, "query": query.urlencode(),
         "simulate_form": simulate_form,
+        "orphans": orphaned_configuration_list(account=account),
     }, status=status)
+
+
+def _flag_message(incoming: IncomingMessage) -> None:
+    configuration = incoming.configuration
+    profile = configuration.callback_profile if configuration else None
+    incoming.misfits = profile_misfits_for_incoming(profile) if profile else []
+
+
+@login_required
+@account_required
+def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    try:
+        incoming = get_incoming_message_for_account(account=request.account,
+                                                    message_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    _flag_message(incoming)
+    return render(request, "receive_sms/message_detail.html", {
+        "tab": "logs", "incoming": incoming,
+    })
 
 
 @login_required
@@ -176,8 +215,10 @@ def _simulated_text(incoming: IncomingMessage) -> str:
     if not incoming.matched:
         return f"Message received on {incoming.recipient}: no configuration matched."
     name = incoming.keyword or "the default configuration"
-    fired = " and its callback was queued" if incoming.callback_delivery_id else ""
-    return f"Message received on {incoming.recipient}: matched {name}{fired}."
+    if incoming.callback_delivery_id:
+        return f"Message received on {incoming.recipient}: matched {name} and its callback " \
+               "was queued."
+    return f"Message received on {incoming.recipient}: matched {name}. {incoming.note}."
 
 
 def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResponse:
