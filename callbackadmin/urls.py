@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("channels/sms/", include("receive_sms.urls")),
     path("inbound/sms", receive_sms_views.inbound_sms, name="inbound-sms"),
     path("", include("api.urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 handler400 = "api.fallback_views.bad_request"
