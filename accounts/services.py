@@ -32,8 +32,9 @@ class NewApiKey:
 
 
 @transaction.atomic
-def api_key_create(*, account: Account, name: str = "") -> NewApiKey:
-    raw_key = "A" + secrets.token_hex(16)
+def api_key_create(*, account: Account, name: str = "", raw_key: str | None = None) -> NewApiKey:
+    """A new key; `raw_key` only for a key derived elsewhere (the demo's, see seed_demo)."""
+    raw_key = raw_key or "A" + secrets.token_hex(16)
     api_key = ApiKey.objects.create(
         account=account, name=name, prefix=raw_key[:8], key_hash=hash_api_key(raw_key)
     )

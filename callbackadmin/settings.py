@@ -157,6 +157,12 @@ CALLBACK_TEST_RATE_WINDOW = env.int("CALLBACK_TEST_RATE_WINDOW", default=60)  # 
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 DELIVERY_LOST_TASK_GRACE_SECONDS = env.int("DELIVERY_LOST_TASK_GRACE_SECONDS", default=600)
 
+# --- Local run (bin/run) ----------------------------------------------------------------------
+# The one place the port lives: runserver listens on PORT and the demo's callback URLs (which
+# point at this same server's request inbox) are built from PUBLIC_BASE_URL.
+PORT = env.int("PORT", default=8000)
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}")
+
 # --- Background tasks (django-tasks backport of django.tasks) --------------------------------
 # TASKS_BACKEND=database (default; `manage.py db_worker --queue-name '*'`) or rq (Redis;
 # `manage.py rqworker deliveries default --job-class django_tasks_rq.Job --with-scheduler`).
