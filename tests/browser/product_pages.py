@@ -1,0 +1,141 @@
+"""Every page of the product with realistic data, for the layout and accessibility tests.
+
+`seed_every_page(actor)` fills alice's account the way the app does (services only) with the
+awkward cases that broke the layout before: long titles and URLs, a 2,000-character incoming
+message, a configuration whose profile was deleted, deliveries failed, retrying and pending.
+`product_pages(seeded)` lists each page as (name, path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from delivery.inbox import inbox_get_or_create, inbox_record
+from delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
+from delivery.services import delivery_create
+from profiles.models import CallbackProfile
+from profiles.services import profile_create, profile_delete
+from profiles.validation import EncryptionInput, ProfileInput
+from receive_sms.models import IncomingMessage, ReceiveConfiguration
+from receive_sms.services import (
+    ConfigurationInput,
+    configuration_create,
+    incoming_sms_receive,
+    sender_id_create,
+    vmn_provision,
+)
+from sms.models import Message
+from sms.services import message_send
+
+VMN_NUMBER = "+919870012345"
+LONG_TEXT = ("Please UNSUBSCRIBE me from every offer, and here is a very long story " * 40)[:2000]
+
+
+@dataclass
+class Seeded:
+    profile: CallbackProfile
+    configuration: ReceiveConfiguration
+    incoming: IncomingMessage
+    message: Message
+    delivery: Delivery
+
+
+def _profile(account, title: str, **fields) -> CallbackProfile:
+    values = {"title": title, "channel": "sms", "http_method": "POST",
+              "url": "https://callbacks.example.com/very/long/path/to/a/receiver/endpoint"
+                     "?token=0123456789abcdef0123456789abcdef",
+              "body": {"status": "<status>", "id": "<message_id>", "to": "<recipient>"}}
+    values.update(fields)
+    return profile_create(account=account, data=ProfileInput(**values))
+
+
+def seed_every_page(actor) -> Seeded:
+    account = actor.account
+    main = _profile(account, "Delivery reports for the marketing campaigns of 2026",
+                    headers={"api-key": "secret-header-value", "X-Team": "blue"},
+                    encryption=EncryptionInput(algorithm="AES-128-GCM", key="0123456789abcdef",
+                                               iv="abcdef9876543210", params=["recipient"]))
+    _profile(account, "Delivery reports GET", http_method="GET", body=None,
+             url="https://example.com/cb?status=<status>&to=<recipient>")
+    incoming_profile = _profile(account, "Incoming hook", channel="default",
+                                body={"text": "<message>", "from": "<source>"})
+    doomed = _profile(account, "Old incoming hook", channel="default", body=None)
+    vmn = vmn_provision(account=account, number=VMN_NUMBER)
+    configuration = configuration_create(account=account, data=ConfigurationInput(
+        vmn=vmn, keyword="STOP", callback_profile=incoming_profile))
+    configuration_create(account=account, data=ConfigurationInput(
+        vmn=vmn, keyword="JOIN", callback_profile=main))  # an SMS Send profile: flagged
+    configuration_create(account=account, data=ConfigurationInput(
+        vmn=vmn, keyword="", callback_profile=doomed))
+    profile_delete(profile=doomed)  # leaves an orphaned default configuration
+    sender_id_create(account=account, sender_id="KLRHXA")
+    incoming = incoming_sms_receive(to=VMN_NUMBER, source="+918240123456", message=LONG_TEXT,
+                                    operator="JIO", circle="JIO ASSAM")
+    incoming_sms_receive(to=VMN_NUMBER, source="+918240123457", message="stop now")
+    incoming_sms_receive(to=VMN_NUMBER, source="+918240123458", message="hello")
+
+    result = message_send(account=account, to="+919876543210,+919876500000",
+                          body="Your order 1234 is on its way", callback_profile_id=main.profile_id)
+    delivered = _finished_delivery(main, DeliveryStatus.SUCCEEDED, 200)
+    _finished_delivery(main, DeliveryStatus.FAILED, 503)
+    _finished_delivery(main, DeliveryStatus.PENDING, 503)  # failed once, waiting to retry
+    delivery_create(profile=main, event="SMS-sent",
+                    variables={"recipient": "919876543210", "message_id": "abc:1"},
+                    source_type="sms_message", source_id="pending")
+    inbox = inbox_get_or_create(account=account)
+    inbox_record(inbox=inbox, method="POST", path="/sms-status", query_string="a=1",
+                 headers={"Content-Type": "application/json", "webhook-id": "msg_1"},
+                 body=b'{"status": "Delivered", "message_id": "abc:1"}', body_size=44,
+                 remote_addr="127.0.0.1")
+    return Seeded(profile=main, configuration=configuration, incoming=incoming,
+                  message=result.messages[0], delivery=delivered)
+
+
+def _finished_delivery(profile, status: str, code: int) -> Delivery:
+    from django.utils import timezone
+
+    delivery = delivery_create(
+        profile=profile, event="SMS-sent",
+        variables={"recipient": "919876543210", "message_id": f"e097772a:{code}",
+                   "status": "Delivered"},
+        source_type="sms_message", source_id=f"m-{code}-{status}",
+    )
+    DeliveryAttempt.objects.create(
+        delivery=delivery, number=1, started_at=timezone.now(), status_code=code,
+        latency_ms=120, succeeded=code < 300, response_excerpt='{"received": true}',
+        response_headers={"Content-Type": "application/json"},
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status, attempt_count=1, last_status_code=code, last_latency_ms=120,
+        last_error="" if code < 300 else f"endpoint answered HTTP {code}",
+    )
+    delivery.refresh_from_db()
+    return delivery
+
+
+def product_pages(seeded: Seeded) -> list[tuple[str, str]]:
+    profile = f"/account/callback-profiles/{seeded.profile.profile_id}/"
+    configuration = f"/channels/sms/receive/{seeded.configuration.public_id}/"
+    return [
+        ("profile-list", "/account/callback-profiles/"),
+        ("add-profile", "/account/callback-profiles/new/"),
+        ("profile-page", profile),
+        ("edit-profile", profile + "edit/"),
+        ("delete-profile", profile + "delete/"),
+        ("api-keys", "/account/api-keys/"),
+        ("channels", "/channels/"),
+        ("sender-ids", "/channels/sms/"),
+        ("receive-configurations", "/channels/sms/receive/"),
+        ("new-configuration", "/channels/sms/receive/new/"),
+        ("edit-configuration", configuration + "edit/"),
+        ("delete-configuration", configuration + "delete/"),
+        ("receive-logs", "/channels/sms/receive/logs/"),
+        ("incoming-message", f"/channels/sms/receive/logs/{seeded.incoming.public_id}/"),
+        ("sms-logs", "/sms/logs/"),
+        ("sms-message", f"/sms/logs/{seeded.message.message_id}/"),
+        ("send-sms", "/sms/send/"),
+        ("deliveries", "/deliveries/"),
+        ("delivery-detail", f"/deliveries/{seeded.delivery.pk}/"),
+        ("request-inbox", "/deliveries/inbox/"),
+        ("not-found", "/no/such/page/"),
+    ]
