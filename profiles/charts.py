@@ -38,6 +38,9 @@ class Bar:
     label: str
     tick: str
     bucket: HourBucket
+    # The last label ends at its bar, so it never runs past the chart's right edge.
+    tick_x: float = 0
+    tick_anchor: str = "start"
 
 
 def _nice_max(value: int) -> int:
@@ -76,6 +79,9 @@ def success_chart(buckets: list[HourBucket], shape: Shape = WIDE) -> dict:
                 label=_bar_label(hour, bucket),
                 tick=hour if index % shape.tick_every == 0 or last else "",
                 bucket=bucket,
+                tick_x=round(shape.left + (index + 1) * slot, 2) if last
+                else round(shape.left + index * slot + (slot - bar_w) / 2, 2),
+                tick_anchor="end" if last else "start",
             )
         )
     succeeded = sum(b.succeeded for b in buckets)
