@@ -106,6 +106,8 @@
       labels[1].htmlFor = inputs[1].id;
       labels[1].textContent = "Header " + n + " value";
       $(".remove-header", row).setAttribute("aria-label", "Remove header " + n);
+      var toggle = $(".secret-toggle", row);
+      if (toggle) { toggle.setAttribute("aria-label", "Show header " + n + " value"); }
     });
   }
 
@@ -121,6 +123,11 @@
     var last = $all(".header-row", rows).pop();
     var row = last.cloneNode(true);
     $all("input", row).forEach(function (input) { input.value = ""; });
+    $all("input[data-secret]", row).forEach(function (input) { input.type = "password"; });
+    $all(".secret-toggle", row).forEach(function (button) {
+      button.textContent = "Show";
+      button.setAttribute("aria-pressed", "false");
+    });
     rows.appendChild(row);
     renumber();
     $("input", row).focus();
@@ -374,6 +381,32 @@
       testButton.textContent = label;
       result.scrollIntoView({ block: "nearest" });
     });
+  });
+
+  // --- secrets --------------------------------------------------------------------------------
+  // Header values, the encryption key and IV and the client secret are masked like on the
+  // profile page; a Show button beside each reveals it while editing.
+
+  function addShowButton(input) {
+    if (input.nextElementSibling && input.nextElementSibling.classList.contains("secret-toggle")) {
+      return;
+    }
+    var button = el("button", "icon-button secret-toggle", "Show");
+    button.type = "button";
+    button.setAttribute("aria-pressed", "false");
+    button.setAttribute("aria-label", "Show " + (input.labels && input.labels[0]
+      ? input.labels[0].textContent.trim() : "value"));
+    input.insertAdjacentElement("afterend", button);
+  }
+  $all("input[data-secret]", form).forEach(addShowButton);
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest(".secret-toggle");
+    if (!button) { return; }
+    var input = button.previousElementSibling;
+    var show = input.type === "password";
+    input.type = show ? "text" : "password";
+    button.textContent = show ? "Hide" : "Show";
+    button.setAttribute("aria-pressed", show ? "true" : "false");
   });
 
   applyChannel();
