@@ -106,8 +106,8 @@
       labels[1].htmlFor = inputs[1].id;
       labels[1].textContent = "Header " + n + " value";
       $(".remove-header", row).setAttribute("aria-label", "Remove header " + n);
-      var toggle = $(".secret-toggle", row);
-      if (toggle) { toggle.setAttribute("aria-label", "Show header " + n + " value"); }
+      var what = $(".secret-toggle .toggle-what", row);
+      if (what) { what.textContent = " value of header " + n; }
     });
   }
 
@@ -125,7 +125,7 @@
     $all("input", row).forEach(function (input) { input.value = ""; });
     $all("input[data-secret]", row).forEach(function (input) { input.type = "password"; });
     $all(".secret-toggle", row).forEach(function (button) {
-      button.textContent = "Show";
+      $(".toggle-word", button).textContent = "Show";
       button.setAttribute("aria-pressed", "false");
     });
     rows.appendChild(row);
@@ -391,11 +391,13 @@
     if (input.nextElementSibling && input.nextElementSibling.classList.contains("secret-toggle")) {
       return;
     }
-    var button = el("button", "icon-button secret-toggle", "Show");
+    // The name is in the button's text (not aria-label), so it never matches the field's label.
+    var button = el("button", "icon-button secret-toggle");
     button.type = "button";
     button.setAttribute("aria-pressed", "false");
-    button.setAttribute("aria-label", "Show " + (input.labels && input.labels[0]
-      ? input.labels[0].textContent.trim() : "value"));
+    button.appendChild(el("span", "toggle-word", "Show"));
+    button.appendChild(el("span", "visually-hidden toggle-what", " " + (input.labels &&
+      input.labels[0] ? input.labels[0].textContent.trim() : "value")));
     input.insertAdjacentElement("afterend", button);
   }
   $all("input[data-secret]", form).forEach(addShowButton);
@@ -405,7 +407,7 @@
     var input = button.previousElementSibling;
     var show = input.type === "password";
     input.type = show ? "text" : "password";
-    button.textContent = show ? "Hide" : "Show";
+    $(".toggle-word", button).textContent = show ? "Hide" : "Show";
     button.setAttribute("aria-pressed", show ? "true" : "false");
   });
 
