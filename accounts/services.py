@@ -70,3 +70,9 @@ def account_create(*, name: str, email: str, password: str) -> NewAccount:
     Membership.objects.create(user=user, account=account)
     api_key = api_key_create(account=account, name="Default")
     return NewAccount(account=account, user=user, api_key=api_key)
+
+
+def account_set_time_zone(*, account: Account, time_zone: str) -> Account:
+    account.time_zone = time_zone
+    account.save(update_fields=["time_zone"])
+    return account

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .decorators import account_required
-from .forms import ApiKeyForm
+from .forms import AccountSettingsForm, ApiKeyForm
 from .selectors import api_key_list, get_api_key_for_account
-from .services import api_key_create, api_key_revoke
+from .services import account_set_time_zone, api_key_create, api_key_revoke
 
 # The new key waits in the session for exactly one page view after the redirect, so a
 # refresh neither creates a second key nor shows the first one again.
@@ -44,3 +44,16 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     api_key_revoke(api_key=api_key)
     messages.success(request, f"API key {api_key.prefix}… revoked.")
     return redirect("accounts:api_keys")
+
+
+@login_required
+@account_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    form = AccountSettingsForm(request.POST or None, initial={"time_zone": account.time_zone})
+    if request.method == "POST" and form.is_valid():
+        account_set_time_zone(account=account, time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, f"Times are now shown in {account.time_zone}.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form},
+                  status=400 if form.errors else 200)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from .page_queries import HourBucket
 
 
@@ -55,7 +57,8 @@ def _nice_max(value: int) -> int:
 
 
 def _bar_label(hour: str, bucket: HourBucket) -> str:
-    text = f"{hour} UTC: {bucket.succeeded} succeeded, {bucket.failed} failed"
+    zone = timezone.get_current_timezone_name()
+    text = f"{hour} {zone}: {bucket.succeeded} succeeded, {bucket.failed} failed"
     return f"{text}, {bucket.retrying} retrying" if bucket.retrying else text
 
 

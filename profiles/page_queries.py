@@ -61,7 +61,9 @@ def profile_delivery_success_by_hour(
     failing; ones not attempted yet and skipped ones are not counted: the chart answers "are
     my callbacks getting through?".
     """
-    now = now or timezone.now()
+    # Hours of the display time zone (TruncHour uses the active zone too), so a +05:30 zone
+    # gets buckets starting at its own full hours.
+    now = timezone.localtime(now or timezone.now())
     last_hour = now.replace(minute=0, second=0, microsecond=0)
     first_hour = last_hour - timedelta(hours=CHART_HOURS - 1)
     rows = (

@@ -74,7 +74,8 @@ class ConfigurationForm(forms.Form):
         label="Expires at", required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Optional, keyword configurations only (UTC). After it, the keyword's "
+        help_text="Optional, keyword configurations only (your display time zone, see Account "
+                  "settings). After it, the keyword's "
                   "messages go to the default configuration.",
     )
 

@@ -123,6 +123,7 @@ def product_pages(seeded: Seeded) -> list[tuple[str, str]]:
         ("edit-profile", profile + "edit/"),
         ("delete-profile", profile + "delete/"),
         ("api-keys", "/account/api-keys/"),
+        ("account-settings", "/account/settings/"),
         ("channels", "/channels/"),
         ("sender-ids", "/channels/sms/"),
         ("receive-configurations", "/channels/sms/receive/"),
