@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -147,21 +148,43 @@ def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> Htt
     })
 
 
-def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
-               status: int = 200) -> HttpResponse:
-    account = request.account
+def _log_rows_context(request: HttpRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
-    queryset = incoming_message_list(account=account, **filter_form.filters())
+    queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
     for incoming in page:
         _flag_message(incoming)
     query = request.GET.copy()
     query.pop("page", None)
+    return {
+        "filter_form": filter_form, "page": page, "query": query.urlencode(),
+        # Poll while a fired callback is not final yet.
+        "has_pending": any(
+            incoming.callback_delivery is not None and not incoming.callback_delivery.is_final
+            for incoming in page
+        ),
+    }
+
+
+def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
+               status: int = 200) -> HttpResponse:
     return render(request, "receive_sms/logs.html", {
-        "tab": "logs", "filter_form": filter_form, "page": page, "query": query.urlencode(),
-        "simulate_form": simulate_form,
-        "orphans": orphaned_configuration_list(account=account),
+        **_log_rows_context(request),
+        "tab": "logs", "simulate_form": simulate_form,
+        "orphans": orphaned_configuration_list(account=request.account),
     }, status=status)
+
+
+@login_required
+@account_required
+def logs_live(request: HttpRequest) -> JsonResponse:
+    """What the Logs tab polls while a callback is pending (static/js/live.js)."""
+    context = _log_rows_context(request)
+    return JsonResponse({
+        "pending": context["has_pending"],
+        "html": {"incoming-log-rows": render_to_string("receive_sms/_log_rows.html", context,
+                                                       request)},
+    })
 
 
 def _flag_message(incoming: IncomingMessage) -> None:

@@ -148,3 +148,21 @@ def test_a_long_incoming_message_is_truncated_with_a_detail_page(
     assert alice_client.get(
         f"/channels/sms/receive/logs/{incoming.public_id}/").status_code == 404
     assert CallbackProfile.objects.count() == 0
+
+
+def test_logs_update_themselves_while_a_callback_is_pending(
+    alice_client, alice, alice_vmn, make_profile, make_configuration, httpserver,
+    settings_private_ok, run_tasks
+):
+    httpserver.expect_request("/in").respond_with_data("ok")
+    profile = make_profile(alice, url=httpserver.url_for("/in"))
+    make_configuration(alice, alice_vmn, profile)
+    alice_client.post("/channels/sms/receive/simulate/", {
+        "to": ALICE_VMN, "source": "+918240123456", "message": "hello"})
+
+    page = alice_client.get("/channels/sms/receive/logs/").content.decode()
+    assert 'data-live-url="/channels/sms/receive/logs/live"' in page
+    assert 'data-live-pending="true"' in page
+    run_tasks()
+    live = alice_client.get("/channels/sms/receive/logs/live").json()
+    assert live["pending"] is False and "Succeeded (200)" in live["html"]["incoming-log-rows"]
