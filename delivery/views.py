@@ -49,6 +49,10 @@ def delivery_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
     for delivery in page:
         delivery.event_label = catalog.event_label(delivery.event)
+        delivery.retrying = not delivery.is_final and delivery.attempt_count > 0
+        # "HTTP 503" already says what "endpoint answered HTTP 503" would.
+        delivery.error_note = "" if delivery.last_error.startswith("endpoint answered HTTP") \
+            else delivery.last_error
     return render(request, "delivery/delivery_list.html", {
         "page": page, "status": status, "profile": profile,
         "statuses": DeliveryStatus.choices,
