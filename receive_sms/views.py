@@ -127,11 +127,22 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
+            _warn_about_misfits(request, configuration)
             return redirect("receive_sms:configurations")
     return render(request, "receive_sms/configuration_form.html", {
         "tab": "receive", "form": form, "configuration": configuration,
         "has_numbers": vmn_list(account=account).exists(),
     })
+
+
+def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
+    profile = configuration.callback_profile
+    misfits = profile_misfits_for_incoming(profile) if profile and configuration.trigger_url else []
+    if misfits:
+        names = ", ".join(f"<{name}>" for name in misfits)
+        messages.warning(request, f"“{profile.title}” uses {names}, which an incoming SMS has "
+                                  "no value for: they are sent empty. Choose a profile made for "
+                                  "incoming SMS, or edit this one.")
 
 
 @login_required

@@ -166,3 +166,18 @@ def test_logs_update_themselves_while_a_callback_is_pending(
     run_tasks()
     live = alice_client.get("/channels/sms/receive/logs/live").json()
     assert live["pending"] is False and "Succeeded (200)" in live["html"]["incoming-log-rows"]
+
+
+def test_saving_a_configuration_with_a_profile_that_does_not_fit_warns(
+    alice_client, alice, alice_vmn
+):
+    from tests.profiles.page_helpers import make_profile
+
+    dlr = make_profile(alice.account, "Delivery reports", body={"u": "<units>"})
+    response = alice_client.post("/channels/sms/receive/new/", {
+        "vmn": alice_vmn.pk, "keyword": "", "trigger_url": "on", "trigger_type": "callback_id",
+        "callback_profile": dlr.pk, "active": "on",
+    }, follow=True)
+    html = response.content.decode()
+    assert "The configuration is created." in html
+    assert "“Delivery reports” uses &lt;units&gt;, which an incoming SMS has no value for" in html
