@@ -84,6 +84,16 @@ def _visit(page: Page, path: str) -> None:
     page.wait_for_load_state("load")
 
 
+def _show_placeholder_warning(page: Page) -> None:
+    """The add form after Save with a misspelled placeholder: the warning state."""
+    page.goto("/account/callback-profiles/new/")
+    page.get_by_label("Title").fill("Typo hook")
+    page.get_by_label("Enter Endpoint").fill("https://example.com/cb")
+    page.get_by_label("Request Body").fill('{"status": "<statuss>"}')
+    page.get_by_role("button", name="Save").click()
+    page.locator("#placeholder-warning").wait_for()
+
+
 def _open_variables_dialog(page: Page) -> None:
     page.get_by_role("button", name="Dynamic Variables View").click()
     page.get_by_role("dialog", name="List Dynamic Variables").wait_for()
@@ -112,6 +122,9 @@ def test_every_page_fits_the_screen_with_every_action_visible(
             if min(dialog_overflow[:2]) < 0 or dialog_overflow[2] > 0:
                 problems["variables-dialog"].append(f"dialog overflows: {dialog_overflow}")
             screenshot(page, f"layout-{width}-variables-dialog", full_page=False)
+            _show_placeholder_warning(page)
+            problems["placeholder-warning"] = page.evaluate(CUT_OFF)
+            screenshot(page, f"layout-{width}-placeholder-warning", full_page=False)
     context.clear_cookies()
     _visit(page, "/login/")
     problems["login"] = page.evaluate(CUT_OFF)
@@ -155,6 +168,8 @@ def test_axe_finds_no_violation_on_any_page(
         if name == "add-profile":
             _open_variables_dialog(page)
             check("variables-dialog")
+            _show_placeholder_warning(page)
+            check("placeholder-warning")
     context.clear_cookies()
     _visit(page, "/login/")
     check("login")
