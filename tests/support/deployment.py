@@ -6,6 +6,7 @@ local receivers. Used by tests/delivery/test_worker_processes.py and bench/deliv
 from __future__ import annotations
 
 import collections
+import json
 import os
 import signal
 import subprocess
@@ -32,6 +33,7 @@ class Receiver:
         self.counts: collections.Counter[str] = collections.Counter()
         self.arrivals: dict[str, float] = {}  # webhook-id -> time.time() of first arrival
         self.bodies: list[bytes] = []
+        self.timed_bodies: list[tuple[float, bytes]] = []
         self.arrived = threading.Event()
         self.open_now = 0
         self.max_open = 0
@@ -59,6 +61,7 @@ class Receiver:
                     receiver.max_open = max(receiver.max_open, receiver.open_now)
                     receiver.arrivals.setdefault(webhook_id, time.time())
                     receiver.bodies.append(body)
+                    receiver.timed_bodies.append((time.time(), body))
                 receiver.arrived.set()
                 try:
                     if receiver.delay:
@@ -96,6 +99,18 @@ class Receiver:
     def distinct(self) -> int:
         with self._lock:
             return len(self.counts)
+
+    def arrival_by_body_field(self, name: str) -> dict[str, float]:
+        """{body[name]: first arrival time} for JSON bodies (e.g. a message id)."""
+        with self._lock:
+            found = {}
+            for at, body in self.timed_bodies:
+                try:
+                    key = json.loads(body)[name]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                found.setdefault(str(key), at)
+            return found
 
     def snapshot(self) -> collections.Counter[str]:
         with self._lock:
