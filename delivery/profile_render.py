@@ -56,9 +56,10 @@ def render_input(
     template = CallbackTemplate(
         http_method=data.http_method,
         url=data.url,
-        body=data.body if isinstance(data.body, dict) else None,
+        body=data.body if isinstance(data.body, dict | str) else None,
         headers=dict(data.headers or {}),
         variable_names=variable_names(event, variables),
+        body_format=data.body_format or "json",
     )
     return render(template, variables, transform=transform_for(data))
 
