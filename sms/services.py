@@ -23,6 +23,7 @@ from profiles.models import CallbackProfile, Channel
 
 from . import carrier
 from .models import Encoding, Message, MessageType
+from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
 from .segmentation import GSM7, LIMITS, UCS2, segment
 
@@ -126,8 +127,14 @@ def message_send(
     campaign_name: str | None = None,
     flash: object = None,
     source: str = SOURCE_API,
+    opt_out_exempt: bool = False,
 ) -> SendResult:
-    """Validate a send request, record one Message per recipient and queue their settlement."""
+    """Validate a send request, record one Message per recipient and queue their settlement.
+
+    Opted-out recipients are refused (one issue each, so the request stays all-or-nothing and
+    says which numbers), except for OTP messages and `opt_out_exempt` sends: the replies to
+    the opt-out keywords themselves (the STOP confirmation, HELP).
+    """
     issues: list[Issue] = []
     recipients = _recipients(to, issues)
 
@@ -160,6 +167,9 @@ def message_send(
     texts = {"ref": ref, "ref1": ref1, "ref2": ref2, "campaign_name": campaign_name}
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
+    if not opt_out_exempt and sms_type != MessageType.OTP:
+        opted_out = opted_out_numbers(account=account, numbers=[r.e164 for r in recipients])
+        issues += [opt_out_issue(r.e164) for r in recipients if r.e164 in opted_out]
     if issues:
         raise InvalidInput(issues)
 
