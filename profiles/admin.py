@@ -33,8 +33,13 @@ class CallbackProfileAdminForm(forms.ModelForm):
         fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
                   "response_message", "status", "disabled_reason"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body_format"].required = False  # blank = JSON
+
     def clean(self):
         cleaned = super().clean()
+        cleaned["body_format"] = cleaned.get("body_format") or "json"
         if self.errors:
             return cleaned
         data = ProfileInput(

@@ -322,6 +322,8 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
     configuration_id = serializers.UUIDField(source="configuration.public_id", default=None)
     note = serializers.CharField()
     callback = serializers.SerializerMethodField()
+    actions = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                    help_text='What each action did: {"action", "ok", "detail"}.')
 
     def get_callback(self, incoming: IncomingMessage) -> dict | None:
         delivery = incoming.callback_delivery

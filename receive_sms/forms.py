@@ -99,10 +99,10 @@ class ConfigurationForm(forms.Form):
         initial=0, help_text="0 sends it immediately.",
     )
     forward = _switch("Forward")
-    forward_numbers = CommaListField(label="Forward to numbers", required=False,
-                                     max_length=1000, help_text="E.164, comma-separated.")
-    forward_emails = CommaListField(label="Forward to emails", required=False, max_length=2000,
-                                    help_text="Comma-separated.")
+    forward_numbers = CommaListField(label="Forward SMS to", required=False,
+                                     max_length=1000, help_text="E.164 numbers, comma-separated.")
+    forward_emails = CommaListField(label="Forward email to", required=False, max_length=2000,
+                                    help_text="Email addresses, comma-separated.")
     forward_template = forms.CharField(label="Forward text", required=False, max_length=1000,
                                        initial=DEFAULT_FORWARD_TEMPLATE)
     subscribe = _switch("Subscribe")
