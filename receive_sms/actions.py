@@ -95,17 +95,19 @@ def run_configuration_actions(
 ) -> list[dict]:
     results: list[dict] = []
     keyword = incoming_word(incoming)
+    # E.164, as SMS sends store it, so a list exports numbers one can send to.
+    number = opt_outs.normalise(incoming.source)
     if configuration.subscribe_list is not None:
-        subscriber_add(subscriber_list=configuration.subscribe_list, number=incoming.source,
+        subscriber_add(subscriber_list=configuration.subscribe_list, number=number,
                        keyword=keyword)
         results.append(outcome("subscribe", True,
-                               f"{incoming.source} subscribed to {configuration.subscribe_list}"))
+                               f"{number} subscribed to {configuration.subscribe_list}"))
     if configuration.unsubscribe_list is not None:
         removed = subscriber_remove(subscriber_list=configuration.unsubscribe_list,
-                                    number=incoming.source, keyword=keyword)
+                                    number=number, keyword=keyword)
         verb = "unsubscribed from" if removed else "was not subscribed to"
         results.append(outcome("unsubscribe", True,
-                               f"{incoming.source} {verb} {configuration.unsubscribe_list}"))
+                               f"{number} {verb} {configuration.unsubscribe_list}"))
     if configuration.auto_reply:
         results.append(_auto_reply(incoming=incoming, configuration=configuration, kind=kind))
     if configuration.forward:
