@@ -203,8 +203,9 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "headers": list(profile.headers.all()),
             "encryption": encryption,
             "auth": getattr(profile, "auth", None),
-            "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
-            if profile.body else "",
+            # A template string (XML, HTML, Text) is shown as written.
+            "body_json": profile.body if isinstance(profile.body, str)
+            else json.dumps(profile.body, indent=2, ensure_ascii=False) if profile.body else "",
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,
             "log_page": log_page,
             "chart": success_chart(buckets),

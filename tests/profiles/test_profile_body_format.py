@@ -88,3 +88,14 @@ def test_test_button_sends_and_shows_the_xml_body(client, alice, httpserver, set
     assert root.find("state").text and root.find("to").get("kind") == "msisdn"
     (received, _), = httpserver.log
     assert received.get_data(as_text=True) == result["request"]["body"]
+
+
+def test_profile_page_shows_the_format_and_the_template_as_written(client, alice):
+    client.force_login(alice.user)
+    client.post(NEW, form_data(body_format="xml", body=XML))
+    profile = CallbackProfile.objects.get()
+
+    page = client.get(f"/account/callback-profiles/{profile.profile_id}/").content.decode()
+
+    assert '<dd id="body-format">XML</dd>' in page
+    assert "&lt;callback&gt;&lt;state&gt;&lt;status&gt;&lt;/state&gt;" in page
