@@ -40,7 +40,8 @@ Body formats (``CallbackTemplate.body_format``; POST/PUT only):
   encoder after filling, so a value can never add a field. A multipart body gets a fresh
   boundary that occurs in no value.
 * ``xml`` / ``html``: the body is a template string. ``<name>`` is a placeholder only when
-  ``name`` is a variable of the event (or ``parts[...]``); every other ``<tag>`` is markup.
+  ``name`` is a variable of the event or of ``markup_placeholders`` (or ``parts[...]``); every
+  other ``<tag>`` is markup.
   Values are XML/HTML-escaped (``& < > " '``), so ``</a><b>&`` stays text in text nodes and
   attribute values alike.
 * ``text``: the template string with the values' text filled in, unescaped.
@@ -112,6 +113,9 @@ class CallbackTemplate:
     # placeholders from markup in XML/HTML bodies.
     variable_names: Sequence[str] = ()
     body_format: str = "json"
+    # XML/HTML: further names that are placeholders, not markup (the channel's variables, as
+    # the profile validation counts them), so a template renders as it was validated.
+    markup_placeholders: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ def _render_string_body(
     text = template.body if isinstance(template.body, str) else ""
     if body_format == "text":
         return _fill_text(text, lookup, _identity).encode("utf-8")
-    names = {*template.variable_names, *values}
+    names = {*template.variable_names, *template.markup_placeholders, *values}
     return _fill_markup(text, lookup, names).encode("utf-8")
 
 

@@ -203,3 +203,18 @@ def test_xml_encryption_profile_is_accepted(alice):
         encryption=EncryptionInput(algorithm="AES-128-GCM", key="k" * 16, iv="i" * 16),
     )
     assert profile.body == "<a><status></a>" and profile.body_format == "xml"
+
+
+def test_an_xml_template_renders_as_it_was_validated_even_for_another_events_variable(
+    alice, httpserver, run_tasks
+):
+    # <keyword> is an incoming-SMS variable of the SMS channel: valid in the template, and on
+    # an SMS Send delivery (which has no such value) it is emptied, never left as a tag.
+    httpserver.expect_request("/xml", method="POST").respond_with_data("ok")
+    profile = make_profile(alice.account, httpserver.url_for("/xml"), body_format="xml",
+                           body="<r><s><status></s><k><keyword></k></r>")
+
+    deliver(profile, run_tasks)
+
+    root = ElementTree.fromstring(received(httpserver).get_data())
+    assert (root.find("s").text, root.find("k").text) == ("DELIVRD", None)

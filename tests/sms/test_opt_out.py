@@ -135,3 +135,38 @@ def test_opt_out_is_per_account(alice, charlie, vmn, django_capture_on_commit_ca
     text_in("STOP", django_capture_on_commit_callbacks)
     assert send(charlie, django_capture_on_commit_callbacks, to=SENDER,
                 body="Hi").status_code == 202
+
+
+def test_opt_out_api_lists_numbers_and_updates_the_replies(
+    alice, charlie, vmn, django_capture_on_commit_callbacks
+):
+    text_in("STOP", django_capture_on_commit_callbacks)
+    text_in("END", django_capture_on_commit_callbacks, source=OTHER)
+    text_in("START", django_capture_on_commit_callbacks, source=OTHER)
+
+    listed = alice.api().get(f"/v1/{alice.sid}/opt-outs").json()["data"]["results"]
+    everyone = alice.api().get(f"/v1/{alice.sid}/opt-outs",
+                               {"include_opted_in": "true"}).json()["data"]["results"]
+    assert [(o["number"], o["keyword"], o["via"]) for o in listed] == [(SENDER, "STOP", VMN)]
+    assert {o["number"]: o["opt_in_keyword"] for o in everyone} == {SENDER: "", OTHER: "START"}
+    assert charlie.api().get(f"/v1/{charlie.sid}/opt-outs").json()["data"]["results"] == []
+
+    settings_url = f"/v1/{alice.sid}/opt-outs/settings"
+    assert alice.api().get(settings_url).json()["data"]["help_reply"] == DEFAULT_HELP_REPLY
+    patched = alice.api().patch(settings_url, {"help_reply": "Call us."}, format="json")
+    assert patched.json()["data"]["help_reply"] == "Call us."
+    assert patched.json()["data"]["opt_out_reply"] == DEFAULT_OPT_OUT_REPLY
+    too_long = alice.api().patch(settings_url, {"help_reply": "x" * 321}, format="json")
+    assert too_long.status_code == 400
+    assert too_long.json()["message"] == "body/help_reply must NOT have more than 320 characters"
+
+
+def test_incoming_messages_api_shows_what_the_keyword_did(
+    alice, vmn, django_capture_on_commit_callbacks
+):
+    text_in("HELP", django_capture_on_commit_callbacks)
+
+    (incoming,) = alice.api().get(f"/v1/{alice.sid}/receive-sms/messages").json()["data"][
+        "results"]
+    assert [a["action"] for a in incoming["actions"]] == ["help_reply"]
+    assert incoming["actions"][0]["ok"] is True
