@@ -18,7 +18,12 @@ from .models import (
     Subscriber,
     SubscriberList,
 )
-from .services import ConfigurationInput, normalise_number, validate_configuration
+from .services import (
+    ConfigurationInput,
+    configuration_delete,
+    normalise_number,
+    validate_configuration,
+)
 
 
 class VMNAdminForm(forms.ModelForm):
@@ -125,6 +130,13 @@ class ReceiveConfigurationAdmin(admin.ModelAdmin):
         from .webhooks import sync_webhook_profile
 
         sync_webhook_profile(obj)
+
+    def delete_model(self, request, obj):
+        configuration_delete(configuration=obj)  # also removes its webhook URL's profile
+
+    def delete_queryset(self, request, queryset):
+        for configuration in queryset:
+            configuration_delete(configuration=configuration)
 
 
 class SubscriberInline(admin.TabularInline):
