@@ -168,8 +168,9 @@ def message_send(
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
     if not opt_out_exempt and sms_type != MessageType.OTP:
-        opted_out = opted_out_numbers(account=account, numbers=[r.e164 for r in recipients])
-        issues += [opt_out_issue(r.e164) for r in recipients if r.e164 in opted_out]
+        numbers = list(dict.fromkeys(r.e164 for r in recipients))
+        opted_out = opted_out_numbers(account=account, numbers=numbers)
+        issues += [opt_out_issue(number) for number in numbers if number in opted_out]
     if issues:
         raise InvalidInput(issues)
 

@@ -170,3 +170,17 @@ def test_incoming_messages_api_shows_what_the_keyword_did(
         "results"]
     assert [a["action"] for a in incoming["actions"]] == ["help_reply"]
     assert incoming["actions"][0]["ok"] is True
+
+
+def test_send_test_sms_page_names_the_opted_out_number(
+    client, alice, vmn, django_capture_on_commit_callbacks
+):
+    text_in("STOP", django_capture_on_commit_callbacks)
+    client.force_login(alice.user)
+
+    response = client.post("/sms/send/", {"to": SENDER, "body": "Hello", "type": "TXN",
+                                          "sender": "KLRHXA"})
+
+    assert response.status_code == 200
+    assert f"{SENDER} has opted out of this account&#x27;s messages" in response.content.decode()
+    assert not Message.objects.filter(body="Hello").exists()
