@@ -8,14 +8,9 @@ from accounts.models import Account
 from common.errors import InvalidInput
 from profiles.models import CallbackProfile, Channel
 
+from .action_rules import DEFAULT_FORWARD_TEMPLATE, MAX_DELAY_MINUTES
 from .models import VMN, SubscriberList, TriggerType
-from .services import (
-    DEFAULT_FORWARD_TEMPLATE,
-    MAX_DELAY_MINUTES,
-    MAX_KEYWORD,
-    MAX_MESSAGE,
-    ConfigurationInput,
-)
+from .services import MAX_KEYWORD, MAX_MESSAGE, ConfigurationInput
 
 # Service issue field → form field, so a rule broken in the service shows next to its input.
 SERVICE_FIELDS = {

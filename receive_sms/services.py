@@ -7,26 +7,24 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue, NotFound
 from delivery.services import delivery_create
-from profiles.models import CallbackProfile, Channel
+from profiles.models import CallbackProfile
 from profiles.selectors import PROFILE_NOT_FOUND
 from profiles.services import profile_delete
 from sms import opt_outs
 from sms.recipients import InvalidNumber, parse_recipient
-from sms.services import MAX_BODY_CHARS
 
 from . import actions
+from .action_rules import DEFAULT_FORWARD_TEMPLATE, action_issues
 from .matching import callback_variables, first_word, match_configuration, normalise_keyword
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, TriggerType
 from .selectors import VMN_NOT_FOUND
-from .subscribers import list_name_issues, subscriber_list_get_or_create
+from .subscribers import subscriber_list_get_or_create
 from .webhooks import sync_webhook_profile, webhook_url_issues
 
 E164_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -37,10 +35,6 @@ MAX_SOURCE = 32
 MAX_OPERATOR = 60
 INCOMING_EVENT = "SMS-incoming"
 INCOMING_SOURCE_TYPE = "incoming_sms"
-DEFAULT_FORWARD_TEMPLATE = "<source>: <message>"
-MAX_FORWARD_TEMPLATE = 1000
-MAX_FORWARD_TARGETS = 10
-MAX_DELAY_MINUTES = 7 * 24 * 60
 
 
 def normalise_number(raw: str) -> str | None:
@@ -160,7 +154,7 @@ def validate_configuration(
     if data.callback_profile is not None and data.callback_profile.managed:
         issues.append(Issue("callback_profile_id", "is a webhook URL's own profile; choose "
                                                    "trigger type URL instead"))
-    issues += _action_issues(data)
+    issues += action_issues(data)
     if data.expires_at is not None:
         changed = existing is None or existing.expires_at != data.expires_at
         if not keyword:
@@ -174,59 +168,6 @@ def validate_configuration(
         issues.append(_duplicate_issue(data))
     if issues:
         raise InvalidInput(issues)
-
-
-def _action_issues(data: ConfigurationInput) -> list[Issue]:
-    issues: list[Issue] = []
-    if data.auto_reply:
-        if not data.auto_reply_text.strip():
-            issues.append(Issue("auto_reply/text", "must NOT be empty"))
-        elif len(data.auto_reply_text) > MAX_BODY_CHARS:
-            issues.append(Issue("auto_reply/text",
-                                f"must NOT have more than {MAX_BODY_CHARS} characters"))
-    if not 0 <= data.auto_reply_delay_minutes <= MAX_DELAY_MINUTES:
-        issues.append(Issue("auto_reply/delay_minutes",
-                            f"must be between 0 and {MAX_DELAY_MINUTES} (7 days)"))
-    if data.forward:
-        issues += _forward_issues(data)
-    for name in ("subscribe_list", "unsubscribe_list"):
-        value = getattr(data, name)
-        if value:
-            issues += list_name_issues(value, name)
-    if data.subscribe_list and data.subscribe_list.lower() == data.unsubscribe_list.lower():
-        issues.append(Issue("unsubscribe_list", "must NOT be the list the sender subscribes to"))
-    profile = data.reply_callback_profile
-    if profile is not None and profile.channel != Channel.SMS:
-        issues.append(Issue("reply_callback_profile_id", "must be a profile of the SMS channel "
-                                                         "(it receives delivery reports)"))
-    return issues
-
-
-def _forward_issues(data: ConfigurationInput) -> list[Issue]:
-    issues: list[Issue] = []
-    if not data.forward_numbers and not data.forward_emails:
-        issues.append(Issue("forward", "needs at least one number or email address"))
-    for name, values in (("forward/numbers", data.forward_numbers),
-                         ("forward/emails", data.forward_emails)):
-        if len(values) > MAX_FORWARD_TARGETS:
-            issues.append(Issue(name, f"must NOT have more than {MAX_FORWARD_TARGETS} entries"))
-    for number in data.forward_numbers:
-        try:
-            parse_recipient(number)
-        except InvalidNumber as exc:
-            issues.append(Issue("forward/numbers", f"must be E.164 numbers: {exc}"))
-    for email in data.forward_emails:
-        try:
-            validate_email(email)
-        except ValidationError:
-            issues.append(Issue("forward/emails", f"'{email}' is not a valid email address"))
-    template = data.forward_template or ""
-    if not template.strip():
-        issues.append(Issue("forward/template", "must NOT be empty"))
-    elif len(template) > MAX_FORWARD_TEMPLATE:
-        issues.append(Issue("forward/template",
-                            f"must NOT have more than {MAX_FORWARD_TEMPLATE} characters"))
-    return issues
 
 
 def _clean_input(data: ConfigurationInput) -> ConfigurationInput:
