@@ -133,3 +133,11 @@ def test_logs_show_what_each_action_did(alice_client, alice, alice_vmn):
     page = alice_client.get("/channels/sms/receive/logs/").content.decode()
     assert 'data-action="opt_out"' in page
     assert "+919812345678 opted out of this account&#x27;s messages" in page
+
+
+def test_simulate_says_how_many_actions_ran(alice_client, alice_vmn):
+    response = alice_client.post("/channels/sms/receive/simulate/", {
+        "to": ALICE_VMN, "source": "+919812345678", "message": "STOP",
+    }, follow=True)
+
+    assert "no configuration matched. 2 action(s) ran." in response.content.decode()
