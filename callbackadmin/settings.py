@@ -190,3 +190,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Email, used by the Receive Message "Forward" action. EMAIL_URL as django-environ reads it:
+# smtp+tls://user:password@smtp.example.com:587, or consolemail:// (print to the console).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="callbacks@localhost")
