@@ -30,11 +30,16 @@ def _add_issues(form: forms.BaseForm, issues) -> None:
 class CallbackProfileAdminForm(forms.ModelForm):
     class Meta:
         model = CallbackProfile
-        fields = ["account", "title", "channel", "http_method", "url", "body", "response_message",
-                  "status", "disabled_reason"]
+        fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
+                  "response_message", "status", "disabled_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body_format"].required = False  # blank = JSON
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["body_format"] = cleaned.get("body_format") or "json"
         if self.errors:
             return cleaned
         data = ProfileInput(
@@ -42,6 +47,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
             channel=cleaned.get("channel") or self.instance.channel,
             http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
             body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
+            body_format=cleaned.get("body_format") or "json",
         )
         existing = self.instance.channel if self.instance.pk else None
         _add_issues(self, validate_profile(data, existing_channel=existing))
@@ -123,12 +129,12 @@ class AuthInline(admin.StackedInline):
 @admin.register(CallbackProfile)
 class CallbackProfileAdmin(admin.ModelAdmin):
     form = CallbackProfileAdminForm
-    list_display = ["title", "profile_id", "account", "channel", "http_method", "status",
-                    "created_at"]
-    list_filter = ["status", "channel", "http_method", "created_at"]
+    list_display = ["title", "profile_id", "account", "channel", "http_method", "body_format",
+                    "status", "managed", "created_at"]
+    list_filter = ["status", "channel", "http_method", "body_format", "managed", "created_at"]
     search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
     list_select_related = ["account"]
-    readonly_fields = ["profile_id", "created_at", "modified_at"]
+    readonly_fields = ["profile_id", "managed", "created_at", "modified_at"]
     inlines = [HeaderInline, EncryptionInline, AuthInline]
 
     def get_readonly_fields(self, request, obj=None):

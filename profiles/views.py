@@ -35,6 +35,7 @@ from .page_queries import (
 from .placeholders import check_placeholders, empty_placeholders, placeholders_in
 from .selectors import get_profile_for_account, profile_list
 from .services import (
+    MANAGED_MESSAGE,
     active_signing_secrets,
     profile_create,
     profile_delete,
@@ -118,6 +119,8 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
 def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
     """Add and edit share this view: form -> service -> message -> redirect."""
     profile = _profile_or_404(request, profile_id) if profile_id else None
+    if profile is not None and profile.managed:
+        return _managed_redirect(request, profile)
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
@@ -141,6 +144,11 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     status = 400 if form.is_bound and form.errors else 200
     context = _form_context(form, profile)
     return render(request, "profiles/profile_form.html", context, status=status)
+
+
+def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
+    messages.error(request, f"“{profile.title}” {MANAGED_MESSAGE}.")
+    return redirect("profiles:detail", profile_id=profile.profile_id)
 
 
 def _outcome_json(outcome: TestOutcome, data: ProfileInput) -> dict[str, Any]:
@@ -256,8 +264,9 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "headers": list(profile.headers.all()),
             "encryption": encryption,
             "auth": getattr(profile, "auth", None),
-            "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
-            if profile.body else "",
+            # A template string (XML, HTML, Text) is shown as written.
+            "body_json": profile.body if isinstance(profile.body, str)
+            else json.dumps(profile.body, indent=2, ensure_ascii=False) if profile.body else "",
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,
             "statuses": ProfileStatus,
             "configurations": profile.receive_configurations.select_related("vmn"),
@@ -322,6 +331,8 @@ def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpRes
 def profile_delete_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     """GET asks for confirmation (works without JS); POST deletes."""
     profile = _profile_or_404(request, profile_id)
+    if profile.managed:
+        return _managed_redirect(request, profile)
     if request.method == "POST":
         title = profile.title
         orphaned = profile.receive_configurations.count()

@@ -5,17 +5,26 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Account
 from common.dates import day_bound
 from common.errors import NotFound
 
-from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId
+from .models import (
+    VMN,
+    IncomingMessage,
+    ReceiveConfiguration,
+    SenderId,
+    Subscriber,
+    SubscriberList,
+    TriggerType,
+)
 
 VMN_NOT_FOUND = "No number exists with this value"
 CONFIGURATION_NOT_FOUND = "No configuration exists with this id"
 MESSAGE_NOT_FOUND = "No message exists with this id"
+LIST_NOT_FOUND = "No subscriber list exists with this id"
 
 
 def vmn_list(*, account: Account) -> QuerySet[VMN]:
@@ -37,7 +46,8 @@ def sender_id_list(*, account: Account) -> QuerySet[SenderId]:
 
 def configuration_list(*, account: Account, number: str = "") -> QuerySet[ReceiveConfiguration]:
     qs = ReceiveConfiguration.objects.filter(account=account).select_related(
-        "vmn", "callback_profile"
+        "vmn", "callback_profile", "webhook_profile", "subscribe_list", "unsubscribe_list",
+        "reply_callback_profile",
     )
     if number:
         qs = qs.filter(vmn__number__icontains=number.strip())
@@ -46,9 +56,11 @@ def configuration_list(*, account: Account, number: str = "") -> QuerySet[Receiv
 
 def orphaned_configuration_list(*, account: Account) -> QuerySet[ReceiveConfiguration]:
     """Configurations with Trigger URL on whose callback profile was deleted: they match
-    messages and fire nothing."""
+    messages and fire no callback."""
     return configuration_list(account=account).filter(
-        trigger_url=True, callback_profile__isnull=True
+        Q(trigger_type=TriggerType.URL, webhook_profile__isnull=True)
+        | ~Q(trigger_type=TriggerType.URL) & Q(callback_profile__isnull=True),
+        trigger_url=True,
     )
 
 
@@ -61,7 +73,8 @@ def get_configuration_for_account(
         raise NotFound(CONFIGURATION_NOT_FOUND) from exc
     configuration = (
         ReceiveConfiguration.objects.filter(account=account, public_id=public_id)
-        .select_related("vmn", "callback_profile")
+        .select_related("vmn", "callback_profile", "webhook_profile", "subscribe_list",
+                        "unsubscribe_list", "reply_callback_profile")
         .first()
     )
     if configuration is None:
@@ -79,7 +92,8 @@ def incoming_message_list(
 ) -> QuerySet[IncomingMessage]:
     """The Logs: newest first, with everything a row shows fetched in the same query."""
     qs = IncomingMessage.objects.filter(account=account).select_related(
-        "vmn", "configuration", "configuration__callback_profile", "callback_delivery"
+        "vmn", "configuration", "configuration__callback_profile",
+        "configuration__webhook_profile", "callback_delivery",
     )
     if number:  # the VMN or the sender: whichever number the customer has at hand
         number = number.strip()
@@ -106,3 +120,37 @@ def get_incoming_message_for_account(
     if incoming is None:
         raise NotFound(MESSAGE_NOT_FOUND)
     return incoming
+
+
+def subscriber_list_list(*, account: Account) -> QuerySet[SubscriberList]:
+    """The account's lists with how many numbers are subscribed now."""
+    return SubscriberList.objects.filter(account=account).annotate(
+        subscribed=Count("subscribers", filter=Q(subscribers__subscribed_at__isnull=False,
+                                                 subscribers__unsubscribed_at__isnull=True)),
+        unsubscribed=Count("subscribers", filter=Q(subscribers__unsubscribed_at__isnull=False)),
+    )
+
+
+def get_subscriber_list_for_account(
+    *, account: Account, list_id: str | uuid.UUID
+) -> SubscriberList:
+    try:
+        public_id = uuid.UUID(str(list_id))
+    except ValueError as exc:
+        raise NotFound(LIST_NOT_FOUND) from exc
+    found = SubscriberList.objects.filter(account=account, public_id=public_id).first()
+    if found is None:
+        raise NotFound(LIST_NOT_FOUND)
+    return found
+
+
+def subscriber_members(
+    *, subscriber_list: SubscriberList, status: str = ""
+) -> QuerySet[Subscriber]:
+    """Members newest first; `status` "subscribed" or "unsubscribed" filters."""
+    qs = subscriber_list.subscribers.all()
+    if status == "subscribed":
+        qs = qs.filter(subscribed_at__isnull=False, unsubscribed_at__isnull=True)
+    elif status == "unsubscribed":
+        qs = qs.filter(unsubscribed_at__isnull=False)
+    return qs

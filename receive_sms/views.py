@@ -28,7 +28,7 @@ from .forms import (
     SimulateIncomingForm,
     add_service_errors,
 )
-from .models import IncomingMessage, ReceiveConfiguration
+from .models import IncomingMessage, ReceiveConfiguration, TriggerType
 from .selectors import (
     configuration_list,
     get_configuration_for_account,
@@ -87,10 +87,18 @@ def _flagged(configurations) -> list[ReceiveConfiguration]:
     or a profile whose placeholders an incoming SMS cannot fill."""
     rows = list(configurations)
     for configuration in rows:
-        profile = configuration.callback_profile
-        configuration.orphaned = configuration.trigger_url and profile is None
+        # Trigger type URL fires the profile made for its webhook URL, which always fits.
+        profile = _chosen_profile(configuration)
+        configuration.orphaned = configuration.trigger_url and configuration.trigger_profile is None
         configuration.misfits = profile_misfits_for_incoming(profile) if profile else []
     return rows
+
+
+def _chosen_profile(configuration: ReceiveConfiguration | None):
+    """The callback profile the customer picked (trigger type Callback ID), if any."""
+    if configuration is None or configuration.trigger_type != TriggerType.CALLBACK_ID:
+        return None
+    return configuration.callback_profile
 
 
 @login_required
@@ -136,7 +144,7 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
 
 
 def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
-    profile = configuration.callback_profile
+    profile = _chosen_profile(configuration)
     misfits = profile_misfits_for_incoming(profile) if profile and configuration.trigger_url else []
     if misfits:
         names = ", ".join(f"<{name}>" for name in misfits)
@@ -199,8 +207,7 @@ def logs_live(request: HttpRequest) -> JsonResponse:
 
 
 def _flag_message(incoming: IncomingMessage) -> None:
-    configuration = incoming.configuration
-    profile = configuration.callback_profile if configuration else None
+    profile = _chosen_profile(incoming.configuration)
     incoming.misfits = profile_misfits_for_incoming(profile) if profile else []
 
 
@@ -247,12 +254,21 @@ def simulate(request: HttpRequest) -> HttpResponse:
 
 def _simulated_text(incoming: IncomingMessage) -> str:
     if not incoming.matched:
-        return f"Message received on {incoming.recipient}: no configuration matched."
-    name = incoming.keyword or "the default configuration"
-    if incoming.callback_delivery_id:
-        return f"Message received on {incoming.recipient}: matched {name} and its callback " \
-               "was queued."
-    return f"Message received on {incoming.recipient}: matched {name}. {incoming.note}."
+        text = f"Message received on {incoming.recipient}: no configuration matched."
+    else:
+        name = incoming.keyword or "the default configuration"
+        if incoming.callback_delivery_id:
+            text = f"Message received on {incoming.recipient}: matched {name} and its " \
+                   "callback was queued."
+        else:
+            text = f"Message received on {incoming.recipient}: matched {name}."
+            if incoming.note:
+                text += f" {incoming.note}."
+    if not incoming.actions:
+        return text
+    failed = sum(1 for outcome in incoming.actions if not outcome["ok"])
+    text += f" {len(incoming.actions)} action(s) ran"
+    return text + (f", {failed} failed (see Actions)." if failed else ".")
 
 
 def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResponse:
