@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from api.pagination import EnvelopeLimitOffsetPagination
 from api.responses import envelope
 from common.errors import InvalidInput, Issue
-from profiles.placeholders import empty_placeholders, placeholders_in
+from profiles.placeholders import empty_placeholders, profile_placeholders
 from profiles.selectors import get_profile_for_account
 
 from .models import DeliveryStatus
@@ -49,7 +49,7 @@ class ProfileTestApi(APIView):
                 "latency_ms": outcome.latency_ms,
                 "body_excerpt": outcome.response_excerpt,
             }
-        names = placeholders_in(url=profile.url, body=profile.body)
+        names = profile_placeholders(profile)
         empty = empty_placeholders(names, outcome.variables) if request is not None else []
         return {"ok": outcome.ok, "request": request, "response": response,
                 "error": outcome.error, "empty_placeholders": empty}

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
 from profiles import catalog
-from profiles.placeholders import empty_placeholders, placeholders_in, unknown_placeholders
+from profiles.placeholders import empty_placeholders, profile_placeholders, unknown_placeholders
 from profiles.selectors import get_profile_for_account
 
 from . import inbox as inbox_service
@@ -72,7 +72,7 @@ def _placeholder_notes(delivery: Delivery) -> list[dict[str, str]]:
     if profile is None:
         return []
     url_only = delivery.request_method not in ("POST", "PUT")
-    names = placeholders_in(url=profile.url, body=None if url_only else profile.body)
+    names = profile_placeholders(profile, url_only=url_only)
     unknown = set(unknown_placeholders(names, delivery.event))
     label = catalog.event_label(delivery.event)
     return [

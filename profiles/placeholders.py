@@ -33,12 +33,43 @@ def _strings(node: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-def placeholders_in(*, url: str = "", body: Any = None) -> list[str]:
-    """Placeholder names used in the endpoint URL and the JSON body, once each, in order."""
-    names: list[str] = []
-    for text in [url or "", *_strings(body)]:
-        names += PLACEHOLDER_RE.findall(text)
+# XML and HTML bodies: a `<name>` is a placeholder only when `name` is a variable of the
+# profile's channel (or parts[...]); every other `<tag>` is markup (delivery/render.py).
+MARKUP_FORMATS = frozenset({"xml", "html"})
+
+
+def channel_variable_names(channel: str) -> set[str]:
+    """Every variable name of the channel's variable sets (what an XML/HTML body fills)."""
+    return {v.name for event in catalog.variable_sets_for_channel(channel)
+            for v in event.variables}
+
+
+def _is_markup_placeholder(name: str, variables: set[str]) -> bool:
+    return name in variables or name.startswith("parts[") or bool(
+        (indexed := _INDEXED.match(name)) and f"{indexed.group('base')}[n]" in variables
+    )
+
+
+def placeholders_in(*, url: str = "", body: Any = None, body_format: str = "json",
+                    channel: str = "") -> list[str]:
+    """Placeholder names used in the endpoint URL and the body, once each, in order. In an
+    XML or HTML template only the channel's variables are placeholders: `<root>` or `<b>` is
+    markup, sent as written."""
+    names: list[str] = PLACEHOLDER_RE.findall(url or "")
+    if body_format in MARKUP_FORMATS and isinstance(body, str):
+        variables = channel_variable_names(channel)
+        names += [name for name in PLACEHOLDER_RE.findall(body)
+                  if _is_markup_placeholder(name, variables)]
+    else:
+        for text in _strings(body):
+            names += PLACEHOLDER_RE.findall(text)
     return list(dict.fromkeys(names))
+
+
+def profile_placeholders(profile, *, url_only: bool = False) -> list[str]:
+    """The placeholders a saved profile uses (its body's format and channel considered)."""
+    return placeholders_in(url=profile.url, body=None if url_only else profile.body,
+                           body_format=profile.body_format, channel=profile.channel)
 
 
 def _known(name: str, event: catalog.Event) -> bool:
@@ -76,8 +107,9 @@ class PlaceholderProblem:
         return f"{listed} {verb} of “{self.event.label}”: sent as an empty value."
 
 
-def check_placeholders(*, channel: str, url: str, body: Any) -> list[PlaceholderProblem]:
-    names = placeholders_in(url=url, body=body)
+def check_placeholders(*, channel: str, url: str, body: Any,
+                       body_format: str = "json") -> list[PlaceholderProblem]:
+    names = placeholders_in(url=url, body=body, body_format=body_format, channel=channel)
     problems = []
     for event in events_checked_for(channel):
         unknown = unknown_placeholders(names, event.value)
@@ -88,8 +120,7 @@ def check_placeholders(*, channel: str, url: str, body: Any) -> list[Placeholder
 
 def profile_misfits_for_incoming(profile) -> list[str]:
     """The placeholders of `profile` an incoming SMS cannot fill (Receive Message picker)."""
-    names = placeholders_in(url=profile.url, body=profile.body)
-    return unknown_placeholders(names, INCOMING_EVENT)
+    return unknown_placeholders(profile_placeholders(profile), INCOMING_EVENT)
 
 
 def empty_placeholders(names: Iterable[str], values: Mapping[str, Any]) -> list[str]:

@@ -124,7 +124,8 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
-        problems = check_placeholders(channel=data.channel, url=data.url, body=data.body)
+        problems = check_placeholders(channel=data.channel, url=data.url, body=data.body,
+                                      body_format=data.body_format)
         # Only once the profile is otherwise valid, so errors come first.
         if problems and not request.POST.get("placeholders_ok") and not validate_profile(data):
             # A warning, not an error: ticking "Save anyway" keeps deliberate literals.
@@ -156,11 +157,13 @@ def _outcome_json(outcome: TestOutcome, data: ProfileInput) -> dict[str, Any]:
     return {
         "ok": outcome.ok,
         "empty_placeholders": empty_placeholders(
-            placeholders_in(url=data.url, body=data.body), outcome.variables
+            placeholders_in(url=data.url, body=data.body, body_format=data.body_format,
+                            channel=data.channel), outcome.variables
         ) if sent else [],
         "placeholder_problems": [
             problem.text for problem in check_placeholders(
-                channel=data.channel, url=data.url, body=data.body
+                channel=data.channel, url=data.url, body=data.body,
+                body_format=data.body_format,
             )
         ],
         "request": {"method": sent.method, "url": sent.url,

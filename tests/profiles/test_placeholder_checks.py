@@ -33,6 +33,25 @@ def test_placeholders_are_found_in_url_keys_and_nested_values():
     assert names == ["status", "parts[2]", "keyword", "message"]
 
 
+def test_xml_and_html_markup_is_not_taken_for_placeholders():
+    # As delivery/render.py fills them: only the channel's variables are placeholders there.
+    body = "<sms><state><status></state><to><recipient></to><b>x</b><parts[2]></sms>"
+    assert placeholders_in(body=body, body_format="xml", channel="sms") == [
+        "status", "recipient", "parts[2]"]
+    assert check_placeholders(channel="sms", url="https://x.test/cb",
+                              body=body.replace("<parts[2]>", ""), body_format="html") == []
+    # A text body has no markup: every <name> is a placeholder.
+    assert placeholders_in(body="<sms> <status>", body_format="text") == ["sms", "status"]
+
+
+def test_an_xml_profile_is_checked_against_incoming_sms_by_its_variables_only(alice):
+    profile = CallbackProfile.objects.create(
+        account=alice.account, title="XML", channel="sms", http_method="POST",
+        url="https://x.test/cb", body_format="xml",
+        body="<sms><from><source></from><id><message_id></id></sms>")
+    assert profile_misfits_for_incoming(profile) == ["message_id"]
+
+
 def test_unknown_placeholders_follow_the_event_catalog():
     assert unknown_placeholders(["status", "statuss", "units"], "SMS-sent") == ["statuss"]
     # parts[n] stands for every numbered part of an incoming message.
