@@ -2,7 +2,9 @@
 
 `seed_every_page(actor)` fills alice's account the way the app does (services only) with the
 awkward cases that broke the layout before: long titles and URLs, a 2,000-character incoming
-message, a configuration whose profile was deleted, deliveries failed, retrying and pending.
+message, a configuration whose profile was deleted, deliveries failed, retrying and pending,
+a configuration with every action (long list name, several forward targets), a webhook-URL
+configuration, a subscriber list with members, an opted-out number and an XML-body profile.
 `product_pages(seeded)` lists each page as (name, path).
 """
 
@@ -16,7 +18,7 @@ from delivery.services import delivery_create
 from profiles.models import CallbackProfile
 from profiles.services import profile_create, profile_delete
 from profiles.validation import EncryptionInput, ProfileInput
-from receive_sms.models import IncomingMessage, ReceiveConfiguration
+from receive_sms.models import IncomingMessage, ReceiveConfiguration, SubscriberList, TriggerType
 from receive_sms.services import (
     ConfigurationInput,
     configuration_create,
@@ -38,6 +40,10 @@ class Seeded:
     incoming: IncomingMessage
     message: Message
     delivery: Delivery
+    actions_configuration: ReceiveConfiguration
+    subscriber_list: SubscriberList
+    xml_profile: CallbackProfile
+    incoming_with_actions: IncomingMessage
 
 
 def _profile(account, title: str, **fields) -> CallbackProfile:
@@ -69,10 +75,32 @@ def seed_every_page(actor) -> Seeded:
         vmn=vmn, keyword="", callback_profile=doomed))
     profile_delete(profile=doomed)  # leaves an orphaned default configuration
     sender_id_create(account=account, sender_id="KLRHXA")
+    # Issue-10's actions: every one at once, and a webhook URL (its managed profile).
+    actions_configuration = configuration_create(account=account, data=ConfigurationInput(
+        vmn=vmn, keyword="OFFERS", trigger_url=False, auto_reply=True,
+        auto_reply_text="Thanks <source>, you are on the list for <keyword>. Reply STOP to leave.",
+        forward=True, forward_numbers=["+919876500001", "+919876500002"],
+        forward_emails=["marketing-team-with-a-long-name@callbacks.example.com"],
+        subscribe_list="Offers and announcements 2026", reply_callback_profile=main))
+    configuration_create(account=account, data=ConfigurationInput(
+        vmn=vmn, keyword="LEAVE", trigger_url=False,
+        unsubscribe_list="Offers and announcements 2026"))
+    configuration_create(account=account, data=ConfigurationInput(
+        vmn=vmn, keyword="HOOK", trigger_type=TriggerType.URL,
+        webhook_url="https://hooks.example.com/very/long/path/to/the/incoming/sms/receiver"
+                    "?token=0123456789abcdef0123456789abcdef"))
+    xml_profile = _profile(
+        account, "Incoming SMS as XML", channel="default", body_format="xml",
+        body='<sms><from><source></from><text><message></text><b>literal markup</b></sms>')
     incoming = incoming_sms_receive(to=VMN_NUMBER, source="+918240123456", message=LONG_TEXT,
                                     operator="JIO", circle="JIO ASSAM")
     incoming_sms_receive(to=VMN_NUMBER, source="+918240123457", message="stop now")
     incoming_sms_receive(to=VMN_NUMBER, source="+918240123458", message="hello")
+    with_actions = incoming_sms_receive(to=VMN_NUMBER, source="+918240123459",
+                                        message="offers please")
+    incoming_sms_receive(to=VMN_NUMBER, source="+918240123460", message="OFFERS")
+    incoming_sms_receive(to=VMN_NUMBER, source="+918240123460", message="leave")
+    incoming_sms_receive(to=VMN_NUMBER, source="+918240123461", message="hook me up")
 
     result = message_send(account=account, to="+919876543210,+919876500000",
                           body="Your order 1234 is on its way", callback_profile_id=main.profile_id)
@@ -88,7 +116,10 @@ def seed_every_page(actor) -> Seeded:
                  body=b'{"status": "Delivered", "message_id": "abc:1"}', body_size=44,
                  remote_addr="127.0.0.1")
     return Seeded(profile=main, configuration=configuration, incoming=incoming,
-                  message=result.messages[0], delivery=delivered)
+                  message=result.messages[0], delivery=delivered,
+                  actions_configuration=actions_configuration,
+                  subscriber_list=SubscriberList.objects.get(account=account),
+                  xml_profile=xml_profile, incoming_with_actions=with_actions)
 
 
 def _finished_delivery(profile, status: str, code: int) -> Delivery:
@@ -116,6 +147,8 @@ def _finished_delivery(profile, status: str, code: int) -> Delivery:
 def product_pages(seeded: Seeded) -> list[tuple[str, str]]:
     profile = f"/account/callback-profiles/{seeded.profile.profile_id}/"
     configuration = f"/channels/sms/receive/{seeded.configuration.public_id}/"
+    actions = f"/channels/sms/receive/{seeded.actions_configuration.public_id}/"
+    webhook_profile = seeded.actions_configuration.account.callback_profiles.get(managed=True)
     return [
         ("profile-list", "/account/callback-profiles/"),
         ("add-profile", "/account/callback-profiles/new/"),
@@ -130,8 +163,17 @@ def product_pages(seeded: Seeded) -> list[tuple[str, str]]:
         ("new-configuration", "/channels/sms/receive/new/"),
         ("edit-configuration", configuration + "edit/"),
         ("delete-configuration", configuration + "delete/"),
+        ("edit-actions-configuration", actions + "edit/"),
+        ("webhook-profile-page", f"/account/callback-profiles/{webhook_profile.profile_id}/"),
+        ("xml-profile-page", f"/account/callback-profiles/{seeded.xml_profile.profile_id}/"),
+        ("edit-xml-profile", f"/account/callback-profiles/{seeded.xml_profile.profile_id}/edit/"),
         ("receive-logs", "/channels/sms/receive/logs/"),
         ("incoming-message", f"/channels/sms/receive/logs/{seeded.incoming.public_id}/"),
+        ("incoming-message-actions",
+         f"/channels/sms/receive/logs/{seeded.incoming_with_actions.public_id}/"),
+        ("subscriber-lists", "/channels/sms/lists/"),
+        ("subscriber-list", f"/channels/sms/lists/{seeded.subscriber_list.public_id}/"),
+        ("opt-outs", "/channels/sms/opt-outs/"),
         ("sms-logs", "/sms/logs/"),
         ("sms-message", f"/sms/logs/{seeded.message.message_id}/"),
         ("send-sms", "/sms/send/"),
