@@ -40,6 +40,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body_format"].required = False  # blank = JSON
+        self.fields["rate_limit_period"].required = False  # blank = per second
         self.fields["max_concurrency"].help_text = (
             f"Attempts in flight per worker process, 1–{max_concurrency_ceiling()}; "
             "empty = adjusted automatically.")
@@ -49,6 +50,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cleaned["body_format"] = cleaned.get("body_format") or "json"
+        cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         if self.errors:
             return cleaned
         data = ProfileInput(
