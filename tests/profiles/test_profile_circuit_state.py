@@ -134,3 +134,21 @@ def test_teammate_sees_the_paused_badge(client, alice, bob):
     client.force_login(bob.user)
     html = client.get(page(profile)).content.decode()
     assert "after 1 consecutive failure</span>" in html
+
+
+def test_list_page_marks_paused_endpoints_in_a_fixed_number_of_queries(client, alice):
+    client.force_login(alice.user)
+    make_profile(alice.account, "Healthy")
+    client.get("/account/callback-profiles/")
+    with CaptureQueriesContext(connection) as one_profile:
+        html = client.get("/account/callback-profiles/").content.decode()
+    assert "Endpoint paused" not in html
+
+    for index in range(3):
+        paused = make_profile(alice.account, f"Paused {index}")
+        set_state(paused, circuit=CircuitState.OPEN, consecutive_failures=5,
+                  reopen_at=timezone.now() + timedelta(seconds=30))
+    with CaptureQueriesContext(connection) as four_profiles:
+        html = client.get("/account/callback-profiles/").content.decode()
+    assert html.count('class="badge tone-warn endpoint-paused"') == 3
+    assert len(four_profiles.captured_queries) == len(one_profile.captured_queries)
