@@ -33,7 +33,7 @@ def _failures(count: int) -> str:
 
 def endpoint_status(profile: CallbackProfile, *, now: datetime | None = None) -> EndpointStatus:
     """Open or half-open: a badge saying until when the endpoint is paused and why; closed:
-    a calm line, with the failures counted so far when there are some."""
+    a calm line (true whatever the profile's status), with the failures counted so far."""
     now = now or timezone.now()
     state = getattr(profile, "endpoint_state", None)  # no row yet = closed, never failed
     failures = state.consecutive_failures if state else 0
@@ -46,10 +46,10 @@ def endpoint_status(profile: CallbackProfile, *, now: datetime | None = None) ->
                 "whether it answers again")
     elif failures:
         threshold = int(getattr(settings, "DELIVERY_CIRCUIT_THRESHOLD", 5))
-        text = (f"Sending normally ({_failures(failures)}; the endpoint is paused for a "
+        text = (f"Not paused: {_failures(failures)} so far (the endpoint is paused for a "
                 f"cool-off after {threshold})")
     else:
-        text = "Sending normally"
+        text = "Not paused: no recent failures"
     return EndpointStatus(paused=circuit in (OPEN, HALF_OPEN), text=text,
                           consecutive_failures=failures)
 

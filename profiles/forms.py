@@ -450,6 +450,8 @@ class ProfileForm(forms.Form):
         return any(name in self.errors for name in DELIVERY_LIMIT_FIELDS)
 
     def delivery_limits_summary(self) -> str:
+        if self.delivery_limits_open():
+            return "check the values below"
         concurrency, rate = self.current("max_concurrency"), self.current("rate_limit")
         parts = []
         if concurrency not in (None, ""):

@@ -40,7 +40,7 @@ def test_advanced_delivery_limits_are_set_in_the_add_window(
     expect(page.get_by_role("heading", name="Limited reports")).to_be_visible()
     expect(page.locator("#delivery-limits")).to_have_text(
         "At most 4 requests at once per worker; 10 requests per minute")
-    expect(page.locator("#endpoint-health")).to_have_text("Sending normally")
+    expect(page.locator("#endpoint-health")).to_have_text("Not paused: no recent failures")
     profile = CallbackProfile.objects.get()
     assert (profile.max_concurrency, profile.rate_limit, profile.rate_limit_period) == \
         (4, 10, "minute")

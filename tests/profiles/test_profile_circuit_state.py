@@ -83,11 +83,11 @@ def test_healthy_endpoint_shows_nothing_alarming(client, alice, settings):
 
     html = client.get(page(fresh)).content.decode()
     assert 'id="circuit-notice"' not in html and "Endpoint paused" not in html
-    assert re.search(r'id="endpoint-health">Sending normally</dd>', html)
+    assert re.search(r'id="endpoint-health">Not paused: no recent failures</dd>', html)
 
     html = client.get(page(wobbly)).content.decode()
     assert 'id="circuit-notice"' not in html
-    assert ("Sending normally (2 consecutive failures; the endpoint is paused for a cool-off "
+    assert ("Not paused: 2 consecutive failures so far (the endpoint is paused for a cool-off "
             "after 5)") in html
 
     data = alice.api().get(api(alice, f"/{fresh.profile_id}")).json()["data"]

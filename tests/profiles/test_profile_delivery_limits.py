@@ -173,6 +173,7 @@ def test_add_window_explains_bad_limits_and_opens_the_section(client, alice):
     section = advanced_section(response.content.decode())
     assert section.startswith('<details class="more-options" id="delivery-fields" open>')
     assert "Enter a whole number, or leave it empty." in section
+    assert "(check the values below)" in section
     assert not CallbackProfile.objects.filter(account=alice.account).exists()
 
     response = client.post("/account/callback-profiles/new/", {
