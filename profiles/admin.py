@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from delivery.signing import generate_secret
-
 from . import catalog
 from .models import CallbackProfile, ProfileAuth, ProfileEncryption, ProfileHeader
 from .services import new_profile_id
+from .signing_secrets import generate_secret
 from .validation import (
     AuthInput,
     EncryptionInput,

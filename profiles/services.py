@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
-from delivery.signing import generate_secret
 
 from .models import (
     CallbackProfile,
@@ -21,6 +20,7 @@ from .models import (
     ProfileStatus,
     RatePeriod,
 )
+from .signing_secrets import generate_secret
 from .validation import DELIVERY_LIMIT_FIELDS, ProfileInput, validate_profile
 
 # How long the previous signing secret keeps signing after a rotation.

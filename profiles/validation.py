@@ -310,7 +310,7 @@ def header_issues(headers: dict[str, str]) -> list[Issue]:
 
 
 def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> list[Issue]:
-    from delivery.encryption import validate_encryption_settings
+    from .encryption_rules import validate_encryption_settings
 
     issues: list[Issue] = []
     if enc.algorithm not in EncryptionAlgorithm.values:
