@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from delivery.signing import generate_secret
-
 from . import catalog
 from .models import CallbackProfile, ProfileAuth, ProfileEncryption, ProfileHeader
 from .services import new_profile_id
+from .signing_secrets import generate_secret
 from .validation import (
     AuthInput,
     EncryptionInput,
@@ -17,13 +16,16 @@ from .validation import (
     auth_issues,
     encryption_issues,
     header_issues,
+    max_concurrency_ceiling,
     validate_profile,
 )
 
 
 def _add_issues(form: forms.BaseForm, issues) -> None:
     for issue in issues:
-        field = issue.field if issue.field in form.fields else None
+        # Delivery limits are nested under "delivery/" in the API, flat columns here.
+        name = issue.field.removeprefix("delivery/")
+        field = name if name in form.fields else None
         form.add_error(field, f"{issue.field}: {issue.message}" if field is None else issue.message)
 
 
@@ -31,15 +33,23 @@ class CallbackProfileAdminForm(forms.ModelForm):
     class Meta:
         model = CallbackProfile
         fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
-                  "response_message", "status", "disabled_reason"]
+                  "response_message", "status", "disabled_reason",
+                  "max_concurrency", "rate_limit", "rate_limit_period"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body_format"].required = False  # blank = JSON
+        self.fields["rate_limit_period"].required = False  # blank = per second
+        self.fields["max_concurrency"].help_text = (
+            f"Attempts in flight per worker process, 1–{max_concurrency_ceiling()}; "
+            "empty = adjusted automatically.")
+        self.fields["rate_limit"].help_text = (
+            "Requests per period across all workers; empty = no limit.")
 
     def clean(self):
         cleaned = super().clean()
         cleaned["body_format"] = cleaned.get("body_format") or "json"
+        cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         if self.errors:
             return cleaned
         data = ProfileInput(
@@ -48,6 +58,9 @@ class CallbackProfileAdminForm(forms.ModelForm):
             http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
             body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
             body_format=cleaned.get("body_format") or "json",
+            max_concurrency=cleaned.get("max_concurrency"),
+            rate_limit=cleaned.get("rate_limit"),
+            rate_limit_period=cleaned.get("rate_limit_period") or "second",
         )
         existing = self.instance.channel if self.instance.pk else None
         _add_issues(self, validate_profile(data, existing_channel=existing))

@@ -25,6 +25,7 @@ from delivery.services import RateLimited, TestOutcome, send_test
 
 from . import catalog
 from .charts import NARROW, WIDE, success_chart
+from .endpoint_status import delivery_limits_text, endpoint_status
 from .forms import ProfileFilterForm, ProfileForm
 from .models import CallbackProfile, NonceMode, ProfileStatus
 from .page_queries import (
@@ -273,6 +274,8 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,
             "statuses": ProfileStatus,
             "configurations": profile.receive_configurations.select_related("vmn"),
+            "endpoint": endpoint_status(profile),
+            "delivery_limits": delivery_limits_text(profile),
         },
     )
 
