@@ -260,6 +260,16 @@ class ScratchDeployment:
                    f"FROM delivery_delivery WHERE {where}")
         return float(self.query(sql)[0][0])
 
+    def drain_seconds(self) -> float:
+        """From the first attempt started to the last delivery finished (database clock)."""
+        if self.database == "postgres":
+            sql = ("SELECT EXTRACT(EPOCH FROM (SELECT MAX(completed_at) FROM delivery_delivery)"
+                   " - (SELECT MIN(started_at) FROM delivery_deliveryattempt))")
+        else:
+            sql = ("SELECT (julianday((SELECT MAX(completed_at) FROM delivery_delivery))"
+                   " - julianday((SELECT MIN(started_at) FROM delivery_deliveryattempt))) * 86400")
+        return float(self.query(sql)[0][0])
+
     def first_created(self, where: str = "1=1") -> float:
         """`time.time()` of the first delivery written (matching `where`)."""
         if self.database == "postgres":
