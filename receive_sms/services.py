@@ -16,6 +16,7 @@ from delivery.services import delivery_create
 from profiles.models import CallbackProfile
 from profiles.selectors import PROFILE_NOT_FOUND
 
+from . import metrics
 from .matching import callback_variables, match_configuration, normalise_keyword
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, TriggerType
 from .selectors import VMN_NOT_FOUND
@@ -230,4 +231,5 @@ def incoming_sms_receive(
             source_id=str(incoming.public_id),
         )
         incoming.save(update_fields=["callback_delivery"])
+    metrics.RECEIVED.labels(matched="true" if incoming.matched else "false").inc()
     return incoming

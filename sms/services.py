@@ -21,7 +21,7 @@ from accounts.models import Account
 from common.errors import InvalidInput, Issue
 from profiles.models import CallbackProfile, Channel
 
-from . import carrier
+from . import carrier, metrics
 from .models import Encoding, Message, MessageType
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
 from .segmentation import GSM7, LIMITS, UCS2, segment
@@ -164,11 +164,13 @@ def message_send(
         raise InvalidInput(issues)
 
     assert body is not None
-    return _record(
+    result = _record(
         account=account, recipients=recipients, body=body, sms_type=sms_type, sender=sender,
         template_id=template, profile=profile, flash=bool(is_flash), source=source,
         texts={k: (v or "") for k, v in texts.items()},
     )
+    metrics.ACCEPTED.labels(type=sms_type).inc(len(result.messages))
+    return result
 
 
 @transaction.atomic
@@ -246,5 +248,6 @@ def message_settle(*, message_pk: int) -> Message | None:
             "status", "status_trace", "description", "status_at", "settled_at",
             "callback_delivery",
         ])
+    metrics.SETTLED.labels(status=message.status).inc()
     return message
 

@@ -1,0 +1,2 @@
+def open_alerts(request):
+    return {}
