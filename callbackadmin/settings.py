@@ -201,10 +201,12 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 # Static files: whitenoise serves the compressed, content-hashed files that `collectstatic`
-# (run by bin/serve) wrote to STATIC_ROOT. Before that ran (development, tests) there is no
-# manifest to look hashed names up in, so plain names are used.
+# wrote to STATIC_ROOT (bin/serve sets STATICFILES_HASHED=true). Without a manifest
+# (development, tests) there are no hashed names to look up, so plain names are used.
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-_hashed_static = not DEBUG and (Path(STATIC_ROOT) / "staticfiles.json").exists()
+_hashed_static = env.bool(
+    "STATICFILES_HASHED", default=not DEBUG and (Path(STATIC_ROOT) / "staticfiles.json").exists()
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
