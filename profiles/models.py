@@ -28,6 +28,11 @@ class ProfileStatus(models.IntegerChoices):
     DISABLED = 3, "Disabled"
 
 
+class RatePeriod(models.TextChoices):
+    SECOND = "second", "per second"
+    MINUTE = "minute", "per minute"
+
+
 class CallbackProfile(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="callback_profiles")
     profile_id = models.CharField(max_length=64, unique=True, editable=False)
@@ -48,6 +53,13 @@ class CallbackProfile(models.Model):
     previous_signing_secret = EncryptedTextField(blank=True, default="")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
+    # Delivery limits (optional): requests in flight per worker process, and requests per
+    # second/minute across every worker.
+    max_concurrency = models.PositiveSmallIntegerField(null=True, blank=True)
+    rate_limit = models.PositiveIntegerField(null=True, blank=True)
+    rate_limit_period = models.CharField(
+        max_length=6, choices=RatePeriod.choices, default=RatePeriod.SECOND
+    )
     # When the profile was last (re-)enabled: failures before it don't count toward auto-disable.
     enabled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

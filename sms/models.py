@@ -79,12 +79,17 @@ class Message(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
     status_at = models.DateTimeField(default=timezone.now)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # When the carrier simulator's delivery report is due; the worker settles every unsettled
+    # message past it (the Message table is the queue: nothing to lose if a worker dies).
+    settle_after = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["account", "-sent_at"]),
             models.Index(fields=["account", "status", "-sent_at"]),
+            models.Index(fields=["settle_after"], condition=models.Q(settled_at__isnull=True),
+                         name="sms_unsettled_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["request_id", "position"], name="unique_sms_position"),
