@@ -45,7 +45,7 @@ class DatabaseCollector:
                                 value=stats.open_circuits)
         yield GaugeMetricFamily("callback_delivery_workers",
                                 "Delivery workers with a recent heartbeat.",
-                                value=len(stats.workers))
+                                value=stats.workers)
         by_status = GaugeMetricFamily(
             "callback_deliveries",
             "Deliveries in the table (within retention), by status and event.",
@@ -74,10 +74,15 @@ def metrics_allowed(request: HttpRequest) -> bool:
                for cidr in settings.METRICS_ALLOWED_IPS)
 
 
-def render_metrics() -> bytes:
+def process_metrics() -> bytes:
+    """The counters of every process (multiprocess mode) or of this one."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    return generate_latest(registry) + generate_latest(_database_registry)
+    return generate_latest(registry)
+
+
+def render_metrics() -> bytes:
+    return process_metrics() + generate_latest(_database_registry)
