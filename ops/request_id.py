@@ -27,11 +27,10 @@ class RequestIdMiddleware:
         given = request.headers.get(HEADER, "")
         request_id = given if _ACCEPTED.match(given) else uuid.uuid4().hex
         request.request_id = request_id
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request_id.reset(token)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware chain
+        # returns, and that line should carry the id too. The next request sets its own.
+        current_request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
 

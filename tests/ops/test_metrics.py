@@ -5,8 +5,10 @@ end to end, summed across processes, and not public."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
@@ -14,6 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from delivery.metrics import observe_attempt
 from delivery.models import Delivery, DeliveryStatus
+from delivery.services import delivery_create
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
 from receive_sms.services import incoming_sms_receive, vmn_provision
@@ -140,3 +143,30 @@ def test_counters_from_several_processes_add_up(tmp_path):
     assert result.returncode == 0, result.stderr
     text = json.loads(result.stdout)
     assert 'callback_delivery_attempts_total{event="SMS-sent",outcome="succeeded"} 2.0' in text
+
+
+@pytest.mark.xfail(strict=True, reason="ENGINE HOOK: the lead wires observe_attempt and "
+                   "log_attempt into the engine at merge; remove this mark then")
+def test_an_attempt_is_counted_timed_and_logged_by_the_engine(alice, httpserver: HTTPServer,
+                                                              settings, run_tasks, caplog):
+    settings.CALLBACK_ALLOW_PRIVATE_NETWORKS = True
+    httpserver.expect_request("/dlr").respond_with_data("ok")
+    profile = profile_create(account=alice.account, data=ProfileInput(
+        title="Reports", channel="sms", http_method="POST", url=httpserver.url_for("/dlr"),
+        body=None))
+    before = scrape()
+
+    with caplog.at_level(logging.INFO, logger="delivery.attempts"):
+        delivery = delivery_create(profile=profile, event="SMS-sent", variables={"status": "ok"},
+                                   source_type="sms_message", source_id="m-1")
+        run_tasks()
+
+    after = scrape()
+    assert value(after, "callback_delivery_attempts_total", event="SMS-sent",
+                 outcome="succeeded") == value(before, "callback_delivery_attempts_total",
+                                               event="SMS-sent", outcome="succeeded") + 1
+    assert value(after, "callback_delivery_attempt_latency_seconds_count", event="SMS-sent") \
+        == value(before, "callback_delivery_attempt_latency_seconds_count",
+                 event="SMS-sent") + 1
+    assert any(f"delivery={delivery.pk}" in r.getMessage() and "status=200" in r.getMessage()
+               for r in caplog.records)
