@@ -23,7 +23,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(PROJECT_DIR))
 
 import requests  # noqa: E402
-
 from delivery.loadtest import Receiver, ScratchDeployment, redis_available  # noqa: E402
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "delivery",
     "sms",
     "receive_sms",
+    "worker",
     "alerts",
     "ops",
 ]
@@ -159,35 +160,36 @@ CALLBACK_TEST_READ_TIMEOUT = env.float("CALLBACK_TEST_READ_TIMEOUT", default=10.
 CALLBACK_CA_BUNDLE = env("CALLBACK_CA_BUNDLE", default="")  # extra CAs for private endpoints
 CALLBACK_TEST_RATE_LIMIT = env.int("CALLBACK_TEST_RATE_LIMIT", default=10)  # per account...
 CALLBACK_TEST_RATE_WINDOW = env.int("CALLBACK_TEST_RATE_WINDOW", default=60)  # ...per N seconds
-# A SENDING delivery older than this is presumed abandoned by a dead worker and re-queued;
-# a PENDING one overdue by more than the grace has lost its task and is re-queued.
+# A SENDING delivery claimed longer ago than this is re-queued even if its worker looks alive.
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
-DELIVERY_LOST_TASK_GRACE_SECONDS = env.int("DELIVERY_LOST_TASK_GRACE_SECONDS", default=600)
+
+# --- Delivery engine (delivery/engine) and the worker process (bin/worker) -------------------
+# Attempts in flight per worker process, and the most one endpoint may use of them (a profile's
+# max_concurrency can lower it). Endpoints start with a few slots and earn more while healthy.
+DELIVERY_CONCURRENCY = env.int("DELIVERY_CONCURRENCY", default=100)
+DELIVERY_ENDPOINT_CONCURRENCY = env.int("DELIVERY_ENDPOINT_CONCURRENCY", default=50)
+DELIVERY_ENDPOINT_INITIAL_CONCURRENCY = env.int("DELIVERY_ENDPOINT_INITIAL_CONCURRENCY", default=4)
+DELIVERY_SLOW_RESPONSE_MS = env.int("DELIVERY_SLOW_RESPONSE_MS", default=5000)
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=100)
+# Seconds between polls when nothing woke the worker (0 = 0.05 on SQLite, 0.5 on PostgreSQL,
+# where LISTEN/NOTIFY wakes workers at once).
+DELIVERY_POLL_INTERVAL = env.float("DELIVERY_POLL_INTERVAL", default=0)
+# Circuit breaker: consecutive endpoint failures before pausing it, and the cool-off.
+DELIVERY_CIRCUIT_THRESHOLD = env.int("DELIVERY_CIRCUIT_THRESHOLD", default=5)
+DELIVERY_CIRCUIT_COOLOFF_SECONDS = env.int("DELIVERY_CIRCUIT_COOLOFF_SECONDS", default=30)
+DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS = env.int("DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS", default=600)
+# A worker silent for this long is dead: the sweep gives its claimed deliveries back.
+DELIVERY_WORKER_STALE_SECONDS = env.int("DELIVERY_WORKER_STALE_SECONDS", default=30)
 
 # --- Background tasks (django-tasks backport of django.tasks) --------------------------------
-# TASKS_BACKEND=database (default; `manage.py db_worker --queue-name '*'`) or rq (Redis;
-# `manage.py rqworker deliveries default --job-class django_tasks_rq.Job --with-scheduler`).
-TASKS_BACKEND = env("TASKS_BACKEND", default="database")
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-TASK_QUEUES = ["default", "deliveries"]
-if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
-    TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": TASK_QUEUES,
-        }
+# Other background work (not deliveries or SMS settlement, whose tables are their own queues)
+# runs through the database backend, executed inside every `bin/worker` process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
     }
-    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
-elif TASKS_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-else:
-    TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": TASK_QUEUES,
-        }
-    }
+}
 
 # --- Production (README "Deploying"; `manage.py check --deploy` is clean with these set) -----
 # Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
@@ -223,7 +225,7 @@ SITE_URL = env("SITE_URL", default="").rstrip("/")
 # Alerts: at most one email per profile per this many seconds.
 ALERT_EMAIL_INTERVAL_SECONDS = env.int("ALERT_EMAIL_INTERVAL_SECONDS", default=3600)
 # Health and metrics (ops app). /metrics answers a Bearer METRICS_TOKEN, or a client address in
-# METRICS_ALLOWED_IPS (CIDRs); everyone else gets 404.
+# METRICS_ALLOWED_IPS (CIDRs); everyone else gets 403.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
 READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.int("READYZ_HEARTBEAT_MAX_AGE_SECONDS", default=60)

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
@@ -87,8 +88,10 @@ def delivery_hourly_counts(
 
 # --- Operator views of the engine (not account-scoped) -------------------------------------------
 
-# A worker that has not refreshed its heartbeat for this long is presumed dead.
-WORKER_STALE_AFTER = timedelta(seconds=30)
+
+def worker_stale_after() -> timedelta:
+    """A worker that has not refreshed its heartbeat for this long is presumed dead."""
+    return timedelta(seconds=getattr(settings, "DELIVERY_WORKER_STALE_SECONDS", 30))
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class QueueStats:
 
 def live_workers(*, now: datetime | None = None) -> QuerySet[WorkerHeartbeat]:
     now = now or timezone.now()
-    return WorkerHeartbeat.objects.filter(last_seen_at__gte=now - WORKER_STALE_AFTER)
+    return WorkerHeartbeat.objects.filter(last_seen_at__gte=now - worker_stale_after())
 
 
 def last_worker_heartbeat() -> datetime | None:
