@@ -8,6 +8,8 @@ import re
 import signal
 import subprocess
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import requests
@@ -23,22 +25,23 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 120
         if process.poll() is not None:
             raise AssertionError(f"bin/serve exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2, headers=BEHIND_TLS_PROXY)
+            requests.get(url, timeout=10, headers=BEHIND_TLS_PROXY)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting
             time.sleep(0.3)
     raise AssertionError("gunicorn never started listening")
 
 
-@pytest.fixture
-def served(tmp_path):
+@contextmanager
+def serving(tmp_path: Path):
+    """bin/serve with the production environment, one worker, its own SQLite file."""
     port = free_port()
     env = clean_env(
         **PRODUCTION_ENV,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-        HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="2", DELIVERY_WORKERS="0",
+        HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="2", DELIVERY_WORKERS="1",
     )
     process = subprocess.Popen([str(PROJECT_DIR / "bin" / "serve")], cwd=PROJECT_DIR, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -53,10 +56,23 @@ def served(tmp_path):
         process.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Shared by the tests that only make requests (starting gunicorn takes a while)."""
+    with serving(tmp_path_factory.mktemp("serve")) as running:
+        yield running
+
+
+@pytest.fixture
+def served_alone(tmp_path):
+    with serving(tmp_path) as running:
+        yield running
+
+
 def test_gunicorn_serves_a_page_with_hashed_compressed_static_files(served):
     base, process = served
 
-    page = requests.get(base + "/login/", headers=BEHIND_TLS_PROXY, timeout=10)
+    page = requests.get(base + "/login/", headers=BEHIND_TLS_PROXY, timeout=30)
 
     assert page.status_code == 200
     assert "Strict-Transport-Security" in page.headers  # HTTPS as seen through the proxy
@@ -77,8 +93,24 @@ def test_gunicorn_serves_a_page_with_hashed_compressed_static_files(served):
     assert plain_http.headers["Location"].startswith("https://callbacks.example.com/")
 
 
-def test_sigterm_stops_the_web_server_and_its_companions(served):
+def test_ready_once_the_worker_reports_and_metrics_are_served(served):
     base, process = served
+    deadline = time.monotonic() + 90
+    while True:
+        ready = requests.get(base + "/readyz", timeout=30)
+        if ready.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+
+    assert ready.status_code == 200, ready.json()
+    assert ready.json()["checks"]["worker"]["ok"] is True
+    metrics = requests.get(base + "/metrics", timeout=30)  # from 127.0.0.1: allowed
+    assert metrics.status_code == 200
+    assert "callback_delivery_workers 1.0" in metrics.text
+
+
+def test_sigterm_stops_the_web_server_and_its_companions(served_alone):
+    base, process = served_alone
 
     os.killpg(process.pid, signal.SIGTERM)
 
