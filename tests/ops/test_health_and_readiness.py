@@ -3,6 +3,7 @@ heartbeat and the age of the oldest due delivery, answering 503 with the failing
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from delivery.models import Delivery, DeliveryStatus, WorkerHeartbeat
+
+from .helpers import clean_env, run_python
 
 
 def heartbeat(seconds_ago: float) -> WorkerHeartbeat:
@@ -85,3 +88,20 @@ def test_readyz_is_503_when_the_oldest_due_delivery_waits_too_long(alice, settin
 def test_health_endpoints_only_answer_get():
     assert Client().post("/healthz").status_code == 405
     assert Client().post("/readyz").status_code == 405
+
+
+def test_readyz_is_503_when_the_database_is_unreachable():
+    code = ("import django, json; django.setup(); from django.test import Client; "
+            "r = Client().get('/readyz'); print(r.status_code, json.dumps(r.json())); "
+            "h = Client().get('/healthz'); print(h.status_code)")
+    env = clean_env(DEBUG="true", DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing")
+
+    result = run_python(code, env)
+
+    assert result.returncode == 0, result.stderr
+    readyz, healthz = result.stdout.strip().splitlines()
+    status, body = readyz.split(" ", 1)
+    assert status == "503"
+    assert json.loads(body)["checks"]["database"]["ok"] is False
+    assert json.loads(body)["checks"]["database"]["detail"].startswith("unreachable")
+    assert healthz == "200"  # alive, just not ready
