@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_PRELOAD": "true",
     "SESSION_COOKIE_SECURE": "true",
     "CSRF_COOKIE_SECURE": "true",
+    "EMAIL_URL": "smtp://alerts:secret@127.0.0.1:2525",
 }
 
 

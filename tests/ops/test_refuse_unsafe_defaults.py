@@ -72,3 +72,12 @@ def test_check_deploy_reports_development_secrets_as_errors():
 
 def test_debug_mode_keeps_the_development_defaults():
     assert run_python(LOAD_WSGI_APP, clean_env(DEBUG="true")).returncode == 0
+
+
+def test_check_deploy_warns_when_alert_emails_would_only_be_printed():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+
+    result = manage("check", "--deploy", env=clean_env(**env))
+
+    assert result.returncode == 0
+    assert "(ops.W001) EMAIL_URL is not set" in result.stderr
