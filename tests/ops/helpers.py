@@ -29,8 +29,10 @@ PRODUCTION_ENV = {
 
 def clean_env(**overrides: str) -> dict[str, str]:
     """The environment of this test run without any product setting, plus `overrides`."""
-    keep = {k: v for k, v in os.environ.items()
-            if k not in PRODUCTION_ENV and k not in ("DATABASE_URL", "STATIC_ROOT")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment must not.
+    dropped = {"DATABASE_URL", "STATIC_ROOT", "DJANGO_ALLOW_ASYNC_UNSAFE",
+               "PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT"}
+    keep = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in dropped}
     return {**keep, **overrides}
 
 
