@@ -29,10 +29,12 @@ class PruneCounts:
         return asdict(self)
 
 
-def _drain(prune_batch: Callable[[], int], max_batches: int) -> int:
-    total = 0
+def _drain(prune_batch: Callable[[datetime | None], tuple[int, datetime | None]],
+           max_batches: int) -> int:
+    """Call `prune_batch(cursor)` until it deletes nothing (or `max_batches` calls)."""
+    total, cursor = 0, None
     for _ in range(max_batches):
-        deleted = prune_batch()
+        deleted, cursor = prune_batch(cursor)
         total += deleted
         if not deleted:
             break
@@ -50,15 +52,17 @@ def prune_old_records(
     before = (now or timezone.now()) - timedelta(days=days)
     counts = PruneCounts()
 
-    def deliveries() -> int:
-        removed, attempts = prune_deliveries_batch(before=before, batch=batch)
+    def deliveries(cursor: datetime | None) -> tuple[int, datetime | None]:
+        removed, attempts, cursor = prune_deliveries_batch(before=before, batch=batch,
+                                                           cursor=cursor)
         counts.deliveries += removed
         counts.attempts += attempts
-        return removed
+        return removed, cursor
 
     _drain(deliveries, max_batches)
     counts.inbox_requests = _drain(
-        lambda: prune_inbox_batch(before=before, batch=batch), max_batches)
+        lambda cursor: prune_inbox_batch(before=before, batch=batch, cursor=cursor), max_batches)
     counts.incoming_messages = _drain(
-        lambda: prune_incoming_batch(before=before, batch=batch), max_batches)
+        lambda cursor: prune_incoming_batch(before=before, batch=batch, cursor=cursor),
+        max_batches)
     return counts
