@@ -63,8 +63,8 @@ def test_a_delivery_counts_end_to_end(alice, httpserver: HTTPServer, settings, r
         value(before, "sms_accepted_total", type="OTP") + 1
     assert value(after, "sms_settled_total", status="Delivered") == \
         value(before, "sms_settled_total", status="Delivered") + 1
-    assert value(after, "callback_deliveries", status="succeeded", event="SMS-sent") == 1
-    assert value(after, "callback_deliveries", status="pending", event="SMS-sent") == 0
+    assert value(after, "callback_deliveries_last_24h", status="succeeded", event="SMS-sent") == 1
+    assert value(after, "callback_deliveries_last_24h", status="pending", event="SMS-sent") == 0
     assert value(after, "callback_delivery_queue_depth") == 0
 
 
@@ -75,11 +75,18 @@ def test_queue_gauges_come_from_the_database(alice):
         next_attempt_at=timezone.now() - timedelta(seconds=120),
     )
 
+    old = Delivery.objects.create(
+        account=alice.account, event="SMS-sent", webhook_id="msg_2", request_method="POST",
+        request_url="https://example.com/", status=DeliveryStatus.SUCCEEDED)
+    Delivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+
     samples = scrape()
 
+    assert value(samples, "callback_deliveries_last_24h", status="succeeded",
+                 event="SMS-sent") == 0
     assert value(samples, "callback_delivery_queue_depth") == 1
     assert value(samples, "callback_delivery_oldest_due_age_seconds") >= 120
-    assert value(samples, "callback_deliveries", status="pending", event="SMS-sent") == 1
+    assert value(samples, "callback_deliveries_last_24h", status="pending", event="SMS-sent") == 1
     assert ("callback_delivery_open_circuits", frozenset()) in samples
     assert ("callback_delivery_workers", frozenset()) in samples
 
