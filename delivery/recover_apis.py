@@ -1,12 +1,13 @@
-"""API of Recover: `POST /v1/<sid>/callback/profiles/<profile_id>/recover {"since": ...}` and
-`GET /v1/<sid>/callback/recover-runs/<id>` for its progress."""
+"""API of Recover: `POST /v1/<sid>/callback/profiles/<profile_id>/recover {"since": ...}`
+(`GET` lists the profile's runs) and `GET /v1/<sid>/callback/recover-runs/<id>` for progress."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from api.pagination import EnvelopeLimitOffsetPagination
 from api.responses import envelope
 from common.errors import NotFound
 from profiles.selectors import get_profile_for_account
@@ -42,6 +43,16 @@ class ProfileRecoverApi(APIView):
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(
             help_text="Resend every failed delivery created at or after this time.")
+
+    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+                   responses=RecoverRunOutputSerializer(many=True))
+    def get(self, request, sid: str, profile_id: str):
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        runs = RecoverRun.objects.filter(profile=profile).select_related("profile")
+        paginator = EnvelopeLimitOffsetPagination()
+        page = paginator.paginate_queryset(runs, request, view=self)
+        data = paginator.page_data(RecoverRunOutputSerializer(page, many=True).data)
+        return envelope(data, code=SUCCESS, message="Recover runs fetched successfully")
 
     @extend_schema(request=InputSerializer, responses={202: RecoverRunOutputSerializer})
     def post(self, request, sid: str, profile_id: str):

@@ -61,6 +61,10 @@ def test_recover_twice_sends_each_failed_delivery_once(alice, httpserver: HTTPSe
         f"/v1/{alice.sid}/callback/recover-runs/{first['id']}").json()["data"]["progress"]
     assert progress == {"pending": 0, "succeeded": 3, "failed": 0, "finished": True}
     assert recover(alice, profile, since)["resent"] == 0  # still nothing to send
+    runs = alice.api().get(
+        f"/v1/{alice.sid}/callback/profiles/{profile.profile_id}/recover").json()["data"]
+    assert runs["count"] == 3
+    assert [r["resent"] for r in runs["results"]] == [0, 0, 3]  # newest first
 
 
 def test_only_failed_deliveries_of_this_profile_since_t_are_resent(alice, run_tasks):
