@@ -94,10 +94,15 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process and the delivery worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+    # WAL + a busy timeout let the web process and the workers share the file. In WAL mode
+    # synchronous=NORMAL survives any process crash (a killed worker loses nothing committed);
+    # only an OS crash or power cut can undo the last commits. FULL fsyncs every commit
+    # (~5 ms each here): set SQLITE_SYNCHRONOUS=FULL to trade that speed for power-cut safety.
+    SQLITE_SYNCHRONOUS = env("SQLITE_SYNCHRONOUS", default="NORMAL")
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (Test button) count in this cache: set CACHE_URL=redis://... (or a database
@@ -216,10 +221,6 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
-# Email for customer alerts: consolemail:// prints them; smtp://user:pass@host:587 sends them.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Callback Profiles <alerts@localhost>")
 # Link in alert emails (e.g. https://callbacks.example.com); empty = relative paths only.
 SITE_URL = env("SITE_URL", default="").rstrip("/")
 # Alerts: at most one email per profile per this many seconds.
@@ -246,6 +247,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Email, used by the Receive Message "Forward" action. EMAIL_URL as django-environ reads it:
+# smtp+tls://user:password@smtp.example.com:587, or consolemail:// (print to the console).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="callbacks@localhost")
+
 # Every log line carries the request id (X-Request-ID) of the request that wrote it, if any.
 LOGGING["filters"] = {"request_id": {"()": "ops.request_id.RequestIdFilter"}}
 LOGGING["handlers"]["console"]["filters"] = ["request_id"]

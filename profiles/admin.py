@@ -17,24 +17,40 @@ from .validation import (
     auth_issues,
     encryption_issues,
     header_issues,
+    max_concurrency_ceiling,
     validate_profile,
 )
 
 
 def _add_issues(form: forms.BaseForm, issues) -> None:
     for issue in issues:
-        field = issue.field if issue.field in form.fields else None
+        # Delivery limits are nested under "delivery/" in the API, flat columns here.
+        name = issue.field.removeprefix("delivery/")
+        field = name if name in form.fields else None
         form.add_error(field, f"{issue.field}: {issue.message}" if field is None else issue.message)
 
 
 class CallbackProfileAdminForm(forms.ModelForm):
     class Meta:
         model = CallbackProfile
-        fields = ["account", "title", "channel", "http_method", "url", "body", "response_message",
-                  "status", "disabled_reason"]
+        fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
+                  "response_message", "status", "disabled_reason",
+                  "max_concurrency", "rate_limit", "rate_limit_period"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body_format"].required = False  # blank = JSON
+        self.fields["rate_limit_period"].required = False  # blank = per second
+        self.fields["max_concurrency"].help_text = (
+            f"Attempts in flight per worker process, 1–{max_concurrency_ceiling()}; "
+            "empty = adjusted automatically.")
+        self.fields["rate_limit"].help_text = (
+            "Requests per period across all workers; empty = no limit.")
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["body_format"] = cleaned.get("body_format") or "json"
+        cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         if self.errors:
             return cleaned
         data = ProfileInput(
@@ -42,6 +58,10 @@ class CallbackProfileAdminForm(forms.ModelForm):
             channel=cleaned.get("channel") or self.instance.channel,
             http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
             body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
+            body_format=cleaned.get("body_format") or "json",
+            max_concurrency=cleaned.get("max_concurrency"),
+            rate_limit=cleaned.get("rate_limit"),
+            rate_limit_period=cleaned.get("rate_limit_period") or "second",
         )
         existing = self.instance.channel if self.instance.pk else None
         _add_issues(self, validate_profile(data, existing_channel=existing))
@@ -123,12 +143,12 @@ class AuthInline(admin.StackedInline):
 @admin.register(CallbackProfile)
 class CallbackProfileAdmin(admin.ModelAdmin):
     form = CallbackProfileAdminForm
-    list_display = ["title", "profile_id", "account", "channel", "http_method", "status",
-                    "created_at"]
-    list_filter = ["status", "channel", "http_method", "created_at"]
+    list_display = ["title", "profile_id", "account", "channel", "http_method", "body_format",
+                    "status", "managed", "created_at"]
+    list_filter = ["status", "channel", "http_method", "body_format", "managed", "created_at"]
     search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
     list_select_related = ["account"]
-    readonly_fields = ["profile_id", "created_at", "modified_at"]
+    readonly_fields = ["profile_id", "managed", "created_at", "modified_at"]
     inlines = [HeaderInline, EncryptionInline, AuthInline]
 
     def get_readonly_fields(self, request, obj=None):

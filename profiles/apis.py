@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -13,11 +15,30 @@ from api.responses import envelope
 from common.errors import InvalidInput, Issue
 
 from . import catalog
-from .api_fields import JsonValueField, StrictCharField, StringListField, schema_messages
-from .models import CallbackProfile, Channel, ProfileStatus
+from .api_fields import (
+    JsonValueField,
+    StrictCharField,
+    StrictIntegerField,
+    StringListField,
+    TemplateBodyField,
+    schema_messages,
+)
+from .models import CallbackProfile, Channel, ProfileStatus, RatePeriod
 from .selectors import get_profile_for_account, profile_list
-from .services import profile_create, profile_delete, profile_set_status, profile_update
-from .validation import AuthInput, EncryptionInput, ProfileInput
+from .services import (
+    ensure_not_managed,
+    profile_create,
+    profile_delete,
+    profile_set_status,
+    profile_update,
+)
+from .validation import (
+    DELIVERY_LIMIT_FIELDS,
+    STRING_BODY_FORMATS,
+    AuthInput,
+    EncryptionInput,
+    ProfileInput,
+)
 
 SUCCESS = "RBC024"
 
@@ -41,6 +62,45 @@ class AuthSerializer(serializers.Serializer):
     scope = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
 
 
+@schema_messages
+class DeliveryLimitsSerializer(serializers.Serializer):
+    """Optional delivery limits; a key left out keeps its value, `null` removes the limit."""
+
+    max_concurrency = StrictIntegerField(
+        help_text="Attempts in flight to this endpoint per worker process "
+                  "(1..DELIVERY_CONCURRENCY); null = the worker decides.")
+    rate_limit = StrictIntegerField(
+        help_text="At most this many requests per rate_limit_period, across all workers; "
+                  "null = no rate limit.")
+    rate_limit_period = StrictCharField(required=False, allow_null=True, max_length=16,
+                                        help_text="second (default) or minute.")
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {unknown[0]: ["must NOT be given: allowed properties are "
+                              + ", ".join(self.fields)]})
+        return attrs
+
+
+class DeliveryLimitsOutputSerializer(serializers.Serializer):
+    max_concurrency = serializers.IntegerField(allow_null=True)
+    rate_limit = serializers.IntegerField(allow_null=True)
+    rate_limit_period = serializers.CharField()
+
+
+class CircuitOutputSerializer(serializers.Serializer):
+    """The endpoint's circuit breaker, shared by every worker."""
+
+    state = serializers.ChoiceField(choices=["closed", "open", "half_open"])
+    consecutive_failures = serializers.IntegerField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+    reopen_at = serializers.DateTimeField(allow_null=True, help_text=(
+        "open: when deliveries resume with one probe; half_open: when an unanswered probe "
+        "is retried."))
+
+
 def _channel_value(raw: str | None, events: list[str] | None) -> str:
     """Normalise the channel: "sms", "default" or the UI label; inferred from events if absent."""
     if raw is None or not str(raw).strip():
@@ -57,10 +117,14 @@ class ProfileOutputSerializer(serializers.Serializer):
     http_method = serializers.CharField()
     url = serializers.CharField()
     body = serializers.JSONField()
+    body_format = serializers.CharField()
+    managed = serializers.BooleanField()
     headers = serializers.SerializerMethodField()
     enc = serializers.SerializerMethodField()
     auth = serializers.SerializerMethodField()
     response_message = serializers.CharField()
+    delivery = DeliveryLimitsOutputSerializer(source="*")
+    circuit = serializers.SerializerMethodField()
     status = serializers.IntegerField()
     signing_secret = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -76,12 +140,40 @@ class ProfileOutputSerializer(serializers.Serializer):
         return {"algo": enc.algorithm, "key": enc.key, "IV": enc.iv, "params": enc.params,
                 "nonce_mode": enc.nonce_mode}
 
+    @extend_schema_field(CircuitOutputSerializer)
+    def get_circuit(self, profile: CallbackProfile) -> dict:
+        # The list's queryset joins endpoint_state; a profile without a row yet is closed.
+        state = getattr(profile, "endpoint_state", None)
+        if state is None:
+            return {"state": "closed", "consecutive_failures": 0, "opened_at": None,
+                    "reopen_at": None}
+        return CircuitOutputSerializer({
+            "state": state.circuit, "consecutive_failures": state.consecutive_failures,
+            "opened_at": state.opened_at, "reopen_at": state.reopen_at,
+        }).data
+
     def get_auth(self, profile: CallbackProfile) -> dict | None:
         auth = getattr(profile, "auth", None)
         if auth is None:
             return None
         return {"token_url": auth.token_url, "client_id": auth.client_id,
                 "client_secret": auth.client_secret, "scope": auth.scope}
+
+
+def _body_for_format(body, body_format: str):
+    """XML, HTML and Text bodies are template strings; the other formats take a JSON object,
+    also given as a string holding JSON (as the original API sends it)."""
+    if body_format in STRING_BODY_FORMATS or not isinstance(body, str):
+        return body
+    if not body.strip():
+        return None
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        raise InvalidInput([Issue("body", "must be object (valid JSON)")]) from None
+    if not isinstance(parsed, dict):
+        raise InvalidInput([Issue("body", "must be object")])
+    return parsed
 
 
 def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput:
@@ -95,8 +187,11 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         if name in validated:
             value = validated[name]
             setattr(data, name, value.upper() if name == "http_method" and value else value)
+    if "body_format" in validated:
+        data.body_format = (validated["body_format"] or "json").strip().lower()
     if "body" in validated:
         data.body = validated["body"]
+    data.body = _body_for_format(data.body, data.body_format)
     if "headers" in validated:
         data.headers = validated["headers"] or {}
     if "enc" in validated:
@@ -111,7 +206,21 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
             token_url=auth["token_url"], client_id=auth["client_id"],
             client_secret=auth["client_secret"], scope=auth.get("scope") or "",
         ) if auth else None
+    if "delivery" in validated:
+        _merge_delivery_limits(data, validated["delivery"])
     return data
+
+
+def _merge_delivery_limits(data: ProfileInput, limits: dict | None) -> None:
+    """`null` removes every limit; otherwise only the keys given change."""
+    if limits is None:
+        limits = dict.fromkeys(DELIVERY_LIMIT_FIELDS)
+    for name in DELIVERY_LIMIT_FIELDS:
+        if name in limits:
+            value = limits[name]
+            if name == "rate_limit_period":
+                value = (value or RatePeriod.SECOND).strip().lower()
+            setattr(data, name, value)
 
 
 @schema_messages
@@ -121,10 +230,16 @@ class ProfileInputSerializer(serializers.Serializer):
     events = StringListField()
     http_method = StrictCharField(max_length=10)
     url = StrictCharField(max_length=4096)
-    body = JsonValueField(kind=dict)
+    body = TemplateBodyField(help_text="A JSON object (json, form, multipart) or a template "
+                                       "string (xml, html, text).")
+    body_format = StrictCharField(required=False, allow_null=True, max_length=16,
+                                  help_text="json (default), form, multipart, xml, html or text.")
     headers = JsonValueField(kind=dict)
     enc = JsonValueField(kind=dict)
     auth = JsonValueField(kind=dict)
+    delivery = JsonValueField(kind=dict, help_text=(
+        'Delivery limits, e.g. {"max_concurrency": 10, "rate_limit": 5, '
+        '"rate_limit_period": "second"}; null removes them.'))
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
                                              max_length=2000)
 
@@ -139,6 +254,13 @@ class ProfileInputSerializer(serializers.Serializer):
         if not value:
             return None
         serializer = AuthSerializer(data=value)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def validate_delivery(self, value):
+        if value is None:
+            return None
+        serializer = DeliveryLimitsSerializer(data=value)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -224,6 +346,8 @@ class ProfileDetailApi(APIView):
         with transaction.atomic():
             profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
             validated = _parse(ProfilePatchSerializer, request, partial=True)
+            if set(validated) - {"status"}:
+                ensure_not_managed(profile)
             data = _to_input(validated, base=ProfileInput.from_profile(profile))
             profile = profile_update(profile=profile, data=data)
             if "status" in validated:
@@ -234,6 +358,7 @@ class ProfileDetailApi(APIView):
     @extend_schema(responses=None)
     def delete(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        ensure_not_managed(profile)
         profile_delete(profile=profile)
         return envelope({"profile_id": profile_id}, code=SUCCESS,
                         message="Profile deleted successfully")

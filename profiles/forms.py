@@ -16,8 +16,23 @@ from django import forms
 from common.errors import Issue
 
 from . import catalog
-from .models import CallbackProfile, EncryptionAlgorithm, HttpMethod, NonceMode, ProfileStatus
-from .validation import AuthInput, EncryptionInput, ProfileInput
+from .models import (
+    BodyFormat,
+    CallbackProfile,
+    EncryptionAlgorithm,
+    HttpMethod,
+    NonceMode,
+    ProfileStatus,
+    RatePeriod,
+)
+from .validation import (
+    DELIVERY_LIMIT_FIELDS,
+    STRING_BODY_FORMATS,
+    AuthInput,
+    EncryptionInput,
+    ProfileInput,
+    max_concurrency_ceiling,
+)
 
 # Empty header rows rendered after the filled ones, so headers can be added without JS.
 SPARE_HEADER_ROWS = 2
@@ -30,6 +45,7 @@ ISSUE_FIELDS = {
     "http_method": "http_method",
     "url": "url",
     "body": "body",
+    "body_format": "body_format",
     "headers": "headers",
     "enc": "enable_encryption",
     "enc/algo": "enc_algorithm",
@@ -43,6 +59,9 @@ ISSUE_FIELDS = {
     "auth/client_secret": "auth_client_secret",
     "auth/scope": "auth_scope",
     "response_message": "response_message",
+    "delivery/max_concurrency": "max_concurrency",
+    "delivery/rate_limit": "rate_limit",
+    "delivery/rate_limit_period": "rate_limit_period",
 }
 
 
@@ -54,6 +73,7 @@ ISSUE_SUBJECTS = {
     "http_method": "The HTTP method",
     "url": "The endpoint",
     "body": "The request body",
+    "body_format": "The body format",
     "headers": "Headers",
     "response_message": "The response message",
     "enc/nonce_mode": "The nonce mode",
@@ -63,12 +83,17 @@ ISSUE_SUBJECTS = {
     "auth/client_id": "The client ID",
     "auth/client_secret": "The client secret",
     "auth/scope": "The scope",
+    "delivery/max_concurrency": "Max concurrent requests",
+    "delivery/rate_limit": "The rate limit",
+    "delivery/rate_limit_period": "The rate limit period",
 }
 
 
 def _sentence(subject: str, message: str) -> str:
     text = f"{subject} {message}" if subject else message[:1].upper() + message[1:]
     text = text.replace(" NOT ", " not ")
+    for terse, plain in (("must be >= ", "must be at least "), ("must be <= ", "must be at most ")):
+        text = text.replace(terse, plain)
     return text if text.endswith((".", ")")) else f"{text}."
 
 
@@ -137,7 +162,8 @@ class HeadersField(forms.Field):
 
 
 class JsonObjectField(forms.CharField):
-    """A textarea holding a JSON object; empty means "no body"."""
+    """A textarea holding a JSON object (or, for the XML, HTML and Text formats, a template
+    string: the form's `clean` parses it once it knows the format); empty means "no body"."""
 
     widget = forms.Textarea
 
@@ -147,7 +173,10 @@ class JsonObjectField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
+        return super().to_python(value) or None
+
+    @staticmethod
+    def parse_object(text: str | None) -> Any:
         if not text:
             return None
         try:
@@ -207,6 +236,11 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code",
                                      "placeholder": '{"status": "<status>"}'}),
     )
+    body_format = forms.ChoiceField(
+        label="Body Format", choices=BodyFormat.choices, initial=BodyFormat.JSON, required=False,
+        help_text="JSON, form fields (the body's keys), or an XML, HTML or Text template "
+                  "(POST only). Values are escaped for the format they land in.",
+    )
     headers = HeadersField(label="Headers", required=False)
     enable_auth = forms.BooleanField(
         label="Advanced authentication (OAuth)", required=False,
@@ -263,6 +297,23 @@ class ProfileForm(forms.Form):
     response_message = forms.CharField(
         label="Response Message", required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Advanced delivery (optional); the ranges are checked by profiles.validation.
+    max_concurrency = forms.IntegerField(
+        label="Max concurrent requests", required=False,
+        error_messages={"invalid": "Enter a whole number, or leave it empty."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
+    rate_limit = forms.IntegerField(
+        label="Rate limit", required=False,
+        error_messages={"invalid": "Enter a whole number, or leave it empty."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric",
+                                        "placeholder": "No limit"}),
+        help_text="At most this many requests to the endpoint, counted across all workers. "
+                  "Empty: no limit.",
+    )
+    rate_limit_period = forms.ChoiceField(
+        label="Per", required=False, choices=RatePeriod.choices, initial=RatePeriod.SECOND,
+    )
 
     def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
         self.profile = profile
@@ -275,6 +326,13 @@ class ProfileForm(forms.Form):
             # channel"). A disabled field ignores whatever the browser posts.
             self.fields["channel"].disabled = True
             self.fields["channel"].help_text = "The channel of a saved profile cannot be changed."
+        ceiling = max_concurrency_ceiling()
+        concurrency = self.fields["max_concurrency"]
+        concurrency.widget.attrs.update(max=ceiling, placeholder="Automatic")
+        concurrency.help_text = (
+            f"Requests in flight to the endpoint at once, per worker process (1–{ceiling}). "
+            "Empty: adjusted automatically to how the endpoint copes."
+        )
 
     @staticmethod
     def _initial_from(profile: CallbackProfile) -> dict[str, Any]:
@@ -282,8 +340,10 @@ class ProfileForm(forms.Form):
         initial: dict[str, Any] = {
             "title": data.title, "channel": data.channel, "http_method": data.http_method,
             "url": data.url, "body": data.body, "headers": data.headers,
+            "body_format": data.body_format,
             "enable_response": bool(data.response_message),
             "response_message": data.response_message,
+            **{name: getattr(data, name) for name in DELIVERY_LIMIT_FIELDS},
         }
         if data.auth is not None:
             initial.update(
@@ -327,12 +387,25 @@ class ProfileForm(forms.Form):
             http_method=cleaned.get("http_method") or "",
             url=cleaned.get("url") or "",
             body=cleaned.get("body"),
+            body_format=cleaned.get("body_format") or BodyFormat.JSON,
             headers=cleaned.get("headers") or {},
             encryption=encryption,
             auth=auth,
             response_message=(cleaned.get("response_message") or "")
             if cleaned.get("enable_response") else "",
+            max_concurrency=cleaned.get("max_concurrency"),
+            rate_limit=cleaned.get("rate_limit"),
+            rate_limit_period=cleaned.get("rate_limit_period") or RatePeriod.SECOND,
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("body_format") not in STRING_BODY_FORMATS and "body" in cleaned:
+            try:
+                cleaned["body"] = JsonObjectField.parse_object(cleaned["body"])
+            except forms.ValidationError as exc:
+                self.add_error("body", exc)
+        return cleaned
 
     def add_issues(self, issues: list[Issue]) -> None:
         """Place each rule's complaint on its field ("headers/X-Name" goes on the headers),
@@ -370,6 +443,23 @@ class ProfileForm(forms.Form):
              "id": f"id_enc_params_{index}"}
             for index, (name, _label) in enumerate(_all_variable_names())
         ]
+
+    def delivery_limits_open(self) -> bool:
+        """The Advanced delivery fieldset starts collapsed unless one of its fields has an
+        error (so the error is seen)."""
+        return any(name in self.errors for name in DELIVERY_LIMIT_FIELDS)
+
+    def delivery_limits_summary(self) -> str:
+        if self.delivery_limits_open():
+            return "check the values below"
+        concurrency, rate = self.current("max_concurrency"), self.current("rate_limit")
+        parts = []
+        if concurrency not in (None, ""):
+            parts.append(f"at most {concurrency} at once")
+        if rate not in (None, ""):
+            period = self.current("rate_limit_period") or RatePeriod.SECOND
+            parts.append(f"{rate} per {period}")
+        return ", ".join(parts) or "no limits"
 
     def is_checked(self, name: str) -> bool:
         value = self.current(name)

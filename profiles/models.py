@@ -22,6 +22,15 @@ class HttpMethod(models.TextChoices):
     DELETE = "DELETE"
 
 
+class BodyFormat(models.TextChoices):
+    JSON = "json", "JSON"
+    FORM = "form", "Form (application/x-www-form-urlencoded)"
+    MULTIPART = "multipart", "Multipart form (multipart/form-data)"
+    XML = "xml", "XML"
+    HTML = "html", "HTML"
+    TEXT = "text", "Text"
+
+
 class ProfileStatus(models.IntegerChoices):
     ACTIVE = 1, "Active"
     AUTO_DISABLED = 2, "Auto-Disabled"
@@ -42,7 +51,16 @@ class CallbackProfile(models.Model):
         max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST
     )
     url = models.CharField("endpoint", max_length=2048)
-    body = models.JSONField(null=True, blank=True, help_text="JSON object template for POST/PUT.")
+    body = models.JSONField(
+        null=True, blank=True,
+        help_text="POST/PUT template: a JSON object (JSON and form formats) or a string (XML, "
+                  "HTML, Text).",
+    )
+    body_format = models.CharField(max_length=10, choices=BodyFormat.choices,
+                                   default=BodyFormat.JSON)
+    # Created and kept in step by another feature (a Receive Message configuration's webhook
+    # URL); the customer edits it there, not on the profile pages.
+    managed = models.BooleanField(default=False, editable=False)
     response_message = models.TextField(blank=True)
     status = models.PositiveSmallIntegerField(
         choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from common.errors import InvalidInput
+from common.errors import InvalidInput, Issue
 from delivery.signing import generate_secret
 
 from .models import (
@@ -19,8 +19,9 @@ from .models import (
     ProfileEncryption,
     ProfileHeader,
     ProfileStatus,
+    RatePeriod,
 )
-from .validation import ProfileInput, validate_profile
+from .validation import DELIVERY_LIMIT_FIELDS, ProfileInput, validate_profile
 
 # How long the previous signing secret keeps signing after a rotation.
 SECRET_ROTATION_GRACE = timedelta(hours=24)
@@ -33,6 +34,8 @@ def new_profile_id() -> str:
 def _clean(data: ProfileInput) -> ProfileInput:
     data.title = (data.title or "").strip()
     data.url = (data.url or "").strip()
+    data.body_format = data.body_format or "json"
+    data.rate_limit_period = data.rate_limit_period or RatePeriod.SECOND
     if data.body in ("", {}):
         data.body = None
     data.headers = {
@@ -81,7 +84,9 @@ def _save_optional(model, profile: CallbackProfile, values: dict | None) -> None
 
 
 @transaction.atomic
-def profile_create(*, account: Account, data: ProfileInput) -> CallbackProfile:
+def profile_create(
+    *, account: Account, data: ProfileInput, managed: bool = False
+) -> CallbackProfile:
     data = _clean(data)
     issues = validate_profile(data)
     if issues:
@@ -94,8 +99,13 @@ def profile_create(*, account: Account, data: ProfileInput) -> CallbackProfile:
         http_method=data.http_method,
         url=data.url,
         body=data.body,
+        body_format=data.body_format,
+        max_concurrency=data.max_concurrency,
+        rate_limit=data.rate_limit,
+        rate_limit_period=data.rate_limit_period,
         response_message=data.response_message or "",
         signing_secret=generate_secret(),
+        managed=managed,
     )
     _save_children(profile, data)
     return profile
@@ -107,12 +117,24 @@ def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackP
     issues = validate_profile(data, existing_channel=profile.channel)
     if issues:
         raise InvalidInput(issues)
-    for name in ("title", "http_method", "url", "body"):
+    for name in ("title", "http_method", "url", "body", "body_format", *DELIVERY_LIMIT_FIELDS):
         setattr(profile, name, getattr(data, name))
     profile.response_message = data.response_message or ""
     profile.save()
     _save_children(profile, data)
     return profile
+
+
+MANAGED_MESSAGE = (
+    "is managed by a Receive Message configuration (Trigger URL with a webhook URL): change "
+    "or delete it there"
+)
+
+
+def ensure_not_managed(profile: CallbackProfile) -> None:
+    """Pages and the API may look at a managed profile but not edit or delete it."""
+    if profile.managed:
+        raise InvalidInput([Issue("profile_id", MANAGED_MESSAGE)])
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from profiles.models import CallbackProfile, Channel
 
 from . import carrier, metrics
 from .models import Encoding, Message, MessageType
+from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
 from .segmentation import GSM7, LIMITS, UCS2, segment
 
@@ -129,8 +130,14 @@ def message_send(
     campaign_name: str | None = None,
     flash: object = None,
     source: str = SOURCE_API,
+    opt_out_exempt: bool = False,
 ) -> SendResult:
-    """Validate a send request, record one Message per recipient and queue their settlement."""
+    """Validate a send request, record one Message per recipient and queue their settlement.
+
+    Opted-out recipients are refused (one issue each, so the request stays all-or-nothing and
+    says which numbers), except for OTP messages and `opt_out_exempt` sends: the replies to
+    the opt-out keywords themselves (the STOP confirmation, HELP).
+    """
     issues: list[Issue] = []
     recipients = _recipients(to, issues)
 
@@ -163,6 +170,10 @@ def message_send(
     texts = {"ref": ref, "ref1": ref1, "ref2": ref2, "campaign_name": campaign_name}
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
+    if not opt_out_exempt and sms_type != MessageType.OTP:
+        numbers = list(dict.fromkeys(r.e164 for r in recipients))
+        opted_out = opted_out_numbers(account=account, numbers=numbers)
+        issues += [opt_out_issue(number) for number in numbers if number in opted_out]
     if issues:
         raise InvalidInput(issues)
 

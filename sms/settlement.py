@@ -23,6 +23,8 @@ def settle_due_messages(*, now: datetime | None = None, limit: int = BATCH) -> i
     """Settle up to `limit` due messages in one transaction; how many were settled."""
     now = now or timezone.now()
     due = Message.objects.filter(settled_at__isnull=True, settle_after__lte=now)
+    if not due.exists():  # the common idle poll: no transaction, no lock
+        return 0
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))

@@ -1,10 +1,10 @@
 """Claiming due deliveries from the Delivery table, which is the queue.
 
 A claim moves rows from PENDING to SENDING and stamps them with the worker's id and the claim
-time, in one short transaction. On PostgreSQL the candidates are locked with
-`FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint batches without waiting on each
-other; on SQLite the transaction takes the write lock up front (`transaction_mode=IMMEDIATE`)
-and the UPDATE re-checks the status, so two workers can never both claim a row.
+time, in one statement (`UPDATE … WHERE id IN (SELECT … LIMIT n) … RETURNING id`). On
+PostgreSQL the subquery locks its rows with `FOR UPDATE SKIP LOCKED`, so concurrent workers
+take disjoint batches without waiting on each other; SQLite runs one writing statement at a
+time, and the UPDATE re-checks the status, so two workers can never both claim a row.
 """
 
 from __future__ import annotations
@@ -13,37 +13,56 @@ import uuid
 from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
+
+from profiles.models import CallbackProfile
 
 from ..models import Delivery, DeliveryStatus
 
 
-def _locked(qs: QuerySet[Delivery]) -> QuerySet[Delivery]:
-    if connection.features.has_select_for_update_skip_locked:
-        return qs.select_for_update(skip_locked=True)
-    return qs
-
-
 def _claim(candidates: QuerySet[Delivery], *, worker_id: str, limit: int,
            now: datetime) -> list[Delivery]:
+    """One `UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING id`,
+    then the claimed rows are loaded. A single statement is its own transaction."""
     if limit <= 0:
         return []
-    # A plain read first: an idle poll must not take SQLite's write lock.
-    if not candidates.exists():
+    if connection.vendor == "sqlite" and not candidates.exists():
+        return []  # an idle poll must not take SQLite's write lock
+    subquery = candidates.order_by("next_attempt_at").values("pk")[:limit]
+    sub_sql, sub_params = subquery.query.sql_with_params()
+    if connection.features.has_select_for_update_skip_locked:
+        sub_sql += " FOR UPDATE SKIP LOCKED"  # concurrent workers take disjoint rows
+    quote = connection.ops.quote_name
+    dt = Delivery._meta.get_field("claimed_at")
+    sql = (
+        f"UPDATE {quote(Delivery._meta.db_table)} "
+        f"SET {quote('status')} = %s, {quote('claimed_at')} = %s, {quote('claimed_by')} = %s, "
+        f"{quote('updated_at')} = %s "
+        f"WHERE {quote('id')} IN ({sub_sql}) AND {quote('status')} = %s RETURNING {quote('id')}"
+    )
+    stamp = dt.get_db_prep_value(now, connection)
+    params = [DeliveryStatus.SENDING.value, stamp, worker_id, stamp, *sub_params,
+              DeliveryStatus.PENDING.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
         return []
-    with transaction.atomic():
-        ids = list(_locked(candidates.order_by("next_attempt_at")).values_list("pk", flat=True)
-                   [:limit])
-        if not ids:
-            return []
-        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING, claimed_at=now, claimed_by=worker_id, updated_at=now
-        )
-    claimed = Delivery.objects.filter(
-        pk__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker_id, claimed_at=now
-    ).select_related("profile", "profile__auth")
-    return sorted(_load(claimed), key=lambda d: (d.next_attempt_at, str(d.pk)))
+    claimed = Delivery.objects.filter(pk__in=ids, claimed_by=worker_id)
+    deliveries = _load(claimed)
+    _attach_profiles(deliveries)
+    return sorted(deliveries, key=lambda d: (d.next_attempt_at, str(d.pk)))
+
+
+def _attach_profiles(deliveries: list[Delivery]) -> None:
+    """One profile object per profile, shared by its deliveries (its secrets decrypted once)."""
+    wanted = {d.profile_id for d in deliveries if d.profile_id and not hasattr(d, "load_error")}
+    profiles = {p.pk: p for p in CallbackProfile.objects.filter(pk__in=wanted)
+                .select_related("auth")} if wanted else {}
+    for delivery in deliveries:
+        if delivery.profile_id in profiles:
+            delivery.profile = profiles[delivery.profile_id]
 
 
 # What a delivery that cannot be loaded still needs to have its failure recorded.

@@ -136,6 +136,8 @@ class Engine:
             if outcome.prepared.request is None:
                 continue  # never sent, never held a slot
             self.limiter.release(pk)
+            if outcome.result is not None and not outcome.endpoint_failure:
+                self._paused.discard(pk)  # it answered: health.apply closes its circuit
             profile = self._profiles.get(pk)
             self.limiter.observe(pk, ok=outcome.succeeded,
                                  endpoint_failure=outcome.endpoint_failure,

@@ -3,7 +3,8 @@
 Per profile, after each batch of attempts (constant time: one locked row per profile):
 
 * Any 2xx, or any answer below 500 (the endpoint is up): consecutive failures go to zero and a
-  half-open circuit closes. A 2xx also stops the auto-disable clock.
+  half-open circuit closes. A 2xx also stops the auto-disable clock (`last_success_at` is
+  the time of the last recovery from failing).
 * A timeout, connection/TLS error or 5xx adds to the consecutive failures. At
   `DELIVERY_CIRCUIT_THRESHOLD` the circuit opens for a cool-off (`..._COOLOFF_SECONDS`, doubled
   each time a probe fails, up to `..._MAX_COOLOFF_SECONDS`). While open, the profile's due
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from profiles.models import CallbackProfile, ProfileStatus
 from profiles.services import profile_set_status
@@ -66,15 +68,12 @@ def apply(profile: CallbackProfile | None, report: EndpointReport, *,
     """Fold one batch's report into the profile's endpoint state (call inside a transaction)."""
     if profile is None:
         return None
+    if report.successes:
+        return _succeeded(profile, now=now)
     EndpointState.objects.get_or_create(profile=profile)
     state = EndpointState.objects.select_for_update().get(profile=profile)
-    recovered = opened = False
-    if report.successes:
-        recovered = state.failing_since is not None
-        state.failing_since = None
-        state.failures_since_success = 0
-        state.last_success_at = now
-    elif report.failures:
+    opened = False
+    if report.failures:
         restarted = profile.enabled_at and state.failing_since and \
             state.failing_since < profile.enabled_at
         if state.failing_since is None or restarted:
@@ -83,7 +82,7 @@ def apply(profile: CallbackProfile | None, report: EndpointReport, *,
         state.failures_since_success += report.failures
         state.last_failure_at = now
 
-    if report.successes or report.answered:
+    if report.answered:
         state.consecutive_failures = 0
         if state.circuit != CircuitState.CLOSED:
             state.circuit = CircuitState.CLOSED
@@ -100,10 +99,21 @@ def apply(profile: CallbackProfile | None, report: EndpointReport, *,
             state.reopen_at = now + timedelta(seconds=state.cooloff_seconds)
             opened = True
     state.save()
-    auto_disabled = bool(report.failures) and not report.successes and \
-        _maybe_auto_disable(profile, state, now=now)
-    return HealthChange(profile_pk=profile.pk, opened=opened, recovered=recovered,
-                        auto_disabled=auto_disabled)
+    auto_disabled = bool(report.failures) and _maybe_auto_disable(profile, state, now=now)
+    return HealthChange(profile_pk=profile.pk, opened=opened, auto_disabled=auto_disabled)
+
+
+def _succeeded(profile: CallbackProfile, *, now: datetime) -> HealthChange:
+    """The common case, kept to two conditional UPDATEs: a 2xx closes everything."""
+    healthy = {"failing_since": None, "failures_since_success": 0, "consecutive_failures": 0,
+               "circuit": CircuitState.CLOSED, "reopen_at": None, "cooloff_seconds": 0}
+    states = EndpointState.objects.filter(profile=profile)
+    recovered = states.filter(failing_since__isnull=False).update(
+        **healthy, last_success_at=now, updated_at=now)
+    if not recovered:
+        states.filter(Q(consecutive_failures__gt=0) | ~Q(circuit=CircuitState.CLOSED)).update(
+            **healthy, updated_at=now)
+    return HealthChange(profile_pk=profile.pk, recovered=bool(recovered))
 
 
 def _maybe_auto_disable(profile: CallbackProfile, state: EndpointState, *, now: datetime) -> bool:

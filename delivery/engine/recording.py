@@ -16,8 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db import connection, transaction
 
 from .. import policy
 from ..models import Delivery, DeliveryAttempt, DeliveryStatus
@@ -26,7 +25,6 @@ from .attempt import Outcome
 
 logger = logging.getLogger(__name__)
 
-_ROWS_PER_UPDATE = 50  # keeps the CASE expressions well under SQLite's variable limit
 
 
 def _changes(outcome: Outcome, *, now: datetime) -> dict[str, Any]:
@@ -67,25 +65,50 @@ def _attempt_row(outcome: Outcome) -> DeliveryAttempt:
     )
 
 
+_HELD_COLUMNS = ("status", "attempt_count", "last_status_code", "last_latency_ms", "last_error",
+                 "claimed_by", "updated_at", "completed_at", "next_attempt_at")
+
+
 def update_held(rows: dict[uuid.UUID, dict[str, Any]], *, worker_id: str) -> int:
-    """Apply per-row changes to the deliveries this worker still holds; how many changed."""
-    updated = 0
-    items = list(rows.items())
-    for start in range(0, len(items), _ROWS_PER_UPDATE):
-        chunk = dict(items[start:start + _ROWS_PER_UPDATE])
-        names = {name for change in chunk.values() for name in change}
-        assignments = {}
-        for name in names:
-            field = Delivery._meta.get_field(name)
-            assignments[name] = Case(
-                *[When(pk=pk, then=Value(change[name], output_field=field))
-                  for pk, change in chunk.items()],
-                output_field=field,
+    """Apply each row's new values (every column of `_HELD_COLUMNS`) to the deliveries this
+    worker still holds; how many changed.
+
+    PostgreSQL: one UPDATE joined to a VALUES list; SQLite: one prepared UPDATE run with
+    `executemany`. (The ORM's per-row CASE expressions cost more than the HTTP requests.)
+    """
+    if not rows:
+        return 0
+    fields = [Delivery._meta.get_field(name) for name in _HELD_COLUMNS]
+    pk_field = Delivery._meta.pk
+    values = [
+        [pk_field.get_db_prep_value(pk, connection),
+         *(f.get_db_prep_value(change[f.name], connection) for f in fields)]
+        for pk, change in rows.items()
+    ]
+    quote = connection.ops.quote_name
+    table = quote(Delivery._meta.db_table)
+    guard = "{t}" + quote("status") + " = %s AND {t}" + quote("claimed_by") + " = %s"
+    guard_params = [DeliveryStatus.SENDING.value, worker_id]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: UPDATE … FROM (VALUES (…), (…)) joined on the id.
+            columns = [pk_field, *fields]
+            casts = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}" for c in columns)
+            rows_sql = ", ".join([f"({casts})"] * len(values))
+            names = ", ".join(quote(c.column) for c in columns)
+            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            cursor.execute(
+                f"UPDATE {table} AS d SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
+                f"WHERE d.{quote('id')} = v.{quote('id')} AND {guard.format(t='d.')}",
+                [value for row in values for value in row] + guard_params,
             )
-        updated += Delivery.objects.filter(
-            pk__in=list(chunk), status=DeliveryStatus.SENDING, claimed_by=worker_id
-        ).update(**assignments)
-    return updated
+        else:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {sets} WHERE {quote('id')} = %s AND {guard.format(t='')}",
+                [[*row[1:], row[0], *guard_params] for row in values],
+            )
+        return max(cursor.rowcount, 0)
 
 
 def record(outcomes: Iterable[Outcome], *, worker_id: str,
@@ -141,10 +164,12 @@ def _log_attempt(outcome: Outcome) -> None:
 def finish_skipped(deliveries: Iterable[tuple[Delivery, str]], *, worker_id: str,
                    now: datetime) -> int:
     """Deliveries of a disabled or deleted profile: logged as skipped, never sent."""
-    rows = {
-        delivery.pk: {"status": DeliveryStatus.SKIPPED, "last_error": reason,
-                      "completed_at": now, "next_attempt_at": None, "claimed_by": "",
-                      "updated_at": now}
-        for delivery, reason in deliveries
-    }
-    return update_held(rows, worker_id=worker_id) if rows else 0
+    by_reason: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for delivery, reason in deliveries:
+        by_reason[reason].append(delivery.pk)
+    return sum(
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, claimed_by=worker_id)
+        .update(status=DeliveryStatus.SKIPPED, last_error=reason, completed_at=now,
+                next_attempt_at=None, claimed_by="", updated_at=now)
+        for reason, ids in by_reason.items()
+    )

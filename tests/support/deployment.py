@@ -6,6 +6,7 @@ local receivers. Used by tests/delivery/test_worker_processes.py and bench/deliv
 from __future__ import annotations
 
 import collections
+import json
 import os
 import signal
 import subprocess
@@ -20,24 +21,35 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The listen backlog: a worker opens up to its endpoint concurrency at once (the default
+    # of 5 overflows, and the kernel answers the excess with resets).
+    request_queue_size = 1024
+
+
 class Receiver:
     """A threaded HTTP/1.1 server on 127.0.0.1 that records every request.
 
     `delay`: seconds each response is held back (a slow endpoint). `status`: the answer.
+    `hold_until_open`: hold every response until that many requests are open at once (503
+    after 10 s if they never are): proof that a client really had them in flight together.
     It counts requests by `webhook-id`, remembers when each arrived, the most requests it
     had open at once, and how many TCP connections were made.
     """
 
-    def __init__(self, *, delay: float = 0, status: int = 200) -> None:
+    def __init__(self, *, delay: float = 0, status: int = 200, hold_until_open: int = 0) -> None:
         self.counts: collections.Counter[str] = collections.Counter()
         self.arrivals: dict[str, float] = {}  # webhook-id -> time.time() of first arrival
         self.bodies: list[bytes] = []
+        self.timed_bodies: list[tuple[float, bytes]] = []
         self.arrived = threading.Event()
         self.open_now = 0
         self.max_open = 0
         self.connections = 0
         self.delay = delay
         self.status = status
+        self.barrier = threading.Barrier(hold_until_open) if hold_until_open else None
         self._lock = threading.Lock()
         receiver = self
 
@@ -59,13 +71,20 @@ class Receiver:
                     receiver.max_open = max(receiver.max_open, receiver.open_now)
                     receiver.arrivals.setdefault(webhook_id, time.time())
                     receiver.bodies.append(body)
+                    receiver.timed_bodies.append((time.time(), body))
                 receiver.arrived.set()
+                status = receiver.status
                 try:
+                    if receiver.barrier is not None:
+                        try:
+                            receiver.barrier.wait(timeout=10)
+                        except threading.BrokenBarrierError:
+                            status = 503
                     if receiver.delay:
                         time.sleep(receiver.delay)
                     with receiver._lock:
                         receiver.counts[webhook_id] += 1
-                    self.send_response(receiver.status)
+                    self.send_response(status)
                     self.send_header("Content-Length", "2")
                     self.end_headers()
                     self.wfile.write(b"ok")
@@ -78,9 +97,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 256
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -96,6 +113,18 @@ class Receiver:
     def distinct(self) -> int:
         with self._lock:
             return len(self.counts)
+
+    def arrival_by_body_field(self, name: str) -> dict[str, float]:
+        """{body[name]: first arrival time} for JSON bodies (e.g. a message id)."""
+        with self._lock:
+            found = {}
+            for at, body in self.timed_bodies:
+                try:
+                    key = json.loads(body)[name]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                found.setdefault(str(key), at)
+            return found
 
     def snapshot(self) -> collections.Counter[str]:
         with self._lock:
@@ -184,6 +213,13 @@ class ScratchDeployment:
         self.workers.append(process)
         return process
 
+    def logs(self) -> str:
+        """The workers' output (for assertion messages)."""
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
+            for path in sorted(self.workdir.glob("worker-*.log"))
+        )
+
     def kill_worker(self, process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -212,6 +248,26 @@ class ScratchDeployment:
 
     def attempts(self) -> int:
         return self.query("SELECT COUNT(*) FROM delivery_deliveryattempt")[0][0]
+
+    def pipeline_seconds(self, where: str = "1=1") -> float:
+        """From the first delivery written to the last one finished (database clock), so
+        process start-up is not counted."""
+        if self.database == "postgres":
+            sql = ("SELECT EXTRACT(EPOCH FROM MAX(completed_at) - MIN(created_at)) "
+                   f"FROM delivery_delivery WHERE {where}")
+        else:
+            sql = ("SELECT (julianday(MAX(completed_at)) - julianday(MIN(created_at))) * 86400 "
+                   f"FROM delivery_delivery WHERE {where}")
+        return float(self.query(sql)[0][0])
+
+    def first_created(self, where: str = "1=1") -> float:
+        """`time.time()` of the first delivery written (matching `where`)."""
+        if self.database == "postgres":
+            sql = f"SELECT EXTRACT(EPOCH FROM MIN(created_at)) FROM delivery_delivery WHERE {where}"
+        else:
+            sql = ("SELECT (julianday(MIN(created_at)) - 2440587.5) * 86400 "
+                   f"FROM delivery_delivery WHERE {where}")
+        return float(self.query(sql)[0][0])
 
     def wait_for_workers(self, count: int, timeout: float = 60) -> bool:
         return self.wait_until(
