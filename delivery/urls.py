@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import recover_views, views
 
 app_name = "delivery"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:delivery_id>/", views.delivery_detail_view, name="detail"),
     path("<uuid:delivery_id>/resend", views.delivery_resend_view, name="resend"),
     path("<uuid:delivery_id>/live", views.delivery_live_view, name="live"),
+    path("recover/<str:profile_id>/", recover_views.recover_view, name="recover"),
 ]

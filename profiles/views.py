@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
+from common.paging import CappedPaginator
 from delivery.services import RateLimited, TestOutcome, send_test
 
 from . import catalog
@@ -239,7 +240,8 @@ def _log_row_labels(delivery) -> None:
 
 
 def _live_context(request: HttpRequest, profile: CallbackProfile) -> dict[str, Any]:
-    log = Paginator(profile_delivery_log(account=request.account, profile=profile), LOG_PAGE_SIZE)
+    log = CappedPaginator(profile_delivery_log(account=request.account, profile=profile),
+                          LOG_PAGE_SIZE)
     buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
     log_page = log.get_page(request.GET.get("page"))
     for delivery in log_page:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -165,6 +166,10 @@ class ScratchDeployment:
             "DATABASE_URL": url,
             "CALLBACK_ALLOW_PRIVATE_NETWORKS": "true",
             "DEBUG": "false",
+            # Production-like: workers refuse development secrets with DEBUG off.
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(32),
+            "INBOUND_SMS_TOKEN": secrets.token_urlsafe(16),
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "callbackadmin.settings",
             "PYTHONUNBUFFERED": "1",
@@ -258,6 +263,16 @@ class ScratchDeployment:
         else:
             sql = ("SELECT (julianday(MAX(completed_at)) - julianday(MIN(created_at))) * 86400 "
                    f"FROM delivery_delivery WHERE {where}")
+        return float(self.query(sql)[0][0])
+
+    def drain_seconds(self) -> float:
+        """From the first attempt started to the last delivery finished (database clock)."""
+        if self.database == "postgres":
+            sql = ("SELECT EXTRACT(EPOCH FROM (SELECT MAX(completed_at) FROM delivery_delivery)"
+                   " - (SELECT MIN(started_at) FROM delivery_deliveryattempt))")
+        else:
+            sql = ("SELECT (julianday((SELECT MAX(completed_at) FROM delivery_delivery))"
+                   " - julianday((SELECT MIN(started_at) FROM delivery_deliveryattempt))) * 86400")
         return float(self.query(sql)[0][0])
 
     def first_created(self, where: str = "1=1") -> float:
