@@ -11,10 +11,16 @@ configuration, a subscriber list with members, an opted-out number and an XML-bo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.utils import timezone
+
+from alerts.models import AlertKind
+from alerts.services import alert_raise
 from delivery.inbox import inbox_get_or_create, inbox_record
 from delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
 from delivery.services import delivery_create
+from delivery.services.recover import recover_failed_deliveries
 from profiles.models import CallbackProfile
 from profiles.services import profile_create, profile_delete
 from profiles.validation import EncryptionInput, ProfileInput
@@ -110,6 +116,11 @@ def seed_every_page(actor) -> Seeded:
     delivery_create(profile=main, event="SMS-sent",
                     variables={"recipient": "919876543210", "message_id": "abc:1"},
                     source_type="sms_message", source_id="pending")
+    # Issue-11: an open alert (banner on every page) and a recover run of the failed one.
+    for _ in range(2):
+        alert_raise(profile=main, kind=AlertKind.DELIVERY_FAILED,
+                    detail="endpoint answered HTTP 503 on every retry for SMS-sent e097772a:503")
+    recover_failed_deliveries(profile=main, since=timezone.now() - timedelta(days=1))
     inbox = inbox_get_or_create(account=account)
     inbox_record(inbox=inbox, method="POST", path="/sms-status", query_string="a=1",
                  headers={"Content-Type": "application/json", "webhook-id": "msg_1"},
@@ -123,8 +134,6 @@ def seed_every_page(actor) -> Seeded:
 
 
 def _finished_delivery(profile, status: str, code: int) -> Delivery:
-    from django.utils import timezone
-
     delivery = delivery_create(
         profile=profile, event="SMS-sent",
         variables={"recipient": "919876543210", "message_id": f"e097772a:{code}",
@@ -180,5 +189,7 @@ def product_pages(seeded: Seeded) -> list[tuple[str, str]]:
         ("deliveries", "/deliveries/"),
         ("delivery-detail", f"/deliveries/{seeded.delivery.pk}/"),
         ("request-inbox", "/deliveries/inbox/"),
+        ("recover", f"/deliveries/recover/{seeded.profile.profile_id}/"),
+        ("alerts", "/alerts/"),
         ("not-found", "/no/such/page/"),
     ]
