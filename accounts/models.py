@@ -9,6 +9,8 @@ from django.db import models
 class Account(models.Model):
     sid = models.CharField("SID", max_length=32, unique=True, editable=False)
     name = models.CharField(max_length=120)
+    # Pages show times in this zone (an IANA name); stored times and the API stay UTC.
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

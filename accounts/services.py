@@ -32,8 +32,9 @@ class NewApiKey:
 
 
 @transaction.atomic
-def api_key_create(*, account: Account, name: str = "") -> NewApiKey:
-    raw_key = "A" + secrets.token_hex(16)
+def api_key_create(*, account: Account, name: str = "", raw_key: str | None = None) -> NewApiKey:
+    """A new key; `raw_key` only for a key derived elsewhere (the demo's, see seed_demo)."""
+    raw_key = raw_key or "A" + secrets.token_hex(16)
     api_key = ApiKey.objects.create(
         account=account, name=name, prefix=raw_key[:8], key_hash=hash_api_key(raw_key)
     )
@@ -69,3 +70,9 @@ def account_create(*, name: str, email: str, password: str) -> NewAccount:
     Membership.objects.create(user=user, account=account)
     api_key = api_key_create(account=account, name="Default")
     return NewAccount(account=account, user=user, api_key=api_key)
+
+
+def account_set_time_zone(*, account: Account, time_zone: str) -> Account:
+    account.time_zone = time_zone
+    account.save(update_fields=["time_zone"])
+    return account

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.DisplayTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -185,6 +186,12 @@ DELIVERY_CIRCUIT_COOLOFF_SECONDS = env.int("DELIVERY_CIRCUIT_COOLOFF_SECONDS", d
 DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS = env.int("DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS", default=600)
 # A worker silent for this long is dead: the sweep gives its claimed deliveries back.
 DELIVERY_WORKER_STALE_SECONDS = env.int("DELIVERY_WORKER_STALE_SECONDS", default=30)
+
+# --- Local run (bin/run) ----------------------------------------------------------------------
+# The one place the port lives: runserver listens on PORT and the demo's callback URLs (which
+# point at this same server's request inbox) are built from PUBLIC_BASE_URL.
+PORT = env.int("PORT", default=8000)
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}")
 
 # --- Background tasks (django-tasks backport of django.tasks) --------------------------------
 # Other background work (not deliveries or SMS settlement, whose tables are their own queues)

@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from receive_sms import views as receive_sms_views
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Resolved per request: with hashed static files (bin/serve) the manifest only exists
+    # after collectstatic, which runs after `check --deploy` has imported these URLs.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="profiles:list", permanent=False), name="home"),
@@ -21,6 +29,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("", include("ops.urls")),
     path("", include("api.urls")),
+    path("favicon.ico", favicon),
 ]
 
 handler400 = "api.fallback_views.bad_request"

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from api.pagination import EnvelopeLimitOffsetPagination
 from api.responses import envelope
 from common.errors import InvalidInput, Issue
+from profiles.placeholders import empty_placeholders, profile_placeholders
 from profiles.selectors import get_profile_for_account
 
 from .models import DeliveryStatus
@@ -28,9 +29,11 @@ class ProfileTestApi(APIView):
         request = serializers.DictField(allow_null=True)
         response = serializers.DictField(allow_null=True)
         error = serializers.CharField(allow_blank=True)
+        # Placeholders of the profile that the example values left empty (e.g. a typo).
+        empty_placeholders = serializers.ListField(child=serializers.CharField())
 
     @staticmethod
-    def _data(outcome: TestOutcome) -> dict:
+    def _data(outcome: TestOutcome, profile) -> dict:
         request = None
         if outcome.request is not None:
             request = {
@@ -46,8 +49,10 @@ class ProfileTestApi(APIView):
                 "latency_ms": outcome.latency_ms,
                 "body_excerpt": outcome.response_excerpt,
             }
+        names = profile_placeholders(profile)
+        empty = empty_placeholders(names, outcome.variables) if request is not None else []
         return {"ok": outcome.ok, "request": request, "response": response,
-                "error": outcome.error}
+                "error": outcome.error, "empty_placeholders": empty}
 
     @extend_schema(request=None, responses=TestOutcomeSerializer)
     def post(self, request, sid: str, profile_id: str):
@@ -62,7 +67,7 @@ class ProfileTestApi(APIView):
         message = (
             "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
         )
-        return envelope(self.TestOutcomeSerializer(self._data(outcome)).data, code=SUCCESS,
+        return envelope(self.TestOutcomeSerializer(self._data(outcome, profile)).data, code=SUCCESS,
                         message=message)
 
 

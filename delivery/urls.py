@@ -12,5 +12,6 @@ urlpatterns = [
     path("inbox/clear", views.inbox_clear_view, name="inbox-clear"),
     path("<uuid:delivery_id>/", views.delivery_detail_view, name="detail"),
     path("<uuid:delivery_id>/resend", views.delivery_resend_view, name="resend"),
+    path("<uuid:delivery_id>/live", views.delivery_live_view, name="live"),
     path("recover/<str:profile_id>/", recover_views.recover_view, name="recover"),
 ]

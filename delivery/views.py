@@ -8,16 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
+from profiles import catalog
+from profiles.placeholders import empty_placeholders, profile_placeholders, unknown_placeholders
 from profiles.selectors import get_profile_for_account
 
 from . import inbox as inbox_service
-from .models import DeliveryStatus
+from .models import Delivery, DeliveryStatus
 from .selectors import delivery_list, get_delivery_for_account
 from .services import delivery_resend
 
@@ -44,23 +47,84 @@ def delivery_list_view(request: HttpRequest) -> HttpResponse:
             raise Http404(exc.message) from exc
     deliveries = delivery_list(account=request.account, profile=profile, status=status or None)
     page = CappedPaginator(deliveries, 50).get_page(request.GET.get("page"))
+    for delivery in page:
+        delivery.event_label = catalog.event_label(delivery.event)
+        delivery.retrying = not delivery.is_final and delivery.attempt_count > 0
+        # "HTTP 503" already says what "endpoint answered HTTP 503" would.
+        delivery.error_note = "" if delivery.last_error.startswith("endpoint answered HTTP") \
+            else delivery.last_error
     return render(request, "delivery/delivery_list.html", {
         "page": page, "status": status, "profile": profile,
         "statuses": DeliveryStatus.choices,
     })
 
 
+def _delivery_or_404(request: HttpRequest, delivery_id) -> Delivery:
+    try:
+        return get_delivery_for_account(account=request.account, delivery_id=delivery_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _placeholder_notes(delivery: Delivery) -> list[dict[str, str]]:
+    """Placeholders of the profile that this delivery's values could not fill."""
+    profile = delivery.profile
+    if profile is None:
+        return []
+    url_only = delivery.request_method not in ("POST", "PUT")
+    names = profile_placeholders(profile, url_only=url_only)
+    unknown = set(unknown_placeholders(names, delivery.event))
+    label = catalog.event_label(delivery.event)
+    return [
+        {"name": name, "why": f"not a variable of “{label}”" if name in unknown
+         else "no value in this event"}
+        for name in empty_placeholders(names, delivery.variables or {})
+    ]
+
+
+def _secret_headers(delivery: Delivery) -> list[dict]:
+    """Stored request headers; the profile's own values (API keys...) are masked until
+    revealed, as on the profile page."""
+    return [
+        {"name": name, "value": value, "secret": name.lower() != "content-type"}
+        for name, value in delivery.headers.items()
+    ]
+
+
+def _detail_context(delivery: Delivery) -> dict:
+    return {
+        "delivery": delivery,
+        "attempts": delivery.attempts.all(),
+        "event_label": catalog.event_label(delivery.event),
+        "retrying": not delivery.is_final and delivery.attempt_count > 0,
+    }
+
+
 @login_required
 @account_required
 def delivery_detail_view(request: HttpRequest, delivery_id) -> HttpResponse:
-    try:
-        delivery = get_delivery_for_account(account=request.account, delivery_id=delivery_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    delivery = _delivery_or_404(request, delivery_id)
     return render(request, "delivery/delivery_detail.html", {
-        "delivery": delivery,
-        "attempts": delivery.attempts.all(),
+        **_detail_context(delivery),
+        "headers": _secret_headers(delivery),
         "request_body": _pretty(delivery.request_body),
+        "placeholder_notes": _placeholder_notes(delivery),
+    })
+
+
+@login_required
+@account_required
+def delivery_live_view(request: HttpRequest, delivery_id) -> JsonResponse:
+    """What the detail page polls while the delivery is not final (static/js/live.js)."""
+    delivery = _delivery_or_404(request, delivery_id)
+    context = _detail_context(delivery)
+    return JsonResponse({
+        "pending": not delivery.is_final,
+        "status": delivery.status,
+        "html": {
+            "delivery-status": render_to_string("delivery/_status.html", context, request),
+            "delivery-attempts": render_to_string("delivery/_attempts.html", context, request),
+        },
     })
 
 
@@ -68,10 +132,7 @@ def delivery_detail_view(request: HttpRequest, delivery_id) -> HttpResponse:
 @account_required
 @require_POST
 def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
-    try:
-        delivery = get_delivery_for_account(account=request.account, delivery_id=delivery_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    delivery = _delivery_or_404(request, delivery_id)
     try:
         copy = delivery_resend(delivery=delivery)
     except InvalidInput as exc:

@@ -36,6 +36,8 @@ from .validation import (
 
 # Empty header rows rendered after the filled ones, so headers can be added without JS.
 SPARE_HEADER_ROWS = 2
+# "new-password": browsers must not autofill the user's login password into a secret field.
+SECRET_ATTRS = {"autocomplete": "new-password", "spellcheck": "false", "data-secret": ""}
 
 # Issue.field (as the API names it) -> form field.
 ISSUE_FIELDS = {
@@ -258,8 +260,7 @@ class ProfileForm(forms.Form):
     auth_client_secret = forms.CharField(
         label="Client Secret", required=False, max_length=2000, strip=False,
         # "new-password": browsers must not autofill the user's login password here.
-        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password",
-                                                             "spellcheck": "false"}),
+        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
     )
     auth_scope = forms.CharField(
         label="Scope", required=False, max_length=2000,
@@ -274,13 +275,14 @@ class ProfileForm(forms.Form):
         label="Algorithm", required=False,
         choices=[("", "Select algorithm")] + [(a, a) for a in EncryptionAlgorithm.values],
     )
+    # Secrets are masked in the form as on the profile page; the page's JS adds a Show button.
     enc_key = forms.CharField(
         label="Key", required=False, strip=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
     )
     enc_iv = forms.CharField(
         label="Initialization Vector", required=False, strip=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
     )
     enc_params = forms.MultipleChoiceField(
         label="Parameters", required=False, choices=_all_variable_names,
@@ -314,6 +316,14 @@ class ProfileForm(forms.Form):
     rate_limit_period = forms.ChoiceField(
         label="Per", required=False, choices=RatePeriod.choices, initial=RatePeriod.SECOND,
     )
+
+    def clean_response_message(self) -> str:
+        message = self.cleaned_data.get("response_message") or ""
+        if self.cleaned_data.get("enable_response") and not message.strip():
+            raise forms.ValidationError(
+                "Enter the response message, or turn “Enable Callback Required Option” off."
+            )
+        return message
 
     def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
         self.profile = profile

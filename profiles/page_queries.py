@@ -28,6 +28,7 @@ def profile_delivery_log(*, account: Account, profile: CallbackProfile) -> Query
         .only(
             "id", "event", "status", "attempt_count", "last_status_code", "last_error",
             "last_latency_ms", "created_at", "completed_at", "request_method", "request_url",
+            "variables", "next_attempt_at",
         )
         .order_by("-created_at")
     )
@@ -38,10 +39,16 @@ class HourBucket:
     start: datetime
     succeeded: int
     failed: int
+    # Not final yet, but at least one attempt failed: counted as failing, not as "0 failed".
+    retrying: int = 0
+
+    @property
+    def failing(self) -> int:
+        return self.failed + self.retrying
 
     @property
     def total(self) -> int:
-        return self.succeeded + self.failed
+        return self.succeeded + self.failing
 
 
 def profile_delivery_success_by_hour(
@@ -50,10 +57,13 @@ def profile_delivery_success_by_hour(
     """Succeeded vs failed deliveries per hour for the last 24 hours, oldest first.
 
     One aggregate query grouped by hour; hours without deliveries are filled in here so the
-    chart always has 24 bars. Deliveries still pending or skipped are not counted: the chart
-    answers "are my callbacks getting through?".
+    chart always has 24 bars. Deliveries waiting for a retry after a failed attempt count as
+    failing; ones not attempted yet and skipped ones are not counted: the chart answers "are
+    my callbacks getting through?".
     """
-    now = now or timezone.now()
+    # Hours of the display time zone (TruncHour uses the active zone too), so a +05:30 zone
+    # gets buckets starting at its own full hours.
+    now = timezone.localtime(now or timezone.now())
     last_hour = now.replace(minute=0, second=0, microsecond=0)
     first_hour = last_hour - timedelta(hours=CHART_HOURS - 1)
     rows = (
@@ -63,13 +73,26 @@ def profile_delivery_success_by_hour(
         .annotate(
             succeeded=Count("id", filter=Q(status=DeliveryStatus.SUCCEEDED)),
             failed=Count("id", filter=Q(status=DeliveryStatus.FAILED)),
+            retrying=Count("id", filter=Q(
+                status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], attempt_count__gt=0
+            )),
         )
         .order_by("hour")
     )
-    counts = {row["hour"]: (row["succeeded"], row["failed"]) for row in rows}
+    counts = {row["hour"]: (row["succeeded"], row["failed"], row["retrying"]) for row in rows}
     buckets = []
     for index in range(CHART_HOURS):
         start = first_hour + timedelta(hours=index)
-        succeeded, failed = counts.get(start, (0, 0))
-        buckets.append(HourBucket(start=start, succeeded=succeeded, failed=failed))
+        succeeded, failed, retrying = counts.get(start, (0, 0, 0))
+        buckets.append(
+            HourBucket(start=start, succeeded=succeeded, failed=failed, retrying=retrying)
+        )
     return buckets
+
+
+def profile_has_pending_deliveries(*, account: Account, profile: CallbackProfile) -> bool:
+    """Whether the profile page should keep polling (a delivery not final yet)."""
+    return Delivery.objects.filter(
+        account=account, profile=profile,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+    ).exists()

@@ -14,7 +14,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
@@ -23,11 +25,16 @@ from common.paging import CappedPaginator
 from delivery.services import RateLimited, TestOutcome, send_test
 
 from . import catalog
-from .charts import success_chart
+from .charts import NARROW, WIDE, success_chart
 from .endpoint_status import delivery_limits_text, endpoint_status
 from .forms import ProfileFilterForm, ProfileForm
 from .models import CallbackProfile, NonceMode, ProfileStatus
-from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
+from .page_queries import (
+    profile_delivery_log,
+    profile_delivery_success_by_hour,
+    profile_has_pending_deliveries,
+)
+from .placeholders import check_placeholders, empty_placeholders, placeholders_in
 from .selectors import get_profile_for_account, profile_list
 from .services import (
     MANAGED_MESSAGE,
@@ -38,10 +45,12 @@ from .services import (
     profile_set_status,
     profile_update,
 )
-from .validation import BODY_METHODS
+from .validation import BODY_METHODS, ProfileInput, validate_profile
 
 PAGE_SIZE = 20
+SECRET_MASK = "•••••••• (hidden)"
 LOG_PAGE_SIZE = 20
+SECRET_MASK = "•••••••• (hidden)"
 
 
 def _profile_or_404(request: HttpRequest, profile_id: str) -> CallbackProfile:
@@ -116,6 +125,14 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
         return _managed_redirect(request, profile)
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        problems = check_placeholders(channel=data.channel, url=data.url, body=data.body,
+                                      body_format=data.body_format)
+        # Only once the profile is otherwise valid, so errors come first.
+        if problems and not request.POST.get("placeholders_ok") and not validate_profile(data):
+            # A warning, not an error: ticking "Save anyway" keeps deliberate literals.
+            context = _form_context(form, profile, placeholder_problems=problems)
+            return render(request, "profiles/profile_form.html", context)
         try:
             if profile is None:
                 saved = profile_create(account=request.account, data=form.to_input())
@@ -137,11 +154,22 @@ def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpRes
     return redirect("profiles:detail", profile_id=profile.profile_id)
 
 
-def _outcome_json(outcome: TestOutcome) -> dict[str, Any]:
+def _outcome_json(outcome: TestOutcome, data: ProfileInput) -> dict[str, Any]:
     sent = outcome.request
     return {
         "ok": outcome.ok,
-        "request": {"method": sent.method, "url": sent.url, "headers": sent.headers,
+        "empty_placeholders": empty_placeholders(
+            placeholders_in(url=data.url, body=data.body, body_format=data.body_format,
+                            channel=data.channel), outcome.variables
+        ) if sent else [],
+        "placeholder_problems": [
+            problem.text for problem in check_placeholders(
+                channel=data.channel, url=data.url, body=data.body,
+                body_format=data.body_format,
+            )
+        ],
+        "request": {"method": sent.method, "url": sent.url,
+                    "headers": _masked_headers(sent.headers, data.headers),
                     "body": sent.body} if sent else None,
         "status_code": outcome.status_code,
         "latency_ms": outcome.latency_ms,
@@ -151,9 +179,18 @@ def _outcome_json(outcome: TestOutcome) -> dict[str, Any]:
     }
 
 
+def _masked_headers(sent: dict[str, str], secret: dict[str, str]) -> dict[str, str]:
+    """Header values the customer set are secrets (API keys...): the Test shows that they
+    were sent, not what they are, as the profile page does."""
+    hidden = {name.lower() for name in secret} - {"content-type"}
+    return {name: SECRET_MASK if name.lower() in hidden else value
+            for name, value in sent.items()}
+
+
 def _not_sent(error: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"ok": False, "request": None, "status_code": None, "latency_ms": None,
-            "response_excerpt": "", "error": error, "errors": errors or {}}
+            "response_excerpt": "", "error": error, "errors": errors or {},
+            "empty_placeholders": [], "placeholder_problems": []}
 
 
 @login_required
@@ -170,13 +207,14 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     status = 200
     if form.is_valid():
         try:
-            outcome = send_test(account=request.account, data=form.to_input(), profile=profile)
+            data = form.to_input()
+            outcome = send_test(account=request.account, data=data, profile=profile)
         except RateLimited as exc:
             result, status = _not_sent(f"Too many tests: try again in {exc.retry_after} s."), 429
         except InvalidInput as exc:
             form.add_issues(exc.issues)
         else:
-            result = _outcome_json(outcome)
+            result = _outcome_json(outcome, data)
     if result is None:
         status = 400
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
@@ -187,22 +225,48 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
+def _log_row_labels(delivery) -> None:
+    """What tells one delivery from another: the recipient and message id of a delivery
+    report, the sender and text of an incoming SMS."""
+    values = delivery.variables or {}
+    delivery.event_label = catalog.event_label(delivery.event)
+    delivery.retrying = not delivery.is_final and delivery.attempt_count > 0
+    if delivery.event == "SMS-sent":
+        delivery.who, delivery.which = values.get("recipient", ""), values.get("message_id", "")
+    else:
+        source = values.get("source", "")
+        delivery.who = f"From {source}" if source else ""
+        delivery.which = Truncator(str(values.get("message", ""))).chars(40)
+
+
+def _live_context(request: HttpRequest, profile: CallbackProfile) -> dict[str, Any]:
+    log = CappedPaginator(profile_delivery_log(account=request.account, profile=profile),
+                          LOG_PAGE_SIZE)
+    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
+    log_page = log.get_page(request.GET.get("page"))
+    for delivery in log_page:
+        _log_row_labels(delivery)
+    wide = success_chart(buckets, WIDE)
+    return {
+        "profile": profile,
+        "log_page": log_page,
+        "chart": wide,
+        "charts": [{"name": "wide", "chart": wide},
+                   {"name": "narrow", "chart": success_chart(buckets, NARROW)}],
+        "has_pending": profile_has_pending_deliveries(account=request.account, profile=profile),
+    }
+
+
 @login_required
 @account_required
 def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
-    log = CappedPaginator(profile_delivery_log(account=request.account, profile=profile),
-                          LOG_PAGE_SIZE)
-    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
     encryption = getattr(profile, "encryption", None)
-    log_page = log.get_page(request.GET.get("page"))
-    for delivery in log_page:
-        delivery.event_label = catalog.event_label(delivery.event)
     return render(
         request,
         "profiles/profile_detail.html",
         {
-            "profile": profile,
+            **_live_context(request, profile),
             "headers": list(profile.headers.all()),
             "encryption": encryption,
             "auth": getattr(profile, "auth", None),
@@ -210,13 +274,27 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "body_json": profile.body if isinstance(profile.body, str)
             else json.dumps(profile.body, indent=2, ensure_ascii=False) if profile.body else "",
             "previous_secret_active": len(active_signing_secrets(profile)) > 1,
-            "log_page": log_page,
-            "chart": success_chart(buckets),
             "statuses": ProfileStatus,
+            "configurations": profile.receive_configurations.select_related("vmn"),
             "endpoint": endpoint_status(profile),
             "delivery_limits": delivery_limits_text(profile),
         },
     )
+
+
+@login_required
+@account_required
+def profile_live_view(request: HttpRequest, profile_id: str) -> JsonResponse:
+    """What the profile page polls while a delivery is pending (static/js/live.js)."""
+    profile = _profile_or_404(request, profile_id)
+    context = _live_context(request, profile)
+    return JsonResponse({
+        "pending": context["has_pending"],
+        "html": {
+            "profile-chart": render_to_string("profiles/_chart.html", context, request),
+            "profile-log": render_to_string("profiles/_delivery_log.html", context, request),
+        },
+    })
 
 
 @login_required
@@ -265,7 +343,16 @@ def profile_delete_view(request: HttpRequest, profile_id: str) -> HttpResponse:
         return _managed_redirect(request, profile)
     if request.method == "POST":
         title = profile.title
+        orphaned = profile.receive_configurations.count()
         profile_delete(profile=profile)
-        messages.success(request, f"Callback profile “{title}” deleted.")
+        text = f"Callback profile “{title}” deleted."
+        if orphaned:
+            which = "1 Receive Message configuration now fires" if orphaned == 1 else (
+                f"{orphaned} Receive Message configurations now fire")
+            text += f" {which} nothing until you choose another profile for it."
+        messages.success(request, text)
         return redirect("profiles:list")
-    return render(request, "profiles/profile_confirm_delete.html", {"profile": profile})
+    return render(request, "profiles/profile_confirm_delete.html", {
+        "profile": profile,
+        "configurations": profile.receive_configurations.select_related("vmn"),
+    })

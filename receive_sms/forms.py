@@ -6,11 +6,15 @@ from django import forms
 
 from accounts.models import Account
 from common.errors import InvalidInput
-from profiles.models import CallbackProfile, Channel
+from profiles.models import CallbackProfile, Channel, ProfileStatus
+from profiles.placeholders import profile_misfits_for_incoming
 
 from .action_rules import DEFAULT_FORWARD_TEMPLATE, MAX_DELAY_MINUTES
 from .models import VMN, SubscriberList, TriggerType
-from .services import MAX_KEYWORD, MAX_MESSAGE, ConfigurationInput
+from .services import MAX_KEYWORD, MAX_MESSAGE, ConfigurationInput, normalise_number
+
+# The catalog's example subscriber: never one of the account's own numbers.
+SAMPLE_SENDER = "+918240123456"
 
 # Service issue field → form field, so a rule broken in the service shows next to its input.
 SERVICE_FIELDS = {
@@ -28,8 +32,11 @@ SERVICE_FIELDS = {
 
 
 def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
+    cleaned = getattr(form, "cleaned_data", {})
     for issue in exc.issues:
         field = SERVICE_FIELDS.get(issue.field, issue.field)
+        if field == "keyword" and "vmn" in form.fields and not cleaned.get("keyword"):
+            field = "vmn"  # "the number already has a default configuration" is about the number
         label = form.fields[field].label if field in form.fields else None
         form.add_error(field if field in form.fields else None,
                        f"{label or issue.field.capitalize()} {issue.message}.")
@@ -41,8 +48,18 @@ class VmnChoiceField(forms.ModelChoiceField):
 
 
 class ProfileChoiceField(forms.ModelChoiceField):
+    """Titles may repeat, so the id is shown; profiles that would send empty values for an
+    incoming SMS, and ones that send nothing, say so in the picker itself."""
+
     def label_from_instance(self, obj: CallbackProfile) -> str:
-        return f"{obj.title} ({obj.profile_id})"
+        label = f"{obj.title} ({obj.profile_id})"
+        misfits = profile_misfits_for_incoming(obj)
+        if misfits:
+            names = ", ".join(f"<{name}>" for name in misfits)
+            label += f" ⚠ not Incoming SMS variables: {names}"
+        if obj.status != ProfileStatus.ACTIVE:
+            label += f" ({obj.get_status_display()}: sends nothing)"
+        return label
 
 
 class CommaListField(forms.CharField):
@@ -122,7 +139,8 @@ class ConfigurationForm(forms.Form):
         label="Expires at", required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Optional, keyword configurations only (UTC). After it, the keyword's "
+        help_text="Optional, keyword configurations only (your display time zone, see Account "
+                  "settings). After it, the keyword's "
                   "messages go to the default configuration.",
     )
 
@@ -184,7 +202,10 @@ class ConfigurationForm(forms.Form):
 class SimulateIncomingForm(forms.Form):
     to = VmnChoiceField(label="To (your number)", queryset=VMN.objects.none(), empty_label=None,
                         to_field_name="number")
-    source = forms.CharField(label="From", max_length=32, initial="+919812345678")
+    source = forms.CharField(
+        label="From", max_length=32, initial=SAMPLE_SENDER,
+        help_text="The subscriber's phone number, in E.164 format (+91…).",
+    )
     message = forms.CharField(label="Message", max_length=MAX_MESSAGE,
                               widget=forms.Textarea(attrs={"rows": 2}))
     operator = forms.CharField(label="Operator", max_length=60, required=False)
@@ -193,6 +214,19 @@ class SimulateIncomingForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = VMN.objects.filter(account=account)
+
+    def clean_source(self) -> str:
+        number = normalise_number(self.cleaned_data["source"])
+        if number is None:
+            raise forms.ValidationError("Enter a phone number in E.164 format, e.g. +918240123456.")
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        to, source = cleaned.get("to"), cleaned.get("source")
+        if to is not None and source == to.number:
+            self.add_error("source", "Enter the subscriber's number, not your own number.")
+        return cleaned
 
 
 class LogFilterForm(forms.Form):

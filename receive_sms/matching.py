@@ -25,6 +25,7 @@ back (seed: "With the GET method only the matching Keyword will be passed back")
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 
 from django.db.models import Q
@@ -88,7 +89,8 @@ def callback_variables(*, incoming: IncomingMessage, http_method: str) -> dict[s
         "keyword": keyword,
         "operator": incoming.operator,
         "circle": incoming.circle,
-        "timestamp": timezone.localtime(incoming.received_at).strftime(TIMESTAMP_FORMAT),
+        # UTC whatever zone the page that simulated the message displays (README).
+        "timestamp": incoming.received_at.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT),
     }
     if with_body:
         for index, word in enumerate(words, start=1):

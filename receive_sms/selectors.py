@@ -11,10 +11,19 @@ from accounts.models import Account
 from common.dates import day_bound
 from common.errors import NotFound
 
-from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, Subscriber, SubscriberList
+from .models import (
+    VMN,
+    IncomingMessage,
+    ReceiveConfiguration,
+    SenderId,
+    Subscriber,
+    SubscriberList,
+    TriggerType,
+)
 
 VMN_NOT_FOUND = "No number exists with this value"
 CONFIGURATION_NOT_FOUND = "No configuration exists with this id"
+MESSAGE_NOT_FOUND = "No message exists with this id"
 LIST_NOT_FOUND = "No subscriber list exists with this id"
 
 
@@ -43,6 +52,16 @@ def configuration_list(*, account: Account, number: str = "") -> QuerySet[Receiv
     if number:
         qs = qs.filter(vmn__number__icontains=number.strip())
     return qs
+
+
+def orphaned_configuration_list(*, account: Account) -> QuerySet[ReceiveConfiguration]:
+    """Configurations with Trigger URL on whose callback profile was deleted: they match
+    messages and fire no callback."""
+    return configuration_list(account=account).filter(
+        Q(trigger_type=TriggerType.URL, webhook_profile__isnull=True)
+        | ~Q(trigger_type=TriggerType.URL) & Q(callback_profile__isnull=True),
+        trigger_url=True,
+    )
 
 
 def get_configuration_for_account(
@@ -86,6 +105,21 @@ def incoming_message_list(
     if date_to:
         qs = qs.filter(received_at__lte=day_bound(date_to, end=True))
     return qs
+
+
+def get_incoming_message_for_account(
+    *, account: Account, message_id: str | uuid.UUID
+) -> IncomingMessage:
+    try:
+        public_id = uuid.UUID(str(message_id))
+    except ValueError as exc:
+        raise NotFound(MESSAGE_NOT_FOUND) from exc
+    incoming = (
+        incoming_message_list(account=account).filter(public_id=public_id).first()
+    )
+    if incoming is None:
+        raise NotFound(MESSAGE_NOT_FOUND)
+    return incoming
 
 
 def subscriber_list_list(*, account: Account) -> QuerySet[SubscriberList]:

@@ -35,6 +35,8 @@ MAX_SOURCE = 32
 MAX_OPERATOR = 60
 INCOMING_EVENT = "SMS-incoming"
 INCOMING_SOURCE_TYPE = "incoming_sms"
+# A configuration whose profile was deleted keeps Trigger URL on but fires nothing.
+ORPHAN_NOTE = "Not sent: the configuration's callback profile was deleted"
 
 
 def normalise_number(raw: str) -> str | None:
@@ -142,6 +144,9 @@ def validate_configuration(
     elif any(ch.isspace() for ch in keyword):
         # Matching looks at the first word only, so a keyword with a space could never match.
         issues.append(Issue("keyword", "must be a single word (no spaces)"))
+    elif keyword and not keyword.isalnum():
+        # "STOP!" would only ever match messages starting with "stop!", never "stop".
+        issues.append(Issue("keyword", "must contain only letters and digits"))
     if data.trigger_type not in TriggerType.values:
         issues.append(Issue("trigger_type", f"must be one of: {', '.join(TriggerType.values)}"))
     if data.trigger_type == TriggerType.URL:
@@ -315,7 +320,7 @@ def incoming_sms_receive(
     elif not configuration.trigger_url:
         incoming.note = "Trigger URL is off"
     elif profile is None:
-        incoming.note = "The configuration has no callback profile"
+        incoming.note = ORPHAN_NOTE
     incoming.save()
     incoming.actions = _run_actions(incoming=incoming, configuration=configuration)
     incoming.save(update_fields=["actions"])

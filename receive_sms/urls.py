@@ -14,6 +14,8 @@ urlpatterns = [
     path("receive/<uuid:public_id>/delete/", views.configuration_delete_view,
          name="configuration_delete"),
     path("receive/logs/", views.logs, name="logs"),
+    path("receive/logs/live", views.logs_live, name="logs_live"),
+    path("receive/logs/<uuid:public_id>/", views.message_detail, name="message"),
     path("receive/simulate/", views.simulate, name="simulate"),
     path("lists/", list_views.subscriber_lists, name="subscriber_lists"),
     path("lists/<uuid:public_id>/", list_views.subscriber_list_detail,

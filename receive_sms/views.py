@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
+from profiles.placeholders import profile_misfits_for_incoming
 
 from .forms import (
     ConfigurationForm,
@@ -26,11 +28,13 @@ from .forms import (
     SimulateIncomingForm,
     add_service_errors,
 )
-from .models import IncomingMessage, ReceiveConfiguration
+from .models import IncomingMessage, ReceiveConfiguration, TriggerType
 from .selectors import (
     configuration_list,
     get_configuration_for_account,
+    get_incoming_message_for_account,
     incoming_message_list,
+    orphaned_configuration_list,
     sender_id_list,
     vmn_list,
 )
@@ -78,13 +82,34 @@ def sender_ids(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _flagged(configurations) -> list[ReceiveConfiguration]:
+    """Each configuration with what the list warns about: no profile to fire (it was deleted)
+    or a profile whose placeholders an incoming SMS cannot fill."""
+    rows = list(configurations)
+    for configuration in rows:
+        # Trigger type URL fires the profile made for its webhook URL, which always fits.
+        profile = _chosen_profile(configuration)
+        configuration.orphaned = configuration.trigger_url and configuration.trigger_profile is None
+        configuration.misfits = profile_misfits_for_incoming(profile) if profile else []
+    return rows
+
+
+def _chosen_profile(configuration: ReceiveConfiguration | None):
+    """The callback profile the customer picked (trigger type Callback ID), if any."""
+    if configuration is None or configuration.trigger_type != TriggerType.CALLBACK_ID:
+        return None
+    return configuration.callback_profile
+
+
 @login_required
 @account_required
 def configurations(request: HttpRequest) -> HttpResponse:
     account = request.account
+    rows = _flagged(configuration_list(account=account))
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
-        "configurations": configuration_list(account=account),
+        "configurations": rows,
+        "orphans": [c for c in rows if c.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })
 
@@ -110,11 +135,22 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
         except InvalidInput as exc:
             add_service_errors(form, exc)
         else:
+            _warn_about_misfits(request, configuration)
             return redirect("receive_sms:configurations")
     return render(request, "receive_sms/configuration_form.html", {
         "tab": "receive", "form": form, "configuration": configuration,
         "has_numbers": vmn_list(account=account).exists(),
     })
+
+
+def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
+    profile = _chosen_profile(configuration)
+    misfits = profile_misfits_for_incoming(profile) if profile and configuration.trigger_url else []
+    if misfits:
+        names = ", ".join(f"<{name}>" for name in misfits)
+        messages.warning(request, f"“{profile.title}” uses {names}, which an incoming SMS has "
+                                  "no value for: they are sent empty. Choose a profile made for "
+                                  "incoming SMS, or edit this one.")
 
 
 @login_required
@@ -131,18 +167,62 @@ def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> Htt
     })
 
 
-def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
-               status: int = 200) -> HttpResponse:
-    account = request.account
+def _log_rows_context(request: HttpRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
-    queryset = incoming_message_list(account=account, **filter_form.filters())
+    queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    for incoming in page:
+        _flag_message(incoming)
     query = request.GET.copy()
     query.pop("page", None)
+    return {
+        "filter_form": filter_form, "page": page, "query": query.urlencode(),
+        # Poll while a fired callback is not final yet.
+        "has_pending": any(
+            incoming.callback_delivery is not None and not incoming.callback_delivery.is_final
+            for incoming in page
+        ),
+    }
+
+
+def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
+               status: int = 200) -> HttpResponse:
     return render(request, "receive_sms/logs.html", {
-        "tab": "logs", "filter_form": filter_form, "page": page, "query": query.urlencode(),
-        "simulate_form": simulate_form,
+        **_log_rows_context(request),
+        "tab": "logs", "simulate_form": simulate_form,
+        "orphans": orphaned_configuration_list(account=request.account),
     }, status=status)
+
+
+@login_required
+@account_required
+def logs_live(request: HttpRequest) -> JsonResponse:
+    """What the Logs tab polls while a callback is pending (static/js/live.js)."""
+    context = _log_rows_context(request)
+    return JsonResponse({
+        "pending": context["has_pending"],
+        "html": {"incoming-log-rows": render_to_string("receive_sms/_log_rows.html", context,
+                                                       request)},
+    })
+
+
+def _flag_message(incoming: IncomingMessage) -> None:
+    profile = _chosen_profile(incoming.configuration)
+    incoming.misfits = profile_misfits_for_incoming(profile) if profile else []
+
+
+@login_required
+@account_required
+def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    try:
+        incoming = get_incoming_message_for_account(account=request.account,
+                                                    message_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    _flag_message(incoming)
+    return render(request, "receive_sms/message_detail.html", {
+        "tab": "logs", "incoming": incoming,
+    })
 
 
 @login_required
@@ -177,8 +257,13 @@ def _simulated_text(incoming: IncomingMessage) -> str:
         text = f"Message received on {incoming.recipient}: no configuration matched."
     else:
         name = incoming.keyword or "the default configuration"
-        fired = " and its callback was queued" if incoming.callback_delivery_id else ""
-        text = f"Message received on {incoming.recipient}: matched {name}{fired}."
+        if incoming.callback_delivery_id:
+            text = f"Message received on {incoming.recipient}: matched {name} and its " \
+                   "callback was queued."
+        else:
+            text = f"Message received on {incoming.recipient}: matched {name}."
+            if incoming.note:
+                text += f" {incoming.note}."
     if not incoming.actions:
         return text
     failed = sum(1 for outcome in incoming.actions if not outcome["ok"])

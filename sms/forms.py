@@ -6,10 +6,19 @@ from django import forms
 
 from accounts.models import Account
 from common.errors import InvalidInput
-from profiles.models import CallbackProfile, Channel
+from profiles.models import CallbackProfile, Channel, ProfileStatus
 
 from .models import MessageStatus, MessageType
 from .services import DEFAULT_SENDER
+
+
+def _profile_label(profile: CallbackProfile) -> str:
+    """Titles may repeat, so the id tells them apart; an inactive profile says it sends
+    nothing (its deliveries are recorded as skipped)."""
+    label = f"{profile.title} · {profile.http_method} · {profile.profile_id}"
+    if profile.status != ProfileStatus.ACTIVE:
+        label += f" ({profile.get_status_display()}: sends nothing)"
+    return label
 
 
 class SendSmsForm(forms.Form):
@@ -34,7 +43,7 @@ class SendSmsForm(forms.Form):
         super().__init__(*args, **kwargs)
         profiles = CallbackProfile.objects.filter(account=account, channel=Channel.SMS)
         self.fields["callback_profile_id"].choices = [("", "No callback")] + [
-            (p.profile_id, f"{p.title} ({p.http_method})") for p in profiles.order_by("title")
+            (p.profile_id, _profile_label(p)) for p in profiles.order_by("title", "created_at")
         ]
 
     def add_service_errors(self, error: InvalidInput) -> None:

@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -109,8 +109,9 @@ def _text_issues(fields: dict[str, str | None], issues: list[Issue]) -> None:
 
 
 def _units_sent_today(account: Account) -> int:
-    today = timezone.localdate()
-    start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    # The UTC day (README), whatever display time zone the page sending it is using.
+    today = timezone.now().astimezone(UTC).date()
+    start = datetime.combine(today, time.min, tzinfo=UTC)
     found = Message.objects.filter(account=account, sent_at__gte=start).aggregate(n=Sum("units"))
     return found["n"] or 0
 

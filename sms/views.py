@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.decorators import account_required
@@ -19,9 +20,17 @@ from .services import SOURCE_UI, message_send
 LOGS_PER_PAGE = 25
 
 
-@login_required
-@account_required
-def message_list_view(request: HttpRequest) -> HttpResponse:
+def _is_pending(message) -> bool:
+    """Still changing: not settled yet, or its delivery report is not final yet."""
+    if not message.is_settled:
+        return True
+    if not message.callback_profile_id:
+        return False
+    delivery = message.callback_delivery
+    return delivery is None or not delivery.is_final
+
+
+def _log_context(request: HttpRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     queryset = message_list(
@@ -34,9 +43,27 @@ def message_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "sms/message_list.html", {
+    return {
         "page": page, "filter_form": filter_form, "query": query.urlencode(),
         "request_filter": filters.get("request"),
+        "has_pending": any(_is_pending(message) for message in page),
+    }
+
+
+@login_required
+@account_required
+def message_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "sms/message_list.html", _log_context(request))
+
+
+@login_required
+@account_required
+def message_list_live_view(request: HttpRequest) -> JsonResponse:
+    """What SMS Logs polls while a message or its callback is pending (static/js/live.js)."""
+    context = _log_context(request)
+    return JsonResponse({
+        "pending": context["has_pending"],
+        "html": {"sms-log-rows": render_to_string("sms/_log_rows.html", context, request)},
     })
 
 

@@ -151,6 +151,8 @@
       labels[1].htmlFor = inputs[1].id;
       labels[1].textContent = "Header " + n + " value";
       $(".remove-header", row).setAttribute("aria-label", "Remove header " + n);
+      var what = $(".secret-toggle .toggle-what", row);
+      if (what) { what.textContent = " value of header " + n; }
     });
   }
 
@@ -166,6 +168,11 @@
     var last = $all(".header-row", rows).pop();
     var row = last.cloneNode(true);
     $all("input", row).forEach(function (input) { input.value = ""; });
+    $all("input[data-secret]", row).forEach(function (input) { input.type = "password"; });
+    $all(".secret-toggle", row).forEach(function (button) {
+      $(".toggle-word", button).textContent = "Show";
+      button.setAttribute("aria-pressed", "false");
+    });
     rows.appendChild(row);
     renumber();
     $("input", row).focus();
@@ -368,6 +375,15 @@
     if (data.error) {
       result.appendChild(el("p", "form-error", data.error)).setAttribute("data-test-error", "");
     }
+    if (data.empty_placeholders && data.empty_placeholders.length) {
+      var warn = el("div", "warning");
+      warn.setAttribute("data-test-placeholders", "");
+      warn.appendChild(el("p", "", "Rendered empty: " + data.empty_placeholders.map(function (n) {
+        return "<" + n + ">";
+      }).join(", ") + "."));
+      (data.placeholder_problems || []).forEach(function (t) { warn.appendChild(el("p", "", t)); });
+      result.appendChild(warn);
+    }
     var grid = el("div", "test-grid");
     var left = el("div");
     left.appendChild(el("h3", "", "Request"));
@@ -414,6 +430,34 @@
       testButton.textContent = label;
       result.scrollIntoView({ block: "nearest" });
     });
+  });
+
+  // --- secrets --------------------------------------------------------------------------------
+  // Header values, the encryption key and IV and the client secret are masked like on the
+  // profile page; a Show button beside each reveals it while editing.
+
+  function addShowButton(input) {
+    if (input.nextElementSibling && input.nextElementSibling.classList.contains("secret-toggle")) {
+      return;
+    }
+    // The name is in the button's text (not aria-label), so it never matches the field's label.
+    var button = el("button", "icon-button secret-toggle");
+    button.type = "button";
+    button.setAttribute("aria-pressed", "false");
+    button.appendChild(el("span", "toggle-word", "Show"));
+    button.appendChild(el("span", "visually-hidden toggle-what", " " + (input.labels &&
+      input.labels[0] ? input.labels[0].textContent.trim() : "value")));
+    input.insertAdjacentElement("afterend", button);
+  }
+  $all("input[data-secret]", form).forEach(addShowButton);
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest(".secret-toggle");
+    if (!button) { return; }
+    var input = button.previousElementSibling;
+    var show = input.type === "password";
+    input.type = show ? "text" : "password";
+    $(".toggle-word", button).textContent = show ? "Hide" : "Show";
+    button.setAttribute("aria-pressed", show ? "true" : "false");
   });
 
   applyChannel();

@@ -7,7 +7,10 @@ test on any JavaScript error.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+NODE_DIR = Path(__file__).resolve().parent  # package.json pins axe-core
+AXE_JS = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +104,20 @@ def clipboard():
         return page.evaluate("navigator.clipboard.readText()")
 
     return read
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    """axe-core from the npm registry (bin/test installs it; so does this, once, if missing).
+
+    A file lock keeps parallel test workers from running npm at the same time.
+    """
+    if not AXE_JS.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed for the accessibility tests (apt-get install -y npm)"
+        with open(NODE_DIR / ".npm-install.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not AXE_JS.exists():
+                subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent"],
+                               cwd=NODE_DIR, check=True, timeout=300)
+    return AXE_JS

@@ -348,8 +348,9 @@ def test_profile_page_chart_log_and_secrets(logged_in_page: Page, alice, screens
     page = logged_in_page
     page.goto(f"{LIST}{profile.profile_id}/")
     expect(page.locator(".chart-summary")).to_contain_text("23 succeeded")
-    expect(page.locator(".chart-summary")).to_contain_text("6 failed")
-    expect(page.locator(".chart .fail")).to_have_count(3)
+    expect(page.locator(".chart-summary")).to_contain_text("6 failing")
+    expect(page.locator(".chart-wide .fail")).to_have_count(3)
+    expect(page.locator(".chart-narrow")).to_be_hidden()  # the phone-sized chart
 
     # Secrets are masked until revealed.
     key = page.get_by_text("0123456789abcdef", exact=True)

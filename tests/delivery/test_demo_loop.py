@@ -22,7 +22,7 @@ def test_demo_profiles_point_at_the_demo_inbox(db):
     account = Account.objects.get(name="Demo Company")
     inbox = inbox_get_or_create(account=account)
     urls = list(CallbackProfile.objects.filter(account=account).values_list("url", flat=True))
-    assert len(urls) == 3
+    assert len(urls) == 4  # three delivery-report profiles and the incoming-SMS one
     assert all(url.startswith(f"http://127.0.0.1:8000/inbox/{inbox.token}/") for url in urls)
 
 
@@ -34,7 +34,7 @@ def test_demo_callbacks_arrive_in_the_inbox(live_server, settings_private_ok, ru
     deliveries = [
         delivery_create(profile=profile, event="SMS-sent", variables=SMS_VALUES,
                         source_type="sms_message", source_id="demo-1")
-        for profile in CallbackProfile.objects.filter(account=account)
+        for profile in CallbackProfile.objects.filter(account=account, channel="sms")
     ]
     # One at a time: live_server threads share the test's single in-memory SQLite connection.
     run_tasks(concurrency=1)

@@ -47,6 +47,20 @@ def test_success_returns_request_and_response(alice, settings_private_ok, httpse
     headers = {k.lower(): v for k, v in sent.headers.items()}
     Webhook(profile.signing_secret).verify(sent.get_data(), headers)
     assert Delivery.objects.count() == 0  # a test is not a delivery
+    assert data["empty_placeholders"] == []
+
+
+def test_the_api_test_names_placeholders_that_rendered_empty(
+    alice, settings_private_ok, httpserver: HTTPServer
+):
+    httpserver.expect_request("/dlr", method="POST").respond_with_data("ok")
+    profile = make_profile(alice.account, url=httpserver.url_for("/dlr"),
+                           body={"state": "<statuss>", "id": "<message_id>"})
+
+    data = alice.api().post(endpoint(alice, profile)).json()["data"]
+
+    assert data["ok"] is True and data["empty_placeholders"] == ["statuss"]
+    assert json.loads(httpserver.log[0][0].get_data())["state"] == ""
 
 
 def test_non_2xx_is_reported_as_a_failure(alice, settings_private_ok, httpserver: HTTPServer):

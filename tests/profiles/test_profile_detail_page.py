@@ -90,7 +90,7 @@ def test_delivery_log_lists_deliveries_and_links_to_their_page(client, alice):
     client.force_login(alice.user)
     html = client.get(page(profile)).content.decode()
     assert f'href="/deliveries/{ok.id}/"' in html and f'href="/deliveries/{bad.id}/"' in html
-    assert ">503<" in html and "1200 ms" in html and "37 ms" in html
+    assert "HTTP 503" in html and "1200 ms" in html and "37 ms" in html
     assert '<span class="badge delivery-failed">Failed</span>' in html
     assert '<span class="badge delivery-succeeded">Succeeded</span>' in html
 
@@ -119,9 +119,25 @@ def test_chart_counts_last_24_hours_by_hour(client, alice):
     assert "4 succeeded" in html and "1 failed" in html and "80% success" in html
     two_hours_ago = (now - timedelta(hours=2)).strftime("%H:00")
     assert f"<title>{two_hours_ago} UTC: 3 succeeded, 1 failed</title>" in html
-    assert html.count('<rect class="ok"') == 2
-    assert html.count('<rect class="fail"') == 1
-    assert html.count('<g class="bar">') == 24
+    # The same data in two shapes: wide for laptops, taller for phones (CSS shows one).
+    wide, narrow = html.split('class="chart chart-narrow"')
+    for chart in (wide, narrow):
+        assert chart.count('<rect class="ok"') == 2
+        assert chart.count('<rect class="fail"') == 1
+        assert chart.count('<g class="bar">') == 24
+
+
+def test_chart_counts_retrying_deliveries_as_failing(client, alice):
+    """A delivery waiting for its next try after a 503 is failing, not "0 failed"."""
+    profile = make_profile(alice.account)
+    make_delivery(profile, DeliveryStatus.SUCCEEDED)
+    make_delivery(profile, DeliveryStatus.PENDING, code=503, attempts=2)
+    make_delivery(profile, DeliveryStatus.PENDING, code=None, attempts=0)  # not tried yet
+    client.force_login(alice.user)
+    html = client.get(page(profile)).content.decode()
+    assert "1 failing (0 failed, 1 retrying)" in html and "50% success" in html
+    assert "1 succeeded, 0 failed, 1 retrying</title>" in html
+    assert "Retrying" in html
 
 
 def test_chart_without_deliveries(client, alice):
@@ -141,7 +157,9 @@ def test_profile_page_query_count_is_fixed(client, alice, django_assert_max_num_
         status = DeliveryStatus.FAILED if index % 5 == 0 else DeliveryStatus.SUCCEEDED
         make_delivery(profile, status, at=now - timedelta(minutes=25 * index))
     client.force_login(alice.user)
-    with django_assert_max_num_queries(10):
+    # 12: the page also asks whether anything is pending (live updates) and which
+    # Receive Message configurations use the profile; none of it grows with the data.
+    with django_assert_max_num_queries(12):
         response = client.get(page(profile))
     assert response.status_code == 200
     assert response.content.decode().count('>Details</a>') == 20

@@ -36,7 +36,10 @@ def test_test_button_sends_the_unsaved_form_and_shows_the_response(
     assert result["ok"] is True and result["status_code"] == 200
     assert result["response_excerpt"] == "thanks"
     assert result["request"]["method"] == "POST"
-    assert result["request"]["headers"]["X-Token"] == "t-1"
+    # Header values are secrets: the output says they were sent, not what they are.
+    assert result["request"]["headers"]["X-Token"] == "•••••••• (hidden)"
+    assert "t-1" not in response.content.decode()
+    assert result["empty_placeholders"] == [] and result["placeholder_problems"] == []
     sent = json.loads(result["request"]["body"])
     assert set(sent) == {"status", "to"} and sent["status"]  # catalog example values
     # The receiver really got it, signed, and nothing was saved.

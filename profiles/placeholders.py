@@ -1,0 +1,128 @@
+"""Which placeholders of a profile its event can fill, so a typo never silently sends "".
+
+Rendering replaces an unknown placeholder by "" (a typo must not stop every delivery), so the
+pages check them instead: at Save (a warning the user can acknowledge: a deliberate literal
+such as `<b>` stays possible), at Test, in the Receive Message profile picker and on the
+delivery detail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import catalog
+
+PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
+INCOMING_EVENT = "SMS-incoming"
+# `parts[n]` in the catalog stands for parts[1], parts[2], ...
+_INDEXED = re.compile(r"^(?P<base>[A-Za-z0-9_]+)\[(?:\d+|n)\]$")
+
+
+def _strings(node: Any) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield str(key)
+            yield from _strings(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _strings(item)
+
+
+# XML and HTML bodies: a `<name>` is a placeholder only when `name` is a variable of the
+# profile's channel (or parts[...]); every other `<tag>` is markup (delivery/render.py).
+MARKUP_FORMATS = frozenset({"xml", "html"})
+
+
+def channel_variable_names(channel: str) -> set[str]:
+    """Every variable name of the channel's variable sets (what an XML/HTML body fills)."""
+    return {v.name for event in catalog.variable_sets_for_channel(channel)
+            for v in event.variables}
+
+
+def _is_markup_placeholder(name: str, variables: set[str]) -> bool:
+    return name in variables or name.startswith("parts[") or bool(
+        (indexed := _INDEXED.match(name)) and f"{indexed.group('base')}[n]" in variables
+    )
+
+
+def placeholders_in(*, url: str = "", body: Any = None, body_format: str = "json",
+                    channel: str = "") -> list[str]:
+    """Placeholder names used in the endpoint URL and the body, once each, in order. In an
+    XML or HTML template only the channel's variables are placeholders: `<root>` or `<b>` is
+    markup, sent as written."""
+    names: list[str] = PLACEHOLDER_RE.findall(url or "")
+    if body_format in MARKUP_FORMATS and isinstance(body, str):
+        variables = channel_variable_names(channel)
+        names += [name for name in PLACEHOLDER_RE.findall(body)
+                  if _is_markup_placeholder(name, variables)]
+    else:
+        for text in _strings(body):
+            names += PLACEHOLDER_RE.findall(text)
+    return list(dict.fromkeys(names))
+
+
+def profile_placeholders(profile, *, url_only: bool = False) -> list[str]:
+    """The placeholders a saved profile uses (its body's format and channel considered)."""
+    return placeholders_in(url=profile.url, body=None if url_only else profile.body,
+                           body_format=profile.body_format, channel=profile.channel)
+
+
+def _known(name: str, event: catalog.Event) -> bool:
+    names = set(event.variable_names)
+    if name in names:
+        return True
+    indexed = _INDEXED.match(name)
+    return bool(indexed and f"{indexed.group('base')}[n]" in names)
+
+
+def unknown_placeholders(names: Iterable[str], event: str) -> list[str]:
+    """The names that are not variables of `event` (they would be sent as "")."""
+    try:
+        found = catalog.event(event)
+    except KeyError:
+        return list(names)
+    return [name for name in names if not _known(name, found)]
+
+
+def events_checked_for(channel: str) -> list[catalog.Event]:
+    """The events a profile of `channel` fires on: its own, else the variable sets it offers
+    (a Default-channel profile is used by Receive Message)."""
+    return catalog.events_for_channel(channel) or catalog.variable_sets_for_channel(channel)
+
+
+@dataclass(frozen=True)
+class PlaceholderProblem:
+    event: catalog.Event
+    names: list[str]
+
+    @property
+    def text(self) -> str:
+        listed = ", ".join(f"<{n}>" for n in self.names)
+        verb = "is not a variable" if len(self.names) == 1 else "are not variables"
+        return f"{listed} {verb} of “{self.event.label}”: sent as an empty value."
+
+
+def check_placeholders(*, channel: str, url: str, body: Any,
+                       body_format: str = "json") -> list[PlaceholderProblem]:
+    names = placeholders_in(url=url, body=body, body_format=body_format, channel=channel)
+    problems = []
+    for event in events_checked_for(channel):
+        unknown = unknown_placeholders(names, event.value)
+        if unknown:
+            problems.append(PlaceholderProblem(event=event, names=unknown))
+    return problems
+
+
+def profile_misfits_for_incoming(profile) -> list[str]:
+    """The placeholders of `profile` an incoming SMS cannot fill (Receive Message picker)."""
+    return unknown_placeholders(profile_placeholders(profile), INCOMING_EVENT)
+
+
+def empty_placeholders(names: Iterable[str], values: Mapping[str, Any]) -> list[str]:
+    """The names that rendered as "" with these values: missing, None or empty."""
+    return [name for name in names if values.get(name) in (None, "")]
