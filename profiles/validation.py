@@ -194,6 +194,16 @@ def _events_issues(events: list[str] | None, channel: catalog.Channel | None) ->
     return []
 
 
+def is_sendable_header_value(value: str) -> bool:
+    """HTTP/1.1 sends header values as Latin-1 (RFC 9110 §5.5): anything else, or a control
+    character other than tab, cannot go on the wire and must be refused before it is saved."""
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(ch) < 0x20 and ch != "\t" or 0x7F <= ord(ch) < 0xA0 for ch in value)
+
+
 def header_issues(headers: dict[str, str]) -> list[Issue]:
     issues: list[Issue] = []
     if len(headers) > MAX_HEADERS:
@@ -212,6 +222,11 @@ def header_issues(headers: dict[str, str]) -> list[Issue]:
             issues.append(Issue(f"headers/{name}", "must be string"))
         elif any(ch in value for ch in "\r\n\x00"):
             issues.append(Issue(f"headers/{name}", "must NOT contain line breaks"))
+        elif not is_sendable_header_value(value):
+            issues.append(Issue(
+                f"headers/{name}",
+                "must contain only printable Latin-1 characters (HTTP cannot send others)",
+            ))
         elif len(value) > MAX_HEADER_VALUE:
             issues.append(
                 Issue(f"headers/{name}", f"must NOT have more than {MAX_HEADER_VALUE} characters")
