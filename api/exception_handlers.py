@@ -71,7 +71,10 @@ def envelope_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(_flatten(exc.detail, ""))
     if isinstance(exc, exceptions.ParseError):
-        return _validation_response([("body", f"body is not valid: {exc.detail}")])
+        detail = str(exc.detail)
+        # Our parser words its own messages ("body must NOT be nested more than 32 levels").
+        message = detail if detail.startswith("body") else f"body is not valid: {detail}"
+        return _validation_response([("body", message)])
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body(code="RBC413", message="body is too large",

@@ -120,7 +120,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasAccountApiKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.SafeJSONParser",  # depth limit, no NUL characters (api/parsers.py)
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -144,6 +144,9 @@ CALLBACK_PROFILE_ID_PREFIX = env("CALLBACK_PROFILE_ID_PREFIX", default="IN")
 # Callbacks to loopback/private addresses are refused unless this is on (SSRF guard).
 CALLBACK_ALLOW_PRIVATE_NETWORKS = env.bool("CALLBACK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 INBOUND_SMS_TOKEN = env("INBOUND_SMS_TOKEN", default="dev-inbound-token")
+# A carrier post without its own message_id that repeats sender + text on the same number within
+# this many seconds is a replay: answered 200, neither stored nor fired again.
+INBOUND_DEDUP_WINDOW_SECONDS = env.int("INBOUND_DEDUP_WINDOW_SECONDS", default=300)
 SMS_DLR_DELAY_SECONDS = env.float("SMS_DLR_DELAY_SECONDS", default=2.0)
 # Callback delivery (delivery/policy.py documents retries and auto-disable).
 CALLBACK_CONNECT_TIMEOUT = env.float("CALLBACK_CONNECT_TIMEOUT", default=5.0)

@@ -125,7 +125,7 @@ def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[Decrypted
     ]
     try:
         candidates += list(_leaves(json.loads(entry.body), "body")) if entry.body else []
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
         pass
     found = []
     for where, value in candidates:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from common.errors import Issue
+from common.json_values import find_nul, json_depth
 
 from . import catalog
 from .models import EncryptionAlgorithm, HttpMethod, NonceMode
@@ -29,6 +30,7 @@ MAX_HEADERS = 30
 MAX_HEADER_VALUE = 4096
 MAX_URL = 2048
 MAX_BODY_CHARS = 32 * 1024
+MAX_BODY_DEPTH = 16  # a template deeper than this is a mistake (or an attack on the renderer)
 MAX_RESPONSE_MESSAGE = 1000
 MAX_CLIENT_ID = 255
 MAX_CLIENT_SECRET = 1000
@@ -120,6 +122,8 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
         issues.append(
             Issue("response_message", f"must NOT have more than {MAX_RESPONSE_MESSAGE} characters")
         )
+    elif "\x00" in (data.response_message or ""):
+        issues.append(Issue("response_message", "must NOT contain NUL (\\u0000) characters"))
     return issues
 
 
@@ -154,6 +158,8 @@ def _url_issues(url: str, name: str = "url") -> list[Issue]:
         return [Issue(name, f"must NOT have more than {MAX_URL} characters")]
     if any(ch.isspace() for ch in url):
         return [Issue(name, "must NOT contain spaces")]
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return [Issue(name, "must NOT contain control characters")]
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
@@ -176,6 +182,11 @@ def _body_issues(body: Any, method: str) -> list[Issue]:
         return [Issue("body", f"must be empty for {method}: send variables in the URL query")]
     if not isinstance(body, dict):
         return [Issue("body", "must be a JSON object")]
+    if json_depth(body) > MAX_BODY_DEPTH:
+        return [Issue("body", f"must NOT be nested more than {MAX_BODY_DEPTH} levels deep")]
+    nul_at = find_nul(body)
+    if nul_at is not None:
+        return [Issue(f"body/{nul_at}", "must NOT contain NUL (\\u0000) characters")]
 
     if len(json.dumps(body)) > MAX_BODY_CHARS:
         return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
