@@ -42,11 +42,9 @@ class CallbackProfile(models.Model):
     status = models.PositiveSmallIntegerField(
         choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE
     )
-    # Standard Webhooks signing. During a rotation the previous secret keeps signing too, so
-    # receivers can switch over without dropping callbacks.
+    # Standard Webhooks signing with the current secret; after a rotation each earlier secret
+    # keeps signing until its own expiry (RetiredSigningSecret), so receivers can switch over.
     signing_secret = EncryptedTextField()
-    previous_signing_secret = EncryptedTextField(blank=True, default="")
-    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
     # When the profile was last (re-)enabled: failures before it don't count toward auto-disable.
     enabled_at = models.DateTimeField(null=True, blank=True)
@@ -72,6 +70,23 @@ class CallbackProfile(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == ProfileStatus.ACTIVE
+
+
+class RetiredSigningSecret(models.Model):
+    """A secret replaced by a rotation; it still signs every callback until `expires_at`."""
+
+    profile = models.ForeignKey(
+        CallbackProfile, on_delete=models.CASCADE, related_name="retired_secrets"
+    )
+    secret = EncryptedTextField()
+    retired_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-expires_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"secret of {self.profile_id} retired at {self.retired_at:%Y-%m-%d %H:%M}"
 
 
 class ProfileHeader(models.Model):

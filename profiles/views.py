@@ -28,12 +28,12 @@ from .models import CallbackProfile, NonceMode, ProfileStatus
 from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
 from .selectors import get_profile_for_account, profile_list
 from .services import (
-    active_signing_secrets,
     profile_create,
     profile_delete,
     profile_rotate_signing_secret,
     profile_set_status,
     profile_update,
+    retired_secrets_signing,
 )
 from .validation import BODY_METHODS
 
@@ -197,7 +197,7 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "auth": getattr(profile, "auth", None),
             "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
             if profile.body else "",
-            "previous_secret_active": len(active_signing_secrets(profile)) > 1,
+            "retired_secrets": retired_secrets_signing(profile),
             "log_page": log_page,
             "chart": success_chart(buckets),
             "statuses": ProfileStatus,
@@ -233,11 +233,17 @@ def profile_status_view(request: HttpRequest, profile_id: str) -> HttpResponse:
 @account_required
 @require_POST
 def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpResponse:
-    profile = profile_rotate_signing_secret(profile=_profile_or_404(request, profile_id))
-    messages.success(
-        request,
-        "New signing secret created. The previous one keeps signing alongside it for 24 hours.",
-    )
+    profile = _profile_or_404(request, profile_id)
+    try:
+        profile = profile_rotate_signing_secret(profile=profile)
+    except InvalidInput as exc:
+        messages.error(request, f"Signing secret {exc.issues[0].message}.")
+    else:
+        messages.success(
+            request,
+            "New signing secret created. The previous one keeps signing alongside it for 24 "
+            "hours.",
+        )
     return redirect(f"{reverse('profiles:detail', args=[profile.profile_id])}#signing")
 
 
