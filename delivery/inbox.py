@@ -24,6 +24,39 @@ KEEP_REQUESTS = 200
 MAX_HEADERS = 100
 
 
+# Headers that carry credentials: their values are never stored, only that they were sent.
+CREDENTIAL_HEADERS = {
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
+    "x-auth-token", "x-access-token", "x-inbound-token", "x-csrftoken",
+}
+CREDENTIAL_WORDS = ("token", "secret", "password", "passwd", "apikey", "api-key", "api_key",
+                    "session", "credential")
+
+
+def _is_credential(name: str) -> bool:
+    lowered = name.lower()
+    if lowered in CREDENTIAL_HEADERS:
+        return True
+    # webhook-signature is an HMAC of the content, not a credential: receivers must see it.
+    return lowered != "webhook-signature" and any(word in lowered for word in CREDENTIAL_WORDS)
+
+
+def redact_credentials(headers: dict[str, str]) -> dict[str, str]:
+    """Credential header values replaced by `[redacted: N characters]`, keeping an auth scheme
+    ("Bearer [redacted: 40 characters]") so the customer still sees what kind was sent."""
+    out = {}
+    for name, value in headers.items():
+        if not _is_credential(name):
+            out[name] = value
+            continue
+        scheme, _, rest = str(value).partition(" ")
+        if rest and name.lower() in ("authorization", "proxy-authorization"):
+            out[name] = f"{scheme} [redacted: {len(rest)} characters]"
+        else:
+            out[name] = f"[redacted: {len(str(value))} characters]"
+    return out
+
+
 def inbox_get_or_create(*, account: Account) -> Inbox:
     inbox = Inbox.objects.filter(account=account).first()
     if inbox is None:
@@ -54,7 +87,7 @@ def inbox_record(
     remote_addr: str = "",
 ) -> InboxRequest:
     """Store one request (body capped at MAX_BODY_BYTES) and keep only the newest ones."""
-    kept_headers = dict(list(headers.items())[:MAX_HEADERS])
+    kept_headers = redact_credentials(dict(list(headers.items())[:MAX_HEADERS]))
     lowered = {k.lower(): v for k, v in kept_headers.items()}
     entry = InboxRequest.objects.create(
         inbox=inbox,
