@@ -60,6 +60,10 @@ def _validation_response(pairs: list[tuple[str, str]], status: int = 400) -> Res
 
 
 def envelope_exception_handler(exc, context):
+    from .idempotency import IdempotencyKeyReused  # idempotency imports models
+
+    if isinstance(exc, IdempotencyKeyReused):
+        return _validation_response([(i.field, i.api_text()) for i in exc.issues], status=422)
     if isinstance(exc, InvalidInput):
         return _validation_response([(i.field, i.api_text()) for i in exc.issues])
     if isinstance(exc, NotFound):
