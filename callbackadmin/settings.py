@@ -155,6 +155,8 @@ CALLBACK_TEST_READ_TIMEOUT = env.float("CALLBACK_TEST_READ_TIMEOUT", default=10.
 CALLBACK_CA_BUNDLE = env("CALLBACK_CA_BUNDLE", default="")  # extra CAs for private endpoints
 CALLBACK_TEST_RATE_LIMIT = env.int("CALLBACK_TEST_RATE_LIMIT", default=10)  # per account...
 CALLBACK_TEST_RATE_WINDOW = env.int("CALLBACK_TEST_RATE_WINDOW", default=60)  # ...per N seconds
+DELIVERY_RESEND_RATE_LIMIT = env.int("DELIVERY_RESEND_RATE_LIMIT", default=20)  # per account...
+DELIVERY_RESEND_RATE_WINDOW = env.int("DELIVERY_RESEND_RATE_WINDOW", default=60)  # ...per N s
 # A SENDING delivery older than this is presumed abandoned by a dead worker and re-queued;
 # a PENDING one overdue by more than the grace has lost its task and is re-queued.
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)

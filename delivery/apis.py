@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
@@ -13,16 +13,15 @@ from profiles.selectors import get_profile_for_account
 
 from .models import DeliveryStatus
 from .selectors import delivery_list, get_delivery_for_account
-from .services import RateLimited, TestOutcome, delivery_resend, send_profile_test
+from .services import TestOutcome, delivery_resend, send_profile_test
+from .throttles import CallbackTestThrottle, DeliveryResendThrottle, ThrottledWithMessage
 
 SUCCESS = "RBC024"
 
 
-class TestCallbackThrottled(exceptions.Throttled):
-    """429 with our own wording (the handler turns it into the envelope)."""
+class ProfileTestApi(ThrottledWithMessage, APIView):
+    throttle_classes = [CallbackTestThrottle]
 
-
-class ProfileTestApi(APIView):
     class TestOutcomeSerializer(serializers.Serializer):
         ok = serializers.BooleanField()
         request = serializers.DictField(allow_null=True)
@@ -52,13 +51,7 @@ class ProfileTestApi(APIView):
     @extend_schema(request=None, responses=TestOutcomeSerializer)
     def post(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
-        try:
-            outcome = send_profile_test(profile=profile)
-        except RateLimited as exc:
-            raise TestCallbackThrottled(
-                wait=exc.retry_after,
-                detail=f"too many test callbacks: try again in {exc.retry_after} s",
-            ) from exc
+        outcome = send_profile_test(profile=profile)
         message = (
             "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
         )
@@ -139,7 +132,9 @@ class DeliveryDetailApi(APIView):
                         message="Delivery fetched successfully")
 
 
-class DeliveryResendApi(APIView):
+class DeliveryResendApi(ThrottledWithMessage, APIView):
+    throttle_classes = [DeliveryResendThrottle]
+
     @extend_schema(request=None, responses={202: DeliveryOutputSerializer})
     def post(self, request, sid: str, delivery_id: str):
         delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)

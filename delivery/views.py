@@ -20,6 +20,7 @@ from . import inbox as inbox_service
 from .models import DeliveryStatus
 from .selectors import delivery_list, get_delivery_for_account
 from .services import delivery_resend
+from .throttles import DeliveryResendThrottle, check_throttle
 
 
 def _pretty(text: str) -> str:
@@ -73,6 +74,7 @@ def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     try:
+        check_throttle(DeliveryResendThrottle, request)
         copy = delivery_resend(delivery=delivery)
     except InvalidInput as exc:
         messages.error(request, "; ".join(f"{i.field} {i.message}" for i in exc.issues))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
 from delivery.services import RateLimited, TestOutcome, send_test
+from delivery.throttles import CallbackTestThrottle, check_throttle
 
 from . import catalog
 from .charts import success_chart
@@ -160,6 +161,7 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     status = 200
     if form.is_valid():
         try:
+            check_throttle(CallbackTestThrottle, request)
             outcome = send_test(account=request.account, data=form.to_input(), profile=profile)
         except RateLimited as exc:
             result, status = _not_sent(f"Too many tests: try again in {exc.retry_after} s."), 429
