@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.db import transaction
 from django.db.models import Sum
@@ -105,8 +105,8 @@ def _text_issues(fields: dict[str, str | None], issues: list[Issue]) -> None:
 
 
 def _units_sent_today(account: Account) -> int:
-    today = timezone.localdate()
-    start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    # The account's units that UTC day, whatever TIME_ZONE says.
+    start = datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
     found = Message.objects.filter(account=account, sent_at__gte=start).aggregate(n=Sum("units"))
     return found["n"] or 0
 
