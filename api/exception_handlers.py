@@ -86,7 +86,11 @@ def envelope_exception_handler(exc, context):
             status=413,
         )
     if isinstance(exc, SuspiciousOperation):
-        return _validation_response([("body", "body is not acceptable")])
+        from .fallback_views import suspicious_request_problem
+
+        request = context.get("request")
+        return _validation_response([suspicious_request_problem(
+            exc, getattr(request, "_request", request))])
 
     response = drf_exception_handler(exc, context)
     if response is None:

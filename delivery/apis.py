@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
-from common.errors import InvalidInput, Issue
+from api.schema import page_of
 from profiles.selectors import get_profile_for_account
 
 from .models import DeliveryStatus
@@ -87,18 +88,11 @@ class DeliveryListApi(APIView):
         status = serializers.ChoiceField(choices=DeliveryStatus.values, required=False)
 
     @extend_schema(
-        parameters=[FilterSerializer, OpenApiParameter("limit", int),
-                    OpenApiParameter("offset", int)],
-        responses=DeliveryOutputSerializer(many=True),
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=page_of(DeliveryOutputSerializer, "DeliveryPage"),
     )
     def get(self, request, sid: str):
-        filters = self.FilterSerializer(data=request.query_params)
-        if not filters.is_valid():
-            raise InvalidInput([
-                Issue(name, " ".join(str(m) for m in messages), location="query")
-                for name, messages in filters.errors.items()
-            ])
-        values = filters.validated_data
+        values = parse_query(request, self.FilterSerializer)
         profile = None
         if values.get("profile_id"):
             profile = get_profile_for_account(account=request.auth,

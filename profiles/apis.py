@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
-from common.errors import InvalidInput, Issue
+from api.schema import page_of
 
 from . import catalog
 from .api_fields import JsonValueField, StrictCharField, StringListField, schema_messages
@@ -223,21 +224,14 @@ class ProfileListFilterSerializer(serializers.Serializer):
 
 class ProfileListCreateApi(APIView):
     @extend_schema(
-        parameters=[ProfileListFilterSerializer,
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=ProfileOutputSerializer(many=True),
+        parameters=[ProfileListFilterSerializer, *PAGE_PARAMETERS],
+        responses=page_of(ProfileOutputSerializer, "ProfilePage"),
     )
     def get(self, request, sid: str):
         params = request.query_params.copy()
         if "http_method" in params:
             params["http_method"] = params["http_method"].upper()
-        filters = ProfileListFilterSerializer(data=params)
-        if not filters.is_valid():
-            raise InvalidInput([
-                Issue(name, " ".join(str(m) for m in messages), location="query")
-                for name, messages in filters.errors.items()
-            ])
-        values = dict(filters.validated_data)
+        values = parse_query(request, ProfileListFilterSerializer, data=params)
         # A bare date as created_to means "through the end of that day".
         raw_to = params.get("created_to", "")
         if "created_to" in values and len(raw_to) == 10:
@@ -275,7 +269,8 @@ class ProfileDetailApi(APIView):
         return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
                         message="Profile updated successfully")
 
-    @extend_schema(responses=None)
+    @extend_schema(responses=inline_serializer("DeletedProfile", {
+        "profile_id": serializers.CharField()}))
     def delete(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         profile_delete(profile=profile)
@@ -335,11 +330,15 @@ class ProfileRotateSecretApi(APIView):
 
 
 class DynamicVariablesApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("channel", str)], responses=OpenApiTypes.OBJECT)
+    class FilterSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(
+            choices=[c.value for c in catalog.channels()], required=False,
+            error_messages={"invalid_choice": "must be one of: "
+                            + ", ".join(c.value for c in catalog.channels())},
+        )
+
+    @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, sid: str):
-        channel = request.query_params.get("channel") or None
-        if channel is not None and catalog.channel(channel) is None:
-            allowed = ", ".join(c.value for c in catalog.channels())
-            raise serializers.ValidationError({"channel": [f"must be one of: {allowed}"]})
+        channel = parse_query(request, self.FilterSerializer, paginated=False).get("channel")
         return envelope(catalog.as_json(channel), code=SUCCESS,
                         message="Dynamic variables fetched successfully")
