@@ -90,6 +90,7 @@ class DeliveryListApi(APIView):
     @extend_schema(
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
         responses=page_of(DeliveryOutputSerializer, "DeliveryPage"),
+        operation_id="callback_deliveries_list",
     )
     def get(self, request, sid: str):
         values = parse_query(request, self.FilterSerializer)

@@ -226,6 +226,7 @@ class ProfileListCreateApi(APIView):
     @extend_schema(
         parameters=[ProfileListFilterSerializer, *PAGE_PARAMETERS],
         responses=page_of(ProfileOutputSerializer, "ProfilePage"),
+        operation_id="callback_profiles_list",
     )
     def get(self, request, sid: str):
         params = request.query_params.copy()

@@ -141,6 +141,7 @@ class ConfigurationListCreateApi(APIView):
     @extend_schema(
         parameters=[ConfigurationListFilterSerializer, *PAGE_PARAMETERS],
         responses=page_of(ConfigurationOutputSerializer, "ConfigurationPage"),
+        operation_id="receive_sms_configurations_list",
     )
     def get(self, request, sid: str):
         filters = parse_query(request, ConfigurationListFilterSerializer)
@@ -201,7 +202,7 @@ class NumberOutputSerializer(serializers.Serializer):
 
 
 class NumberListApi(APIView):
-    @extend_schema(parameters=PAGE_PARAMETERS,
+    @extend_schema(parameters=PAGE_PARAMETERS, operation_id="receive_sms_numbers_list",
                    responses=page_of(NumberOutputSerializer, "NumberPage"))
     def get(self, request, sid: str):
         parse_query(request)
@@ -246,6 +247,7 @@ class IncomingMessageListApi(APIView):
     @extend_schema(
         parameters=[IncomingMessageFilterSerializer, *PAGE_PARAMETERS],
         responses=page_of(IncomingMessageOutputSerializer, "IncomingMessagePage"),
+        operation_id="receive_sms_messages_list",
     )
     def get(self, request, sid: str):
         values = parse_query(request, IncomingMessageFilterSerializer)
