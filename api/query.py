@@ -11,8 +11,11 @@ from common.errors import InvalidInput, Issue
 from .pagination import EnvelopeLimitOffsetPagination
 
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description="Page size, 1-100 (default 25)."),
-    OpenApiParameter("offset", int, description="Rows to skip, 0 or more (default 0)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1,
+                               "maximum": EnvelopeLimitOffsetPagination.max_limit},
+                     description="Page size, 1-100 (default 25)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0},
+                     description="Rows to skip, 0 or more (default 0)."),
 ]
 
 
@@ -44,6 +47,13 @@ def parse_query(request, filters: type[serializers.Serializer] | None = None, *,
         known |= {"limit", "offset"}
     issues = [Issue(name, "is not a known parameter", location="query")
               for name in params if name not in known]
+    fields = filters().fields if filters else {}
+    for name in params:
+        field = fields.get(name)
+        blank_ok = field is not None and getattr(field, "allow_blank", False)
+        if name in known and params.get(name) == "" and not blank_ok:
+            # An empty value is a mistake, not "no filter": say so instead of ignoring it.
+            issues.append(Issue(name, "must NOT be empty", location="query"))
     values: dict = {}
     if filters is not None:
         serializer = filters(data=params)

@@ -71,8 +71,10 @@ def _text(**kwargs) -> StrictCharField:
 
 class MessageSendApi(APIView):
     class InputSerializer(serializers.Serializer):
-        to = RecipientsField(required=False, help_text="Comma-separated E.164 numbers.")
-        body = _text()
+        to = RecipientsField(help_text="Comma-separated E.164 numbers.")
+        body = StrictCharField(trim_whitespace=False, allow_blank=True,
+                               error_messages={"invalid": "must be string",
+                                               "null": "must NOT be null"})
         type = _text(help_text="OTP, TXN (default) or MKT.")
         sender = _text(help_text="Sender id; default KLRHXA.")
         template_id = ScalarTextField(required=False, allow_null=True)

@@ -45,3 +45,15 @@ def test_a_bad_host_header_names_the_host(client, alice):
     payload = response.json()
     assert payload["code"] == "RBC302"
     assert payload["message"] == "header/Host evil.example is not an allowed host"
+
+
+@pytest.mark.parametrize("query", ["limit=", "offset=", "status="])
+def test_an_empty_value_is_an_error_not_a_missing_filter(alice, query):
+    response = alice.api().get(f"/v1/{alice.sid}/callback/profiles?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == f"query/{query[:-1]} must NOT be empty"
+
+
+def test_an_empty_text_filter_is_allowed(alice):
+    assert alice.api().get(f"/v1/{alice.sid}/callback/profiles?title=").status_code == 200
