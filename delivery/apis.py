@@ -10,6 +10,7 @@ from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
 from api.schema import page_of
+from profiles.masking import masked_headers
 from profiles.selectors import get_profile_for_account
 
 from .models import DeliveryStatus
@@ -36,7 +37,7 @@ class ProfileTestApi(ThrottledWithMessage, APIView):
             request = {
                 "method": outcome.request.method,
                 "url": outcome.request.url,
-                "headers": outcome.request.headers,
+                "headers": masked_headers(outcome.request.headers),
                 "body": outcome.request.body,
             }
         response = None
@@ -108,9 +109,14 @@ class DeliveryListApi(APIView):
 
 class DeliveryDetailApi(APIView):
     class DeliveryDetailSerializer(DeliveryOutputSerializer):
-        request_headers = serializers.DictField(source="headers")
+        request_headers = serializers.SerializerMethodField(
+            help_text="Profile header values are masked (they are often credentials)."
+        )
         request_body = serializers.CharField()
         attempts = serializers.SerializerMethodField()
+
+        def get_request_headers(self, delivery) -> dict[str, str]:
+            return masked_headers(delivery.headers)
 
         def get_attempts(self, delivery) -> list[dict]:
             return [

@@ -23,3 +23,24 @@ def unmasked(given: str, stored: str | None) -> str:
     if stored and isinstance(given, str) and given.startswith(MASK) and given == mask(stored):
         return stored
     return given
+
+
+# Headers the platform sets itself: never secrets, shown as sent.
+PLATFORM_HEADERS = {"content-type", "accept", "user-agent", "webhook-id", "webhook-timestamp",
+                    "webhook-signature"}
+
+
+def masked_headers(headers: dict[str, str]) -> dict[str, str]:
+    """A request's headers for API output: profile headers (credentials, often) masked, the
+    Authorization scheme kept ("Bearer ••••••••") so the kind of credential stays visible."""
+    out = {}
+    for name, value in headers.items():
+        if name.lower() in PLATFORM_HEADERS or MASK in str(value):
+            out[name] = value
+            continue
+        scheme, _, rest = str(value).partition(" ")
+        if name.lower() == "authorization" and rest:
+            out[name] = f"{scheme} {mask(rest)}"
+        else:
+            out[name] = mask(str(value))
+    return out
