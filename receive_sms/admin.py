@@ -10,7 +10,14 @@ from common.errors import InvalidInput, NotFound
 
 from .matching import normalise_keyword
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, SenderIdStatus
-from .services import ConfigurationInput, normalise_number, validate_configuration
+from .services import (
+    ConfigurationInput,
+    configuration_create,
+    configuration_update,
+    normalise_number,
+    validate_configuration,
+    vmn_provision,
+)
 
 
 class VMNAdminForm(forms.ModelForm):
@@ -29,6 +36,17 @@ class VMNAdminForm(forms.ModelForm):
 class VMNAdmin(admin.ModelAdmin):
     form = VMNAdminForm
     list_display = ["number", "account", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A number is provisioned once (vmn_provision); moving it would orphan its setup.
+        return ["account", "number"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        vmn = vmn_provision(account=form.cleaned_data["account"], number=obj.number)
+        obj.pk, obj.created_at = vmn.pk, vmn.created_at
+        obj._state.adding = False
     search_fields = ["number", "account__sid", "account__name"]
     list_select_related = ["account"]
 
@@ -66,6 +84,7 @@ class ReceiveConfigurationAdminForm(forms.ModelForm):
             trigger_type=cleaned["trigger_type"], callback_profile=cleaned["callback_profile"],
             active=cleaned["active"], expires_at=cleaned["expires_at"],
         )
+        self.configuration_input = data
         try:
             validate_configuration(account=cleaned["account"], data=data,
                                    existing=self.instance if self.instance.pk else None)
@@ -84,6 +103,17 @@ class ReceiveConfigurationAdmin(admin.ModelAdmin):
     search_fields = ["vmn__number", "keyword", "account__sid"]
     list_select_related = ["vmn", "callback_profile"]
     readonly_fields = ["public_id", "created_at", "modified_at"]
+
+    def save_model(self, request, obj, form, change):
+        """The same services as the pages and the API write the configuration."""
+        data = form.configuration_input
+        if change:
+            saved = configuration_update(
+                configuration=ReceiveConfiguration.objects.get(pk=obj.pk), data=data)
+        else:
+            saved = configuration_create(account=form.cleaned_data["account"], data=data)
+        obj.pk, obj.public_id = saved.pk, saved.public_id
+        obj._state.adding = False
 
 
 @admin.register(IncomingMessage)
