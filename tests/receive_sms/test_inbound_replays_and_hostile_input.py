@@ -4,9 +4,12 @@ and numbers phonenumbers refuses are a clear 400 on every database."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import close_old_connections, connection
+from django.test import Client
 from pytest_httpserver import HTTPServer
 
 from delivery.models import Delivery
@@ -114,3 +117,29 @@ def test_vmn_numbers_follow_the_same_rule(alice):
     with pytest.raises(InvalidInput):
         vmn_provision(account=alice.account, number="+15550000000")  # right length, not valid
     assert vmn_provision(account=alice.account, number="0091 98700 12345").number == ALICE_VMN
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_replays_on_postgresql_store_one_message(alice, alice_vmn):
+    barrier = threading.Barrier(2)
+    answers: list = []
+
+    def replay():
+        try:
+            client = Client()
+            barrier.wait()
+            answers.append(post(client, {**FORM, "message_id": "carrier-race"}))
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=replay) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert sorted(a.json()["data"]["duplicate"] for a in answers) == [False, True]
+    assert IncomingMessage.objects.count() == 1
