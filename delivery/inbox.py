@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -57,6 +57,15 @@ def redact_credentials(headers: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def redact_query(query_string: str) -> str:
+    """Credential-looking query parameters (`?api_key=…`, `?token=…`) stored redacted too."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if not any(_is_credential(name) for name, _ in pairs):
+        return query_string
+    return urlencode([(name, f"[redacted: {len(value)} characters]" if _is_credential(name)
+                       else value) for name, value in pairs])
+
+
 def inbox_get_or_create(*, account: Account) -> Inbox:
     inbox = Inbox.objects.filter(account=account).first()
     if inbox is None:
@@ -93,7 +102,7 @@ def inbox_record(
         inbox=inbox,
         method=method[:16],
         path=path[:500],
-        query_string=query_string,
+        query_string=redact_query(query_string),
         headers=kept_headers,
         body=body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"),
         body_size=body_size,

@@ -32,3 +32,14 @@ def test_credential_headers_are_redacted_before_they_are_stored(alice):
         stored = str(cursor.fetchall())
     for secret in (TOKEN, "key-123456", "abcdef", "shh-1234"):
         assert secret not in stored
+
+
+def test_credential_query_parameters_are_redacted_too(alice):
+    inbox = inbox_get_or_create(account=alice.account)
+
+    Client().get(f"/inbox/{inbox.token}/cb?status=DELIVRD&api_key=k-98765&access_token=abc123")
+
+    stored = InboxRequest.objects.get().query_string
+    assert "status=DELIVRD" in stored
+    assert "k-98765" not in stored and "abc123" not in stored
+    assert "api_key=%5Bredacted%3A+7+characters%5D" in stored
