@@ -1,17 +1,27 @@
-"""End-to-end delivery throughput: enqueue → sent → logged, with 1 and 2 worker processes.
+"""The delivery engine against a raw HTTP loop, on SQLite and PostgreSQL, in one run.
 
-    .venv/bin/python bench/delivery.py [--count 1000] [--backend rq|database|both]
+    .venv/bin/python bench/delivery.py [--count 1000] [--database sqlite|postgres|both]
 
-For each backend and worker count it builds a scratch deployment (own SQLite file, own Redis
-database), starts the workers, then times `delivery_loadgen` creating N deliveries (rendered,
-written, queued on commit) until every one is `succeeded` in the log. Beside it, a plain
-`requests.Session` loop posts N times to the same local receiver: the ceiling for one process
-with connection reuse. Prints figures and ratios; asserts nothing.
+Every case builds a scratch deployment (its own database, real `bin/worker` processes) and
+local receivers on 127.0.0.1 (tests/support/deployment.py). Baseline, measured in the same
+run: a plain `requests.Session` loop posting to the same fast receiver (one process, keep-alive).
+
+1. fast receiver, 1 worker: `delivery_loadgen` queues N deliveries; time until all succeeded.
+2. the same with 2 workers (ratio to 1 worker).
+3. a receiver answering in 100 ms, 1 worker (deliveries per second).
+4. isolation: 20 callbacks to an endpoint that never answers in time are queued first, then
+   200 of another account to a fast one; seconds until all 200 arrived (1 worker).
+5. SMS sent (settle delay 0) → delivery report received, at 100 messages/s: p50/p99 latency.
+
+Prints figures and ratios; asserts nothing (these machines are noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +34,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 import requests  # noqa: E402
 
-from delivery.loadtest import Receiver, ScratchDeployment, redis_available  # noqa: E402
+from tests.support.deployment import Receiver, ScratchDeployment, postgres_available  # noqa: E402
 
 
 def raw_session_rate(receiver: Receiver, count: int) -> float:
@@ -37,56 +47,97 @@ def raw_session_rate(receiver: Receiver, count: int) -> float:
     return count / (time.monotonic() - started)
 
 
-def wait_for_workers(deployment: ScratchDeployment, workers: int) -> None:
-    if deployment.backend == "rq":
-        import redis
-        from rq import Worker
-
-        client = redis.Redis.from_url(deployment.env["REDIS_URL"])
-        deployment.wait_until(lambda: len(Worker.all(connection=client)) >= workers,
-                              timeout=30)
-    time.sleep(1.5)  # Django start-up of the last worker
+def deployment(database: str, tmp: str, **env: str) -> ScratchDeployment:
+    return ScratchDeployment(Path(tmp), database=database, env=env)
 
 
-def pipeline_rate(backend: str, workers: int, count: int, receiver: Receiver) -> float:
-    with tempfile.TemporaryDirectory() as tmp, ScratchDeployment(Path(tmp),
-                                                                 backend=backend) as deployment:
+def pipeline_rate(database: str, workers: int, count: int, receiver: Receiver) -> float:
+    with tempfile.TemporaryDirectory() as tmp, deployment(database, tmp) as scratch:
         for _ in range(workers):
-            deployment.start_worker()
-        wait_for_workers(deployment, workers)
+            scratch.start_worker()
+        scratch.wait_for_workers(workers)
         started = time.monotonic()
-        deployment.manage("delivery_loadgen", "--url", receiver.url, "--count", str(count),
-                          "--batch", "200")
-        finished = deployment.wait_until(
-            lambda: deployment.statuses().get("succeeded", 0) >= count, timeout=600,
+        scratch.manage("delivery_loadgen", "--url", receiver.url, "--count", str(count),
+                       "--batch", "200")
+        finished = scratch.wait_until(
+            lambda: scratch.statuses().get("succeeded", 0) >= count, timeout=600,
             interval=0.05,
         )
         elapsed = time.monotonic() - started
         if not finished:
-            raise SystemExit(f"{backend} x{workers}: not finished: {deployment.statuses()}")
+            raise SystemExit(f"{database} x{workers}: not finished: {scratch.statuses()}")
         return count / elapsed
+
+
+def isolation_seconds(database: str) -> float:
+    with Receiver(delay=30) as hanging, Receiver() as fast, \
+            tempfile.TemporaryDirectory() as tmp, deployment(database, tmp) as scratch:
+        scratch.start_worker()
+        scratch.wait_for_workers(1)
+        scratch.manage("delivery_loadgen", "--url", hanging.url, "--count", "20")
+        hanging.arrived.wait(30)
+        started = time.monotonic()
+        scratch.manage("delivery_loadgen", "--url", fast.url, "--count", "200")
+        if not scratch.wait_until(lambda: fast.distinct >= 200, timeout=120, interval=0.02):
+            return float("inf")
+        return time.monotonic() - started
+
+
+def sms_latency(database: str, rate: float, seconds: float) -> tuple[float, float, int]:
+    with Receiver() as receiver, tempfile.TemporaryDirectory() as tmp, \
+            deployment(database, tmp, SMS_DLR_DELAY_SECONDS="0") as scratch:
+        scratch.start_worker()
+        scratch.wait_for_workers(1)
+        done = subprocess.run(
+            [sys.executable, "bench/sms_trigger.py", "--url", receiver.url, "--rate", str(rate),
+             "--seconds", str(seconds)],
+            cwd=PROJECT_DIR, env=scratch.env, capture_output=True, text=True, timeout=300,
+        )
+        if done.returncode != 0:
+            raise SystemExit(done.stderr[-3000:])
+        sent = json.loads(done.stdout)
+        scratch.wait_until(lambda: len(receiver.bodies) >= len(sent), timeout=60)
+        arrived = receiver.arrival_by_body_field("id")
+        latencies = sorted((arrived[mid] - at) * 1000 for mid, at in sent.items()
+                           if mid in arrived)
+        if not latencies:
+            raise SystemExit("no delivery report arrived")
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        return statistics.median(latencies), p99, len(sent) - len(latencies)
+
+
+def run(database: str, count: int) -> None:
+    print(f"\n== {database}")
+    with Receiver() as receiver:
+        raw = raw_session_rate(receiver, count)
+        print(f"raw requests.Session loop, 1 process:      {raw:8.1f} requests/s")
+        one = pipeline_rate(database, 1, count, receiver)
+        print(f"engine, fast receiver, 1 worker:           {one:8.1f} deliveries/s "
+              f"({one / raw:.2f} x raw)")
+        two = pipeline_rate(database, 2, count, receiver)
+        print(f"engine, fast receiver, 2 workers:          {two:8.1f} deliveries/s "
+              f"({two / raw:.2f} x raw, {two / one:.2f} x 1 worker)")
+    with Receiver(delay=0.1) as slow:
+        rate = pipeline_rate(database, 1, count, slow)
+        print(f"engine, 100 ms receiver, 1 worker:         {rate:8.1f} deliveries/s")
+    seconds = isolation_seconds(database)
+    print(f"isolation: 200 fast after 20 hanging:      {seconds:8.2f} s until all 200 arrived")
+    p50, p99, lost = sms_latency(database, rate=100, seconds=10)
+    print(f"SMS -> delivery report at 100 msg/s:       p50 {p50:6.0f} ms, p99 {p99:6.0f} ms"
+          + (f", {lost} not arrived" if lost else ""))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--backend", choices=["rq", "database", "both"], default="both")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
-    backends = ["database", "rq"] if args.backend == "both" else [args.backend]
-    if "rq" in backends and not redis_available():
-        print("Redis at 127.0.0.1:6379 is unreachable: skipping the rq backend")
-        backends.remove("rq")
-
-    with Receiver() as receiver:
-        raw = raw_session_rate(receiver, args.count)
-        print(f"raw requests.Session loop, 1 process:  {raw:8.1f} requests/s")
-        for backend in backends:
-            rates = {}
-            for workers in (1, 2):
-                rates[workers] = pipeline_rate(backend, workers, args.count, receiver)
-                print(f"pipeline {backend:8s} {workers} worker(s):  {rates[workers]:8.1f} "
-                      f"deliveries/s  ({rates[workers] / raw:.2f} x raw)")
-            print(f"pipeline {backend:8s} 2 vs 1 worker:  {rates[2] / rates[1]:.2f} x")
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    if "postgres" in databases and not postgres_available():
+        print("PostgreSQL at 127.0.0.1:5432 is unreachable: skipping it")
+        databases.remove("postgres")
+    for database in databases:
+        run(database, args.count)
 
 
 if __name__ == "__main__":

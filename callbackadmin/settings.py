@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "delivery",
     "sms",
     "receive_sms",
+    "worker",
 ]
 
 MIDDLEWARE = [
@@ -178,35 +179,36 @@ CALLBACK_TEST_RATE_LIMIT = env.int("CALLBACK_TEST_RATE_LIMIT", default=10)  # pe
 CALLBACK_TEST_RATE_WINDOW = env.int("CALLBACK_TEST_RATE_WINDOW", default=60)  # ...per N seconds
 DELIVERY_RESEND_RATE_LIMIT = env.int("DELIVERY_RESEND_RATE_LIMIT", default=20)  # per account...
 DELIVERY_RESEND_RATE_WINDOW = env.int("DELIVERY_RESEND_RATE_WINDOW", default=60)  # ...per N s
-# A SENDING delivery older than this is presumed abandoned by a dead worker and re-queued;
-# a PENDING one overdue by more than the grace has lost its task and is re-queued.
+# A SENDING delivery claimed longer ago than this is re-queued even if its worker looks alive.
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
-DELIVERY_LOST_TASK_GRACE_SECONDS = env.int("DELIVERY_LOST_TASK_GRACE_SECONDS", default=600)
+
+# --- Delivery engine (delivery/engine) and the worker process (bin/worker) -------------------
+# Attempts in flight per worker process, and the most one endpoint may use of them (a profile's
+# max_concurrency can lower it). Endpoints start with a few slots and earn more while healthy.
+DELIVERY_CONCURRENCY = env.int("DELIVERY_CONCURRENCY", default=100)
+DELIVERY_ENDPOINT_CONCURRENCY = env.int("DELIVERY_ENDPOINT_CONCURRENCY", default=50)
+DELIVERY_ENDPOINT_INITIAL_CONCURRENCY = env.int("DELIVERY_ENDPOINT_INITIAL_CONCURRENCY", default=4)
+DELIVERY_SLOW_RESPONSE_MS = env.int("DELIVERY_SLOW_RESPONSE_MS", default=5000)
+DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=100)
+# Seconds between polls when nothing woke the worker (0 = 0.05 on SQLite, 0.5 on PostgreSQL,
+# where LISTEN/NOTIFY wakes workers at once).
+DELIVERY_POLL_INTERVAL = env.float("DELIVERY_POLL_INTERVAL", default=0)
+# Circuit breaker: consecutive endpoint failures before pausing it, and the cool-off.
+DELIVERY_CIRCUIT_THRESHOLD = env.int("DELIVERY_CIRCUIT_THRESHOLD", default=5)
+DELIVERY_CIRCUIT_COOLOFF_SECONDS = env.int("DELIVERY_CIRCUIT_COOLOFF_SECONDS", default=30)
+DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS = env.int("DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS", default=600)
+# A worker silent for this long is dead: the sweep gives its claimed deliveries back.
+DELIVERY_WORKER_STALE_SECONDS = env.int("DELIVERY_WORKER_STALE_SECONDS", default=30)
 
 # --- Background tasks (django-tasks backport of django.tasks) --------------------------------
-# TASKS_BACKEND=database (default; `manage.py db_worker --queue-name '*'`) or rq (Redis;
-# `manage.py rqworker deliveries default --job-class django_tasks_rq.Job --with-scheduler`).
-TASKS_BACKEND = env("TASKS_BACKEND", default="database")
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-TASK_QUEUES = ["default", "deliveries"]
-if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
-    TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
-            "QUEUES": TASK_QUEUES,
-        }
+# Other background work (not deliveries or SMS settlement, whose tables are their own queues)
+# runs through the database backend, executed inside every `bin/worker` process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
     }
-    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
-elif TASKS_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-else:
-    TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": TASK_QUEUES,
-        }
-    }
+}
 
 LOGGING = {
     "version": 1,
@@ -214,3 +216,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Email, used by the Receive Message "Forward" action. EMAIL_URL as django-environ reads it:
+# smtp+tls://user:password@smtp.example.com:587, or consolemail:// (print to the console).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="callbacks@localhost")

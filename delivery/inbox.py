@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import parse_qsl, urlencode
+from xml.etree import ElementTree
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -149,6 +152,66 @@ def _looks_like_text(text: str) -> bool:
     return "\ufffd" not in text and text.isprintable()
 
 
+def _content_type(entry: InboxRequest) -> str:
+    for name, value in entry.headers.items():
+        if name.lower() == "content-type":
+            return str(value)
+    return ""
+
+
+def form_fields(entry: InboxRequest) -> list[tuple[str, str]]:
+    """The fields of a form body (urlencoded or multipart), in order; [] for other bodies."""
+    content_type = _content_type(entry)
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        return parse_qsl(entry.body, keep_blank_values=True)
+    if kind != "multipart/form-data":
+        return []
+    raw = f"Content-Type: {content_type}\r\n\r\n".encode() + entry.body.encode("utf-8")
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    if not message.is_multipart():
+        return []
+    fields = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is not None:
+            fields.append((str(name), part.get_content() if part.get_content_maintype() == "text"
+                           else part.get_payload(decode=True).decode("utf-8", "replace")))
+    return fields
+
+
+def _xml_leaves(body: str):
+    """Text and attribute values of an XML body (where encrypted values can be)."""
+    if "<!DOCTYPE" in body.upper():  # never expand entities of a received document
+        return
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        return
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            yield f"body/{element.tag}@{name}", value
+        if element.text and element.text.strip():
+            yield f"body/{element.tag}", element.text.strip()
+
+
+def _body_candidates(entry: InboxRequest) -> list[tuple[str, str]]:
+    fields = form_fields(entry)
+    if fields:
+        return [(f"form/{name}", value) for name, value in fields]
+    if not entry.body:
+        return []
+    try:
+        return list(_leaves(json.loads(entry.body), "body"))
+    except RecursionError:  # JSON nested past Python's limit: nothing to decrypt
+        return []
+    except ValueError:
+        try:
+            return list(_xml_leaves(entry.body))
+        except RecursionError:
+            return []
+
+
 def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[DecryptedValue]]:
     """The delivery this request is (by webhook-id) and its values decrypted, if encrypted."""
     if not entry.webhook_id:
@@ -165,10 +228,7 @@ def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[Decrypted
     candidates: list[tuple[str, str]] = [
         (f"query/{name}", value) for name, value in parse_qsl(entry.query_string)
     ]
-    try:
-        candidates += list(_leaves(json.loads(entry.body), "body")) if entry.body else []
-    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
-        pass
+    candidates += _body_candidates(entry)
     found = []
     for where, value in candidates:
         try:

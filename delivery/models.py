@@ -51,8 +51,12 @@ class Delivery(models.Model):
     )
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # When a worker claimed the row; the recovery sweep re-queues SENDING rows past their lease.
+    # When and by which worker the row was claimed; the recovery sweep re-queues SENDING rows
+    # whose worker stopped heart-beating (or that are past the lease).
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    # How often a worker died holding this delivery; past a few, it is failed (no poison loop).
+    abandoned_count = models.PositiveSmallIntegerField(default=0)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     last_latency_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -67,6 +71,9 @@ class Delivery(models.Model):
             models.Index(fields=["account", "-created_at"]),
             models.Index(fields=["profile", "-created_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
+            # The queue: due work is found through this small partial index.
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"),
+                         name="delivery_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -138,3 +145,67 @@ class InboxRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} at {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CircuitState(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    OPEN = "open", "Open"
+    HALF_OPEN = "half_open", "Half-open (probing)"
+
+
+class EndpointState(models.Model):
+    """Health of one profile's endpoint, shared by every worker: the circuit breaker and the
+    auto-disable clock, kept up to date in constant time per attempt batch (engine/health.py).
+    """
+
+    profile = models.OneToOneField(
+        CallbackProfile, on_delete=models.CASCADE, primary_key=True, related_name="endpoint_state"
+    )
+    circuit = models.CharField(
+        max_length=10, choices=CircuitState.choices, default=CircuitState.CLOSED
+    )
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    reopen_at = models.DateTimeField(null=True, blank=True)
+    # The cool-off of the current opening; doubled each time a probe fails.
+    cooloff_seconds = models.PositiveIntegerField(default=0)
+    # Auto-disable clock: the first failure since the last success (or re-enable).
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failures_since_success = models.PositiveIntegerField(default=0)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"endpoint of {self.profile_id}: {self.circuit}"
+
+
+class RateLimitWindow(models.Model):
+    """Requests sent to one profile's endpoint in one fixed window, counted across workers."""
+
+    profile = models.ForeignKey(CallbackProfile, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "window_start"],
+                                    name="unique_rate_window")
+        ]
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running worker process, refreshed every few seconds (bin/worker)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(db_index=True)
+    in_flight = models.PositiveIntegerField(default=0)
+    # {profile_id: attempts in flight} for the operator's view.
+    endpoints = models.JSONField(default=dict, blank=True)
+    stopping = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

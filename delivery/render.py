@@ -29,25 +29,48 @@ Rules (see the spec, "Rendering a callback"):
   ``None`` values are treated the same way.
 * POST with an empty (``None`` or ``{}``) body sends every variable of the
   event as ``{name: value}``.
+
+Body formats (``CallbackTemplate.body_format``; POST/PUT only):
+
+* ``json`` (default): as above. When the profile's own ``Content-Type`` header names
+  ``application/x-www-form-urlencoded`` or ``multipart/form-data`` the body is sent in that
+  form instead (seed: JSON only when no such header is given).
+* ``form`` / ``multipart``: the body object's keys become form fields; each value is the text
+  of its filled template (objects and lists as compact JSON). Encoding is done by the form
+  encoder after filling, so a value can never add a field. A multipart body gets a fresh
+  boundary that occurs in no value.
+* ``xml`` / ``html``: the body is a template string. ``<name>`` is a placeholder only when
+  ``name`` is a variable of the event or of ``markup_placeholders`` (or ``parts[...]``); every
+  other ``<tag>`` is markup.
+  Values are XML/HTML-escaped (``& < > " '``), so ``</a><b>&`` stays text in text nodes and
+  attribute values alike.
+* ``text``: the template string with the values' text filled in, unescaped.
+
+Encryption (the ``transform``) always runs before escaping or encoding.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
+import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 __all__ = [
+    "BODY_FORMATS",
     "BODY_METHODS",
     "HTTP_METHODS",
     "PLACEHOLDER_RE",
     "CallbackTemplate",
     "RenderedRequest",
     "Transform",
+    "effective_body_format",
+    "fill_text_template",
     "find_placeholders",
     "render",
     "value_as_text",
@@ -60,6 +83,20 @@ BODY_METHODS = frozenset({"POST", "PUT"})
 PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
 
 JSON_CONTENT_TYPE = "application/json"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_CONTENT_TYPE = "multipart/form-data"
+
+BODY_FORMATS = ("json", "form", "multipart", "xml", "html", "text")
+# Formats whose body template is a string, not a JSON object.
+TEMPLATE_STRING_FORMATS = frozenset({"xml", "html", "text"})
+FORMAT_CONTENT_TYPES = {
+    "json": JSON_CONTENT_TYPE,
+    "form": FORM_CONTENT_TYPE,
+    "multipart": MULTIPART_CONTENT_TYPE,
+    "xml": "application/xml; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+}
 
 Transform = Callable[[str, object], object]
 
@@ -70,10 +107,15 @@ class CallbackTemplate:
 
     http_method: str
     url: str
-    body: Mapping[str, Any] | None = None
+    body: Mapping[str, Any] | str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    # The event's catalog of variable names; only used for POST with an empty body.
+    # The event's catalog of variable names; used for POST with an empty body and to tell
+    # placeholders from markup in XML/HTML bodies.
     variable_names: Sequence[str] = ()
+    body_format: str = "json"
+    # XML/HTML: further names that are placeholders, not markup (the channel's variables, as
+    # the profile validation counts them), so a template renders as it was validated.
+    markup_placeholders: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -172,18 +214,97 @@ def _identity(text: str) -> str:
     return text
 
 
+def fill_text_template(text: str, values: Mapping[str, object]) -> str:
+    """Plain text with each ``<name>`` replaced by its value's text (one pass; unknown = "").
+    Used for SMS texts such as auto replies, where no escaping applies."""
+    return _fill_text(text, _Values(values, None), _identity)
+
+
 def _url_encode(text: str) -> str:
     return quote(text, safe="")
-
-
-def _has_header(headers: Mapping[str, str], name: str) -> bool:
-    lowered = name.lower()
-    return any(key.lower() == lowered for key in headers)
 
 
 def _iter_all_variables(names: Sequence[str], values: _Values) -> Iterator[tuple[str, object]]:
     for name in names:
         yield name, _typed(values.get(name))
+
+
+
+def _header_value(headers: Mapping[str, str], name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def effective_body_format(body_format: str, headers: Mapping[str, str]) -> str:
+    """The format actually sent: a JSON profile whose Content-Type header names a form
+    encoding is sent as that form (seed: JSON only when no such header is given)."""
+    if body_format != "json":
+        return body_format
+    content_type = (_header_value(headers, "Content-Type") or "").strip().lower()
+    if content_type.startswith(FORM_CONTENT_TYPE):
+        return "form"
+    if content_type.startswith(MULTIPART_CONTENT_TYPE):
+        return "multipart"
+    return "json"
+
+
+def _form_pairs(payload: Mapping[str, object]) -> list[tuple[str, str]]:
+    return [(str(name), value_as_text(value)) for name, value in payload.items()]
+
+
+def _multipart_name(name: str) -> str:
+    # The HTML standard's escaping of a field name inside the quoted Content-Disposition value.
+    return name.replace("\r", "%0D").replace("\n", "%0A").replace('"', "%22")
+
+
+def _encode_multipart(pairs: list[tuple[str, str]]) -> tuple[bytes, str]:
+    encoded = [(_multipart_name(n).encode(), v.encode("utf-8")) for n, v in pairs]
+    while True:
+        boundary = f"cbp-{secrets.token_hex(16)}"
+        marker = boundary.encode()
+        if not any(marker in name or marker in value for name, value in encoded):
+            break
+    chunks = []
+    for name, value in encoded:
+        chunks.append(
+            b"--" + marker + b"\r\n"
+            + b'Content-Disposition: form-data; name="' + name + b'"\r\n\r\n'
+            + value + b"\r\n"
+        )
+    chunks.append(b"--" + marker + b"--\r\n")
+    return b"".join(chunks), boundary
+
+
+def _fill_markup(text: str, values: _Values, names: set[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in names and not name.startswith("parts["):
+            return match.group(0)  # markup, e.g. <callback>
+        return html.escape(value_as_text(values.get(name)), quote=True)
+
+    return PLACEHOLDER_RE.sub(replace, text)
+
+
+def _set_content_type(headers: dict[str, str], value: str, *, replace: bool = False) -> None:
+    existing = [key for key in headers if key.lower() == "content-type"]
+    if existing and not replace:
+        return
+    for key in existing:
+        del headers[key]
+    headers[existing[0] if existing else "Content-Type"] = value
+
+
+def _render_string_body(
+    template: CallbackTemplate, body_format: str, lookup: _Values, values: Mapping[str, object]
+) -> bytes:
+    text = template.body if isinstance(template.body, str) else ""
+    if body_format == "text":
+        return _fill_text(text, lookup, _identity).encode("utf-8")
+    names = {*template.variable_names, *template.markup_placeholders, *values}
+    return _fill_markup(text, lookup, names).encode("utf-8")
 
 
 def render(
@@ -209,7 +330,15 @@ def render(
     if method not in BODY_METHODS:
         return RenderedRequest(method=method, url=url, headers=headers, body=b"")
 
-    if template.body:
+    body_format = effective_body_format(template.body_format, headers)
+    if body_format not in BODY_FORMATS:
+        raise ValueError(f"unsupported body format {template.body_format!r}")
+    if body_format in TEMPLATE_STRING_FORMATS:
+        body = _render_string_body(template, body_format, lookup, values)
+        _set_content_type(headers, FORMAT_CONTENT_TYPES[body_format])
+        return RenderedRequest(method=method, url=url, headers=headers, body=body)
+
+    if isinstance(template.body, Mapping) and template.body:
         payload = _fill_json(template.body, lookup)
     elif method == "POST":
         payload = dict(_iter_all_variables(template.variable_names, lookup))
@@ -218,9 +347,16 @@ def render(
         # JSON content type we default to.
         payload = {}
 
-    body = json.dumps(
-        payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str
-    ).encode("utf-8")
-    if not _has_header(headers, "Content-Type"):
-        headers["Content-Type"] = JSON_CONTENT_TYPE
+    if body_format == "form":
+        body = urlencode(_form_pairs(payload)).encode("ascii")
+        _set_content_type(headers, FORM_CONTENT_TYPE)
+    elif body_format == "multipart":
+        body, boundary = _encode_multipart(_form_pairs(payload))
+        # The boundary must be in the header, whatever the profile's header said.
+        _set_content_type(headers, f"{MULTIPART_CONTENT_TYPE}; boundary={boundary}", replace=True)
+    else:
+        body = json.dumps(
+            payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=str
+        ).encode("utf-8")
+        _set_content_type(headers, JSON_CONTENT_TYPE)
     return RenderedRequest(method=method, url=url, headers=headers, body=body)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from accounts.models import Account
 from common.errors import NotFound
 from profiles.models import CallbackProfile
 
-from .models import Delivery, DeliveryStatus
+from .models import CircuitState, Delivery, DeliveryStatus, EndpointState, WorkerHeartbeat
 
 DELIVERY_NOT_FOUND = "No delivery exists with this id"
 
@@ -84,3 +86,50 @@ def delivery_hourly_counts(
             "total": row.get("total", 0),
         })
     return out
+
+
+# --- Operator views of the engine (not account-scoped) -------------------------------------------
+
+
+def worker_stale_after() -> timedelta:
+    """A worker that has not refreshed its heartbeat for this long is presumed dead."""
+    return timedelta(seconds=getattr(settings, "DELIVERY_WORKER_STALE_SECONDS", 30))
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    depth: int  # pending deliveries due now
+    oldest_due_age_seconds: float | None
+    in_flight: int  # attempts in flight in live workers
+    open_circuits: int
+    workers: int  # live workers
+
+
+def live_workers(*, now: datetime | None = None) -> QuerySet[WorkerHeartbeat]:
+    now = now or timezone.now()
+    return WorkerHeartbeat.objects.filter(last_seen_at__gte=now - worker_stale_after())
+
+
+def last_worker_heartbeat() -> datetime | None:
+    return WorkerHeartbeat.objects.aggregate(at=Max("last_seen_at"))["at"]
+
+
+def queue_stats(*, now: datetime | None = None) -> QueueStats:
+    now = now or timezone.now()
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    found = due.aggregate(depth=Count("pk"), oldest=Min("next_attempt_at"))
+    workers = live_workers(now=now).aggregate(count=Count("pk"), in_flight=Sum("in_flight"))
+    oldest = found["oldest"]
+    return QueueStats(
+        depth=found["depth"],
+        oldest_due_age_seconds=(now - oldest).total_seconds() if oldest else None,
+        in_flight=workers["in_flight"] or 0,
+        open_circuits=EndpointState.objects.exclude(circuit=CircuitState.CLOSED).count(),
+        workers=workers["count"],
+    )
+
+
+def endpoint_state_for(profile: CallbackProfile) -> EndpointState:
+    """The profile's endpoint health; an unsaved default (closed, no failures) if none yet."""
+    found = EndpointState.objects.filter(profile=profile).first()
+    return found or EndpointState(profile=profile)

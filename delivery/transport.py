@@ -8,15 +8,18 @@ Safety rules, each with a reason:
   resolved address must be public (not private, loopback, link-local,
   multicast, reserved, unspecified — IPv4-mapped / 6to4 / NAT64 IPv6 forms are
   unwrapped first) unless ``allow_private`` is set. The connection then goes
-  to exactly the address we checked: a per-call ``HTTPAdapter`` rewrites the
-  urllib3 pool key's host to the pinned IP, while the ``Host`` header, TLS SNI
-  and certificate verification keep using the hostname. Resolving once and
-  connecting to that result closes the DNS-rebinding gap (a second lookup by
-  urllib3 could return 127.0.0.1).
+  to exactly the address we checked: urllib3 connection pools are keyed by the
+  pinned IP, while the ``Host`` header, TLS SNI and certificate verification use
+  the hostname. Resolving once and connecting to that result closes the
+  DNS-rebinding gap (a second lookup could return 127.0.0.1).
+* Connections are kept alive and reused per (scheme, pinned address, port,
+  hostname, CA): many callbacks to one endpoint share a few TCP/TLS
+  connections. Pools are thread-safe and bounded (least recently used pools are
+  closed), so the engine's sender threads share them.
 * Redirects are never followed (a redirect to an internal address would skip
   the guard, and the spec counts them as failures).
-* Environment proxies and ``.netrc`` are ignored (``trust_env = False``): a
-  proxy would connect on our behalf to an address we never checked.
+* No proxies, no ``.netrc``, no cookies: a proxy would connect on our behalf to
+  an address we never checked.
 * The response body is streamed and capped; a server cannot make us buffer
   more than ``max_body`` bytes or stall past ``connect + read`` timeouts.
 
@@ -24,26 +27,24 @@ Non-2xx responses are *returned*, not raised: whether a 4xx is worth retrying
 is the caller's policy. Everything that prevents getting a response becomes a
 :class:`DeliveryError` with a short message a customer understands and a
 ``permanent`` flag (retrying cannot help).
-
-A fresh ``Session`` per call keeps this thread-safe and the pin per-request;
-callbacks are one request per host, so connection reuse would buy little.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import socket
 import ssl
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
+from urllib3.util import parse_url
 from urllib3.util.ssl_match_hostname import CertificateError
 
 from delivery.render import RenderedRequest
@@ -54,6 +55,8 @@ __all__ = [
     "USER_AGENT",
     "DeliveryError",
     "TransportResult",
+    "close_pools",
+    "configure_pools",
     "send",
 ]
 
@@ -105,6 +108,8 @@ class _Target:
     hostname: str  # IDNA/ASCII form, no brackets for IPv6
     port: int
     host_header: str
+    request_uri: str  # path and query, percent-encoded
+    userinfo: str | None
 
 
 def _seconds(value: float) -> str:
@@ -112,23 +117,34 @@ def _seconds(value: float) -> str:
 
 
 def _parse_target(url: str) -> _Target:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+    try:
+        parts = parse_url(url)
+    except (urllib3.exceptions.LocationParseError, UnicodeError, ValueError) as exc:
+        bad_port = "port" in str(exc).lower() or _looks_like_bad_port(url)
+        reason = "bad port" if bad_port else "cannot be parsed"
+        raise DeliveryError(f"invalid URL: {reason}", permanent=True) from exc
+    scheme = (parts.scheme or "").lower()
     if scheme not in ALLOWED_SCHEMES:
         shown = scheme or "none"
         raise DeliveryError(f"unsupported URL scheme '{shown}' (use http or https)", permanent=True)
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise DeliveryError("invalid URL: bad port", permanent=True) from exc
-    if not parts.hostname:
+    if not parts.host:
         raise DeliveryError("invalid URL: no host", permanent=True)
+    hostname = parts.host.strip("[]").lower()
+    host_header = parts.host if parts.port is None else f"{parts.host}:{parts.port}"
     return _Target(
         scheme=scheme,
-        hostname=parts.hostname,
-        port=port or (443 if scheme == "https" else 80),
-        host_header=parts.netloc.rpartition("@")[2],
+        hostname=hostname,
+        port=parts.port or (443 if scheme == "https" else 80),
+        host_header=host_header,
+        request_uri=parts.request_uri,
+        userinfo=parts.auth,
     )
+
+
+def _looks_like_bad_port(url: str) -> bool:
+    netloc = url.split("//", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+    port = netloc.rpartition("]")[2].rpartition(":")[2] if ":" in netloc else ""
+    return bool(port) and not (port.isdigit() and 0 < int(port) < 65536)
 
 
 _IP = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -188,39 +204,66 @@ def _resolve(target: _Target, *, allow_private: bool) -> str:
     return addresses[0]
 
 
-class _PinnedAdapter(HTTPAdapter):
-    """Connects to one pre-checked IP whatever the URL's hostname resolves to now.
+class _PoolRegistry:
+    """Keep-alive connection pools keyed by the *pinned* address, shared by all threads.
 
-    ``build_connection_pool_key_attributes`` is requests' documented hook for
-    choosing the urllib3 pool: we swap the pool's host for the pinned address
-    and, for https, pass the real hostname as ``server_hostname`` (SNI) and
-    ``assert_hostname`` (certificate check). The request line carries only the
-    path and the caller sets ``Host``, so the server sees the hostname too.
+    A pool connects to ``address`` only; for https it sends ``hostname`` as SNI and checks the
+    certificate against it. Bounded: the least recently used pool is closed past ``max_pools``.
     """
 
-    def __init__(self, *, hostname: str, address: str) -> None:
-        self._hostname = hostname
-        self._address = address
-        super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
+    def __init__(self, *, max_pools: int = 512, pool_size: int = 32) -> None:
+        self.max_pools = max_pools
+        self.pool_size = pool_size
+        self._pools: OrderedDict[tuple, urllib3.HTTPConnectionPool] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert
-        )
-        host = str(host_params.get("host") or "").strip("[]").lower()
-        if host != self._hostname.lower():
-            # Never reuse the pin for another host (redirects are off, but be sure).
-            raise ValueError(f"adapter pinned to {self._hostname}, not {host}")
-        host_params = {**host_params, "host": self._address}
-        if host_params.get("scheme") == "https":
-            pool_kwargs = {
-                **pool_kwargs,
-                "server_hostname": self._hostname,
-                "assert_hostname": self._hostname,
-            }
-        return host_params, pool_kwargs
+    def get(self, target: _Target, address: str, verify: bool | str) -> urllib3.HTTPConnectionPool:
+        key = (target.scheme, address, target.port, target.hostname, verify)
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is not None:
+                self._pools.move_to_end(key)
+                return pool
+            pool = self._new_pool(target, address, verify)
+            self._pools[key] = pool
+            while len(self._pools) > self.max_pools:
+                _, oldest = self._pools.popitem(last=False)
+                oldest.close()
+            return pool
+
+    def _new_pool(
+        self, target: _Target, address: str, verify: bool | str
+    ) -> urllib3.HTTPConnectionPool:
+        common = {"port": target.port, "maxsize": self.pool_size, "block": False,
+                  "retries": False}
+        if target.scheme == "http":
+            return urllib3.HTTPConnectionPool(address, **common)
+        tls = {"server_hostname": target.hostname, "assert_hostname": target.hostname}
+        if verify is False:
+            tls = {"cert_reqs": "CERT_NONE", "assert_hostname": False,
+                   "server_hostname": target.hostname}
+        else:
+            tls["cert_reqs"] = "CERT_REQUIRED"
+            tls["ca_certs"] = verify if isinstance(verify, str) else certifi.where()
+        return urllib3.HTTPSConnectionPool(address, **common, **tls)
+
+    def clear(self) -> None:
+        with self._lock:
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
+
+
+_POOLS = _PoolRegistry()
+
+
+def configure_pools(*, pool_size: int) -> None:
+    """Connections kept per endpoint: the engine sets its concurrency here at start-up."""
+    _POOLS.pool_size = max(1, pool_size)
+
+
+def close_pools() -> None:
+    _POOLS.clear()
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -257,41 +300,39 @@ def _tls_message(exc: BaseException) -> str:
     return "TLS error: handshake failed"
 
 
-def _classify(
-    exc: requests.RequestException, *, connect_timeout: float, read_timeout: float
-) -> DeliveryError:
-    """Turn a requests exception into our one error type with a short message."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return DeliveryError(f"connection timed out after {_seconds(connect_timeout)} s")
-    if isinstance(exc, requests.exceptions.ReadTimeout) or _find(
-        exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)
-    ):
-        return DeliveryError(f"timed out after {_seconds(read_timeout)} s")
-    if isinstance(exc, requests.exceptions.SSLError):
-        return DeliveryError(_tls_message(exc))
-    if isinstance(exc, requests.exceptions.InvalidHeader):
-        return DeliveryError(f"invalid header: {exc}", permanent=True)
-    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.URLRequired):
-        return DeliveryError("invalid URL", permanent=True)
+def _classify(exc: BaseException, *, connect_timeout: float, read_timeout: float) -> DeliveryError:
+    """Turn a urllib3/socket exception into our one error type with a short message."""
     if _find(exc, ConnectionRefusedError):
         return DeliveryError("connection refused")
+    # (NewConnectionError subclasses ConnectTimeoutError in urllib3 2, for compatibility.)
+    timed_out = _find(exc, (TimeoutError, socket.timeout))
+    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and (
+        timed_out or not isinstance(exc, urllib3.exceptions.NewConnectionError)
+    ):
+        return DeliveryError(f"connection timed out after {_seconds(connect_timeout)} s")
+    if _find(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError, socket.timeout)):
+        return DeliveryError(f"timed out after {_seconds(read_timeout)} s")
+    if _find(exc, (urllib3.exceptions.SSLError, ssl.SSLError, CertificateError)):
+        return DeliveryError(_tls_message(exc))
     if _find(exc, ConnectionResetError):
         return DeliveryError("connection reset by peer")
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+    if _find(exc, (urllib3.exceptions.IncompleteRead, urllib3.exceptions.InvalidChunkLength)):
         return DeliveryError("connection closed while reading the response")
-    if isinstance(exc, requests.exceptions.ContentDecodingError):
+    if isinstance(exc, urllib3.exceptions.DecodeError):
         return DeliveryError("could not decode the response body")
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return DeliveryError("connection closed without a response")
-    return DeliveryError(f"request failed: {type(exc).__name__}")
+    if isinstance(exc, urllib3.exceptions.LocationValueError):
+        return DeliveryError("invalid URL", permanent=True)
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return DeliveryError("could not connect")
+    return DeliveryError("connection closed without a response")
 
 
 def _read_capped(
-    response: requests.Response, *, max_body: int, deadline: float, read_timeout: float
+    response: urllib3.BaseHTTPResponse, *, max_body: int, deadline: float, read_timeout: float
 ) -> tuple[bytes, bool]:
     """Read at most ``max_body`` bytes; report whether more was available."""
     body = bytearray()
-    for chunk in response.iter_content(chunk_size=_CHUNK):
+    for chunk in response.stream(_CHUNK, decode_content=True):
         body.extend(chunk)
         if len(body) > max_body:
             return bytes(body[:max_body]), True
@@ -300,6 +341,37 @@ def _read_capped(
         if time.monotonic() > deadline:
             raise DeliveryError(f"timed out after {_seconds(read_timeout)} s")
     return bytes(body), False
+
+
+def _outgoing_headers(request: RenderedRequest, target: _Target) -> dict[str, str]:
+    """Our User-Agent, the request's headers, and Host from the URL.
+
+    We connect to an IP, so the Host header names the site; the customer cannot override it
+    (the pinned connection and TLS name would not match). A value that HTTP cannot carry
+    (CR/LF, NUL, characters outside Latin-1) is refused before anything is sent.
+    """
+    headers = {"User-Agent": USER_AGENT}
+    for name, value in request.headers.items():
+        if name.lower() == "host":
+            continue
+        headers = {k: v for k, v in headers.items() if k.lower() != name.lower()}
+        headers[name] = value
+    if target.userinfo and not any(k.lower() == "authorization" for k in headers):
+        headers["Authorization"] = "Basic " + base64.b64encode(target.userinfo.encode()).decode()
+    headers["Host"] = target.host_header
+    for name, value in headers.items():
+        if not isinstance(value, str):
+            raise DeliveryError(f"invalid header {name}: not text", permanent=True)
+        if any(ch in name + value for ch in "\r\n\x00") or not name.isascii():
+            raise DeliveryError(f"invalid header {name}: contains a line break or NUL",
+                                permanent=True)
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise DeliveryError(
+                f"invalid header {name}: only Latin-1 characters can be sent", permanent=True
+            ) from None
+    return headers
 
 
 def send(
@@ -313,74 +385,42 @@ def send(
 ) -> TransportResult:
     """Send ``request`` and return the response, or raise :class:`DeliveryError`.
 
-    ``verify`` is passed to requests (``True``, or a CA bundle path for private
-    CAs and tests); ``allow_private`` disables the SSRF guard (development and
-    tests that call 127.0.0.1) but the address is still pinned.
+    ``verify`` is ``True`` (the certifi CA bundle), or a CA bundle path for private CAs and
+    tests; ``allow_private`` disables the SSRF guard (development and tests that call
+    127.0.0.1) but the address is still pinned.
     """
-    _parse_target(request.url)  # reject bad schemes before requests sees the URL
+    target = _parse_target(request.url)
+    headers = _outgoing_headers(request, target)
+    address = _resolve(target, allow_private=allow_private)
+    pool = _POOLS.get(target, address, verify)
 
-    headers: CaseInsensitiveDict[str] = CaseInsensitiveDict({"User-Agent": USER_AGENT})
-    headers.update(request.headers)
-    headers.pop("Host", None)  # set below from the URL; see there
-
-    session = requests.Session()
-    session.trust_env = False
+    started = time.monotonic()
     try:
-        try:
-            prepared = session.prepare_request(
-                requests.Request(
-                    method=request.method,
-                    url=request.url,
-                    headers=dict(headers),
-                    data=request.body or None,
-                )
-            )
-        except requests.RequestException as exc:
-            raise _classify(
-                exc, connect_timeout=connect_timeout, read_timeout=read_timeout
-            ) from exc
-        except ValueError as exc:  # e.g. a header value with CR/LF
-            raise DeliveryError(f"invalid request: {exc}", permanent=True) from exc
-
-        # Resolve the host as requests will send it (IDNA-encoded).
-        target = _parse_target(prepared.url or request.url)
-        # We connect to an IP, so the Host header names the site; the customer
-        # cannot override it (the pinned connection and TLS name would not match).
-        prepared.headers["Host"] = target.host_header
-        address = _resolve(target, allow_private=allow_private)
-        adapter = _PinnedAdapter(hostname=target.hostname, address=address)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-
-        started = time.monotonic()
-        try:
-            response = session.send(
-                prepared,
-                stream=True,
-                allow_redirects=False,
-                timeout=(connect_timeout, read_timeout),
-                verify=verify,
-                proxies={},
-            )
-            try:
-                body, truncated = _read_capped(
-                    response,
-                    max_body=max_body,
-                    deadline=started + connect_timeout + read_timeout,
-                    read_timeout=read_timeout,
-                )
-            finally:
-                response.close()
-        except requests.RequestException as exc:
-            raise _classify(
-                exc, connect_timeout=connect_timeout, read_timeout=read_timeout
-            ) from exc
-        latency_ms = int((time.monotonic() - started) * 1000)
+        response = pool.urlopen(
+            request.method, target.request_uri, body=request.body or None, headers=headers,
+            retries=False, redirect=False, assert_same_host=False, preload_content=False,
+            release_conn=False,
+            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _classify(exc, connect_timeout=connect_timeout, read_timeout=read_timeout) from exc
+    reusable = False
+    try:
+        body, truncated = _read_capped(
+            response, max_body=max_body, deadline=started + connect_timeout + read_timeout,
+            read_timeout=read_timeout,
+        )
+        reusable = not truncated
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _classify(exc, connect_timeout=connect_timeout, read_timeout=read_timeout) from exc
     finally:
-        session.close()
+        if not reusable:  # unread bytes would corrupt the next request on this connection
+            response.close()
+        response.release_conn()
+    latency_ms = int((time.monotonic() - started) * 1000)
 
     result = TransportResult(
-        status_code=response.status_code,
+        status_code=response.status,
         headers=dict(response.headers),
         body_excerpt=body[:EXCERPT_BYTES].decode("utf-8", errors="replace"),
         latency_ms=latency_ms,
@@ -388,9 +428,9 @@ def send(
         truncated=truncated,
     )
     location = response.headers.get("Location")
-    if 300 <= response.status_code < 400 and location:
+    if 300 <= response.status < 400 and location:
         shown = location if len(location) <= 200 else location[:200] + "..."
         raise DeliveryError(
-            f"redirect not followed ({response.status_code} to {shown})", result=result
+            f"redirect not followed ({response.status} to {shown})", result=result
         )
     return result

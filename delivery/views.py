@@ -91,7 +91,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     for entry in inbox_service.inbox_requests(inbox=inbox):
         delivery, decrypted = inbox_service.decrypted_view(entry)
         entries.append({"entry": entry, "delivery": delivery, "decrypted": decrypted,
-                        "body": _pretty(entry.body)})
+                        "body": _pretty(entry.body),
+                        "form_fields": inbox_service.form_fields(entry)})
     base = request.build_absolute_uri("/")
     return render(request, "delivery/inbox.html", {
         "inbox": inbox,

@@ -46,11 +46,12 @@ class CallbackProfileAdminForm(forms.ModelForm):
 
     class Meta:
         model = CallbackProfile
-        fields = ["account", "title", "channel", "http_method", "url", "body", "response_message",
-                  "status", "disabled_reason"]
+        fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
+                  "response_message", "status", "disabled_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["body_format"].required = False  # blank = JSON
         if self.instance.pk:
             current = ProfileInput.from_profile(self.instance)
             self.initial.setdefault("headers", current.headers)
@@ -77,6 +78,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["body_format"] = cleaned.get("body_format") or "json"
         headers = cleaned.get("headers") or {}
         if not isinstance(headers, dict) or not all(
             isinstance(v, str) for v in headers.values()
@@ -92,6 +94,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
                 channel=cleaned.get("channel") or self.instance.channel,
                 http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
                 body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
+                body_format=cleaned.get("body_format") or "json",
                 headers=headers,
                 encryption=EncryptionInput(
                     algorithm=str(enc.get("algo", "")), key=str(enc.get("key", "")),
@@ -132,12 +135,12 @@ class RetiredSecretInline(admin.TabularInline):
 @admin.register(CallbackProfile)
 class CallbackProfileAdmin(admin.ModelAdmin):
     form = CallbackProfileAdminForm
-    list_display = ["title", "profile_id", "account", "channel", "http_method", "status",
-                    "created_at"]
-    list_filter = ["status", "channel", "http_method", "created_at"]
+    list_display = ["title", "profile_id", "account", "channel", "http_method", "body_format",
+                    "status", "managed", "created_at"]
+    list_filter = ["status", "channel", "http_method", "body_format", "managed", "created_at"]
     search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
     list_select_related = ["account"]
-    readonly_fields = ["profile_id", "enabled_at", "created_at", "modified_at"]
+    readonly_fields = ["profile_id", "managed", "enabled_at", "created_at", "modified_at"]
     inlines = [RetiredSecretInline]
     actions = ["enable_profiles", "disable_profiles"]
 

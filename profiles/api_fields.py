@@ -94,3 +94,22 @@ def schema_messages(serializer_class):
 
     serializer_class.get_fields = get_fields
     return serializer_class
+
+
+@extend_schema_field({"oneOf": [{"type": "object"}, {"type": "string"}], "nullable": True})
+class TemplateBodyField(serializers.Field):
+    """A profile body: a JSON object, or a string (a template, or JSON for the object formats;
+    which one depends on the body format, so `profiles.apis` decides)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict | str):
+            raise serializers.ValidationError("must be object or string")
+        return data
+
+    def to_representation(self, value):
+        return value

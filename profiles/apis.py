@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -12,21 +14,29 @@ from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
 from api.schema import page_of
+from common.errors import InvalidInput, Issue
 
 from . import catalog
-from .api_fields import JsonValueField, StrictCharField, StringListField, schema_messages
+from .api_fields import (
+    JsonValueField,
+    StrictCharField,
+    StringListField,
+    TemplateBodyField,
+    schema_messages,
+)
 from .masking import mask, unmasked
 from .models import CallbackProfile, Channel, ProfileStatus
 from .selectors import get_profile_for_account, profile_list
 from .services import (
     active_signing_secrets,
+    ensure_not_managed,
     profile_create,
     profile_delete,
     profile_rotate_signing_secret,
     profile_set_status,
     profile_update,
 )
-from .validation import AuthInput, EncryptionInput, ProfileInput
+from .validation import STRING_BODY_FORMATS, AuthInput, EncryptionInput, ProfileInput
 
 SUCCESS = "RBC024"
 
@@ -81,6 +91,8 @@ class ProfileOutputSerializer(serializers.Serializer):
     http_method = serializers.CharField()
     url = serializers.CharField()
     body = serializers.JSONField()
+    body_format = serializers.CharField()
+    managed = serializers.BooleanField()
     headers = serializers.SerializerMethodField(
         help_text="Values masked; GET .../secrets reveals them."
     )
@@ -117,6 +129,22 @@ class ProfileOutputSerializer(serializers.Serializer):
         return mask(profile.signing_secret)
 
 
+def _body_for_format(body, body_format: str):
+    """XML, HTML and Text bodies are template strings; the other formats take a JSON object,
+    also given as a string holding JSON (as the original API sends it)."""
+    if body_format in STRING_BODY_FORMATS or not isinstance(body, str):
+        return body
+    if not body.strip():
+        return None
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
+        raise InvalidInput([Issue("body", "must be object (valid JSON)")]) from None
+    if not isinstance(parsed, dict):
+        raise InvalidInput([Issue("body", "must be object")])
+    return parsed
+
+
 def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput:
     """Merge validated API fields over `base` (PATCH) or over defaults (POST).
 
@@ -133,8 +161,11 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         if name in validated:
             value = validated[name]
             setattr(data, name, value.upper() if name == "http_method" and value else value)
+    if "body_format" in validated:
+        data.body_format = (validated["body_format"] or "json").strip().lower()
     if "body" in validated:
         data.body = validated["body"]
+    data.body = _body_for_format(data.body, data.body_format)
     if "headers" in validated:
         data.headers = {
             name: unmasked(value, stored_headers.get(str(name).lower()))
@@ -166,7 +197,10 @@ class ProfileInputSerializer(serializers.Serializer):
     events = StringListField()
     http_method = StrictCharField(max_length=10)
     url = StrictCharField(max_length=4096)
-    body = JsonValueField(kind=dict)
+    body = TemplateBodyField(help_text="A JSON object (json, form, multipart) or a template "
+                                       "string (xml, html, text).")
+    body_format = StrictCharField(required=False, allow_null=True, max_length=16,
+                                  help_text="json (default), form, multipart, xml, html or text.")
     headers = JsonValueField(kind=dict)
     enc = JsonValueField(kind=dict)
     auth = JsonValueField(kind=dict)
@@ -263,6 +297,8 @@ class ProfileDetailApi(APIView):
         with transaction.atomic():
             profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
             validated = _parse(ProfilePatchSerializer, request, partial=True)
+            if set(validated) - {"status"}:
+                ensure_not_managed(profile)
             data = _to_input(validated, base=ProfileInput.from_profile(profile))
             profile = profile_update(profile=profile, data=data)
             if "status" in validated:
@@ -274,6 +310,7 @@ class ProfileDetailApi(APIView):
         "profile_id": serializers.CharField()}))
     def delete(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        ensure_not_managed(profile)
         profile_delete(profile=profile)
         return envelope({"profile_id": profile_id}, code=SUCCESS,
                         message="Profile deleted successfully")

@@ -16,8 +16,15 @@ from django import forms
 from common.errors import Issue
 
 from . import catalog
-from .models import CallbackProfile, EncryptionAlgorithm, HttpMethod, NonceMode, ProfileStatus
-from .validation import AuthInput, EncryptionInput, ProfileInput
+from .models import (
+    BodyFormat,
+    CallbackProfile,
+    EncryptionAlgorithm,
+    HttpMethod,
+    NonceMode,
+    ProfileStatus,
+)
+from .validation import STRING_BODY_FORMATS, AuthInput, EncryptionInput, ProfileInput
 
 # Empty header rows rendered after the filled ones, so headers can be added without JS.
 SPARE_HEADER_ROWS = 2
@@ -30,6 +37,7 @@ ISSUE_FIELDS = {
     "http_method": "http_method",
     "url": "url",
     "body": "body",
+    "body_format": "body_format",
     "headers": "headers",
     "enc": "enable_encryption",
     "enc/algo": "enc_algorithm",
@@ -54,6 +62,7 @@ ISSUE_SUBJECTS = {
     "http_method": "The HTTP method",
     "url": "The endpoint",
     "body": "The request body",
+    "body_format": "The body format",
     "headers": "Headers",
     "response_message": "The response message",
     "enc/nonce_mode": "The nonce mode",
@@ -137,7 +146,8 @@ class HeadersField(forms.Field):
 
 
 class JsonObjectField(forms.CharField):
-    """A textarea holding a JSON object; empty means "no body"."""
+    """A textarea holding a JSON object (or, for the XML, HTML and Text formats, a template
+    string: the form's `clean` parses it once it knows the format); empty means "no body"."""
 
     widget = forms.Textarea
 
@@ -147,7 +157,10 @@ class JsonObjectField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
+        return super().to_python(value) or None
+
+    @staticmethod
+    def parse_object(text: str | None) -> Any:
         if not text:
             return None
         try:
@@ -208,6 +221,11 @@ class ProfileForm(forms.Form):
         label="Request Body", required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code",
                                      "placeholder": '{"status": "<status>"}'}),
+    )
+    body_format = forms.ChoiceField(
+        label="Body Format", choices=BodyFormat.choices, initial=BodyFormat.JSON, required=False,
+        help_text="JSON, form fields (the body's keys), or an XML, HTML or Text template "
+                  "(POST only). Values are escaped for the format they land in.",
     )
     headers = HeadersField(label="Headers", required=False)
     enable_auth = forms.BooleanField(
@@ -284,6 +302,7 @@ class ProfileForm(forms.Form):
         initial: dict[str, Any] = {
             "title": data.title, "channel": data.channel, "http_method": data.http_method,
             "url": data.url, "body": data.body, "headers": data.headers,
+            "body_format": data.body_format,
             "enable_response": bool(data.response_message),
             "response_message": data.response_message,
         }
@@ -329,12 +348,22 @@ class ProfileForm(forms.Form):
             http_method=cleaned.get("http_method") or "",
             url=cleaned.get("url") or "",
             body=cleaned.get("body"),
+            body_format=cleaned.get("body_format") or BodyFormat.JSON,
             headers=cleaned.get("headers") or {},
             encryption=encryption,
             auth=auth,
             response_message=(cleaned.get("response_message") or "")
             if cleaned.get("enable_response") else "",
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("body_format") not in STRING_BODY_FORMATS and "body" in cleaned:
+            try:
+                cleaned["body"] = JsonObjectField.parse_object(cleaned["body"])
+            except forms.ValidationError as exc:
+                self.add_error("body", exc)
+        return cleaned
 
     def add_issues(self, issues: list[Issue]) -> None:
         """Place each rule's complaint on its field ("headers/X-Name" goes on the headers),

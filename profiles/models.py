@@ -22,10 +22,24 @@ class HttpMethod(models.TextChoices):
     DELETE = "DELETE"
 
 
+class BodyFormat(models.TextChoices):
+    JSON = "json", "JSON"
+    FORM = "form", "Form (application/x-www-form-urlencoded)"
+    MULTIPART = "multipart", "Multipart form (multipart/form-data)"
+    XML = "xml", "XML"
+    HTML = "html", "HTML"
+    TEXT = "text", "Text"
+
+
 class ProfileStatus(models.IntegerChoices):
     ACTIVE = 1, "Active"
     AUTO_DISABLED = 2, "Auto-Disabled"
     DISABLED = 3, "Disabled"
+
+
+class RatePeriod(models.TextChoices):
+    SECOND = "second", "per second"
+    MINUTE = "minute", "per minute"
 
 
 class CallbackProfile(models.Model):
@@ -37,7 +51,16 @@ class CallbackProfile(models.Model):
         max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST
     )
     url = models.CharField("endpoint", max_length=2048)
-    body = models.JSONField(null=True, blank=True, help_text="JSON object template for POST/PUT.")
+    body = models.JSONField(
+        null=True, blank=True,
+        help_text="POST/PUT template: a JSON object (JSON and form formats) or a string (XML, "
+                  "HTML, Text).",
+    )
+    body_format = models.CharField(max_length=10, choices=BodyFormat.choices,
+                                   default=BodyFormat.JSON)
+    # Created and kept in step by another feature (a Receive Message configuration's webhook
+    # URL); the customer edits it there, not on the profile pages.
+    managed = models.BooleanField(default=False, editable=False)
     response_message = models.TextField(blank=True)
     status = models.PositiveSmallIntegerField(
         choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE
@@ -46,6 +69,13 @@ class CallbackProfile(models.Model):
     # keeps signing until its own expiry (RetiredSigningSecret), so receivers can switch over.
     signing_secret = EncryptedTextField()
     disabled_reason = models.CharField(max_length=200, blank=True)
+    # Delivery limits (optional): requests in flight per worker process, and requests per
+    # second/minute across every worker.
+    max_concurrency = models.PositiveSmallIntegerField(null=True, blank=True)
+    rate_limit = models.PositiveIntegerField(null=True, blank=True)
+    rate_limit_period = models.CharField(
+        max_length=6, choices=RatePeriod.choices, default=RatePeriod.SECOND
+    )
     # When the profile was last (re-)enabled: failures before it don't count toward auto-disable.
     enabled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -24,8 +24,9 @@ def profile_list(
     created_from: date | datetime | None = None,
     created_to: date | datetime | None = None,
 ) -> QuerySet[CallbackProfile]:
+    # Managed profiles (a configuration's webhook URL) are listed with their configuration.
     qs = (
-        CallbackProfile.objects.filter(account=account)
+        CallbackProfile.objects.filter(account=account, managed=False)
         .select_related("encryption", "auth")
         .prefetch_related("headers")
     )

@@ -36,6 +36,7 @@ def new_profile_id() -> str:
 def _clean(data: ProfileInput) -> ProfileInput:
     data.title = (data.title or "").strip()
     data.url = (data.url or "").strip()
+    data.body_format = data.body_format or "json"
     if data.body in ("", {}):
         data.body = None
     data.headers = {
@@ -84,7 +85,9 @@ def _save_optional(model, profile: CallbackProfile, values: dict | None) -> None
 
 
 @transaction.atomic
-def profile_create(*, account: Account, data: ProfileInput) -> CallbackProfile:
+def profile_create(
+    *, account: Account, data: ProfileInput, managed: bool = False
+) -> CallbackProfile:
     data = _clean(data)
     issues = validate_profile(data)
     if issues:
@@ -97,8 +100,10 @@ def profile_create(*, account: Account, data: ProfileInput) -> CallbackProfile:
         http_method=data.http_method,
         url=data.url,
         body=data.body,
+        body_format=data.body_format,
         response_message=data.response_message or "",
         signing_secret=generate_secret(),
+        managed=managed,
     )
     _save_children(profile, data)
     return profile
@@ -110,12 +115,24 @@ def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackP
     issues = validate_profile(data, existing_channel=profile.channel)
     if issues:
         raise InvalidInput(issues)
-    for name in ("title", "http_method", "url", "body"):
+    for name in ("title", "http_method", "url", "body", "body_format"):
         setattr(profile, name, getattr(data, name))
     profile.response_message = data.response_message or ""
     profile.save()
     _save_children(profile, data)
     return profile
+
+
+MANAGED_MESSAGE = (
+    "is managed by a Receive Message configuration (Trigger URL with a webhook URL): change "
+    "or delete it there"
+)
+
+
+def ensure_not_managed(profile: CallbackProfile) -> None:
+    """Pages and the API may look at a managed profile but not edit or delete it."""
+    if profile.managed:
+        raise InvalidInput([Issue("profile_id", MANAGED_MESSAGE)])
 
 
 @transaction.atomic
@@ -172,5 +189,8 @@ def retired_secrets_signing(profile: CallbackProfile) -> list[RetiredSigningSecr
 
 
 def active_signing_secrets(profile: CallbackProfile) -> list[str]:
-    """Every secret that signs a callback now: the current one, then the retired ones."""
-    return [profile.signing_secret, *(r.secret for r in retired_secrets_signing(profile))]
+    """Every secret that signs a callback now: the current one, then the retired ones (each
+    once: a profile loaded just before a rotation committed finds its secret retired too)."""
+    return list(dict.fromkeys(
+        [profile.signing_secret, *(r.secret for r in retired_secrets_signing(profile))]
+    ))

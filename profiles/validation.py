@@ -16,10 +16,11 @@ from common.errors import Issue
 from common.json_values import find_nul, json_depth
 
 from . import catalog
-from .models import EncryptionAlgorithm, HttpMethod, NonceMode
+from .models import BodyFormat, EncryptionAlgorithm, HttpMethod, NonceMode
 
 TITLE_PATTERN = re.compile(r"^[A-Za-z0-9 _-]+$")
 HEADER_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token
+PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
 PLACEHOLDER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_]+(\[[A-Za-z0-9_]+\])?$")
 # Set by the platform on every request; a profile may not override them.
 RESERVED_HEADERS = {
@@ -36,6 +37,9 @@ MAX_CLIENT_ID = 255
 MAX_CLIENT_SECRET = 1000
 MAX_SCOPE = 255
 BODY_METHODS = {HttpMethod.POST, HttpMethod.PUT}
+# Formats whose body is a template string; the original offers them for POST only.
+STRING_BODY_FORMATS = {BodyFormat.XML, BodyFormat.HTML, BodyFormat.TEXT}
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 @dataclass
@@ -80,6 +84,7 @@ class ProfileInput:
     auth: AuthInput | None = None
     response_message: str = ""
     events: list[str] | None = None
+    body_format: str = BodyFormat.JSON
 
     @classmethod
     def from_profile(cls, profile) -> ProfileInput:
@@ -97,6 +102,7 @@ class ProfileInput:
             ) if enc else None,
             auth=AuthInput.for_profile(profile),
             response_message=profile.response_message,
+            body_format=profile.body_format,
         )
 
 
@@ -111,7 +117,8 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
         issues.append(Issue("channel", "cannot be changed after the profile is created"))
     issues += _method_issues(data.http_method, channel)
     issues += _url_issues(data.url)
-    issues += _body_issues(data.body, data.http_method)
+    issues += _body_issues(data.body, data.http_method, data.body_format, channel)
+    issues += _content_type_issues(data.headers, data.body_format)
     issues += _events_issues(data.events, channel)
     issues += header_issues(data.headers)
     if data.encryption is not None:
@@ -175,7 +182,23 @@ def _url_issues(url: str, name: str = "url") -> list[Issue]:
     return []
 
 
-def _body_issues(body: Any, method: str) -> list[Issue]:
+def _body_issues(
+    body: Any, method: str, body_format: str, channel: catalog.Channel | None
+) -> list[Issue]:
+    if body_format not in BodyFormat.values:
+        return [Issue("body_format", f"must be one of: {', '.join(BodyFormat.values)}")]
+    if body_format in STRING_BODY_FORMATS:
+        if method != HttpMethod.POST:
+            return [Issue("body_format", f"must be json, form or multipart for {method}")]
+        if not isinstance(body, str) or not body.strip():
+            return [Issue("body", f"must be a non-empty {body_format.upper()} template string")]
+        if len(body) > MAX_BODY_CHARS:
+            return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
+        if "\x00" in body:
+            return [Issue("body", "must NOT contain NUL (\\u0000) characters")]
+        if body_format == BodyFormat.XML:
+            return _xml_issues(body, channel)
+        return []
     if body in (None, {}, ""):
         return []
     if method not in BODY_METHODS:
@@ -190,6 +213,39 @@ def _body_issues(body: Any, method: str) -> list[Issue]:
 
     if len(json.dumps(body)) > MAX_BODY_CHARS:
         return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
+    return []
+
+
+def _content_type_issues(headers: dict[str, str], body_format: str) -> list[Issue]:
+    """A Content-Type header may pick a form encoding for a JSON profile (seed 004), but it may
+    not contradict an explicitly chosen format."""
+    given = [(n, v) for n, v in headers.items() if n.lower() == "content-type"]
+    if not given or body_format in (BodyFormat.JSON, *STRING_BODY_FORMATS):
+        return []
+    name, value = given[0]
+    expected = FORM_CONTENT_TYPES[0 if body_format == BodyFormat.FORM else 1]
+    if not str(value).strip().lower().startswith(expected):
+        return [Issue(f"headers/{name}", f"must be {expected} for the {body_format} format "
+                                         "(or leave it out)")]
+    return []
+
+
+def _xml_issues(body: str, channel: catalog.Channel | None) -> list[Issue]:
+    """The template must be well-formed XML once its placeholders are filled."""
+    from xml.etree import ElementTree
+
+    if "<!DOCTYPE" in body.upper() or "<!ENTITY" in body.upper():
+        return [Issue("body", "must NOT contain a DOCTYPE or ENTITY declaration")]
+    sets = catalog.variable_sets_for_channel(channel.value) if channel else []
+    names = {v.name for event in sets for v in event.variables}
+    sample = PLACEHOLDER_RE.sub(
+        lambda m: "x" if m.group(1) in names or m.group(1).startswith("parts[") else m.group(0),
+        body,
+    )
+    try:
+        ElementTree.fromstring(sample)
+    except ElementTree.ParseError as exc:
+        return [Issue("body", f"must be well-formed XML: {exc}")]
     return []
 
 

@@ -29,6 +29,7 @@ from .models import CallbackProfile, NonceMode, ProfileStatus
 from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
 from .selectors import get_profile_for_account, profile_list
 from .services import (
+    MANAGED_MESSAGE,
     profile_create,
     profile_delete,
     profile_rotate_signing_secret,
@@ -110,6 +111,8 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
 def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
     """Add and edit share this view: form -> service -> message -> redirect."""
     profile = _profile_or_404(request, profile_id) if profile_id else None
+    if profile is not None and profile.managed:
+        return _managed_redirect(request, profile)
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,6 +129,11 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     status = 400 if form.is_bound and form.errors else 200
     context = _form_context(form, profile)
     return render(request, "profiles/profile_form.html", context, status=status)
+
+
+def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
+    messages.error(request, f"“{profile.title}” {MANAGED_MESSAGE}.")
+    return redirect("profiles:detail", profile_id=profile.profile_id)
 
 
 def _outcome_json(outcome: TestOutcome) -> dict[str, Any]:
@@ -197,8 +205,9 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "headers": list(profile.headers.all()),
             "encryption": encryption,
             "auth": getattr(profile, "auth", None),
-            "body_json": json.dumps(profile.body, indent=2, ensure_ascii=False)
-            if profile.body else "",
+            # A template string (XML, HTML, Text) is shown as written.
+            "body_json": profile.body if isinstance(profile.body, str)
+            else json.dumps(profile.body, indent=2, ensure_ascii=False) if profile.body else "",
             "retired_secrets": retired_secrets_signing(profile),
             "log_page": log_page,
             "chart": success_chart(buckets),
@@ -255,6 +264,8 @@ def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpRes
 def profile_delete_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     """GET asks for confirmation (works without JS); POST deletes."""
     profile = _profile_or_404(request, profile_id)
+    if profile.managed:
+        return _managed_redirect(request, profile)
     if request.method == "POST":
         title = profile.title
         profile_delete(profile=profile)

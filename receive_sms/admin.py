@@ -9,10 +9,19 @@ from django.contrib import admin
 from common.errors import InvalidInput, NotFound
 
 from .matching import normalise_keyword
-from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, SenderIdStatus
+from .models import (
+    VMN,
+    IncomingMessage,
+    ReceiveConfiguration,
+    SenderId,
+    SenderIdStatus,
+    Subscriber,
+    SubscriberList,
+)
 from .services import (
     ConfigurationInput,
     configuration_create,
+    configuration_delete,
     configuration_update,
     normalise_number,
     validate_configuration,
@@ -68,11 +77,24 @@ class SenderIdAdmin(admin.ModelAdmin):
         queryset.update(status=SenderIdStatus.REJECTED)
 
 
+def _list_name(found: SubscriberList | None) -> str:
+    return found.name if found is not None else ""
+
+
 class ReceiveConfigurationAdminForm(forms.ModelForm):
     class Meta:
         model = ReceiveConfiguration
         fields = ["account", "vmn", "keyword", "trigger_url", "trigger_type", "callback_profile",
+                  "webhook_url", "auto_reply", "auto_reply_text", "auto_reply_delay_minutes",
+                  "forward", "forward_numbers", "forward_emails", "forward_template",
+                  "subscribe_list", "unsubscribe_list", "reply_callback_profile",
                   "active", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional here; the service's rules (and defaults) decide.
+        for name in ("forward_template", "auto_reply_delay_minutes"):
+            self.fields[name].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -83,7 +105,20 @@ class ReceiveConfigurationAdminForm(forms.ModelForm):
             vmn=cleaned["vmn"], keyword=cleaned["keyword"], trigger_url=cleaned["trigger_url"],
             trigger_type=cleaned["trigger_type"], callback_profile=cleaned["callback_profile"],
             active=cleaned["active"], expires_at=cleaned["expires_at"],
+            webhook_url=cleaned.get("webhook_url") or "",
+            auto_reply=cleaned.get("auto_reply", False),
+            auto_reply_text=cleaned.get("auto_reply_text") or "",
+            auto_reply_delay_minutes=cleaned.get("auto_reply_delay_minutes") or 0,
+            forward=cleaned.get("forward", False),
+            forward_numbers=list(cleaned.get("forward_numbers") or []),
+            forward_emails=list(cleaned.get("forward_emails") or []),
+            forward_template=cleaned.get("forward_template") or "<source>: <message>",
+            subscribe_list=_list_name(cleaned.get("subscribe_list")),
+            unsubscribe_list=_list_name(cleaned.get("unsubscribe_list")),
+            reply_callback_profile=cleaned.get("reply_callback_profile"),
         )
+        cleaned["forward_template"] = data.forward_template
+        cleaned["auto_reply_delay_minutes"] = data.auto_reply_delay_minutes
         self.configuration_input = data
         try:
             validate_configuration(account=cleaned["account"], data=data,
@@ -98,14 +133,16 @@ class ReceiveConfigurationAdminForm(forms.ModelForm):
 @admin.register(ReceiveConfiguration)
 class ReceiveConfigurationAdmin(admin.ModelAdmin):
     form = ReceiveConfigurationAdminForm
-    list_display = ["vmn", "keyword", "trigger_url", "callback_profile", "active", "expires_at"]
-    list_filter = ["active", "trigger_url"]
+    list_display = ["vmn", "keyword", "auto_reply", "forward", "trigger_url", "callback_profile",
+                    "active", "expires_at"]
+    list_filter = ["active", "trigger_url", "trigger_type", "auto_reply", "forward"]
     search_fields = ["vmn__number", "keyword", "account__sid"]
     list_select_related = ["vmn", "callback_profile"]
-    readonly_fields = ["public_id", "created_at", "modified_at"]
+    readonly_fields = ["public_id", "webhook_profile", "created_at", "modified_at"]
 
     def save_model(self, request, obj, form, change):
-        """The same services as the pages and the API write the configuration."""
+        """The same services as the pages and the API write the configuration (and its webhook
+        URL's managed profile)."""
         data = form.configuration_input
         if change:
             saved = configuration_update(
@@ -115,12 +152,36 @@ class ReceiveConfigurationAdmin(admin.ModelAdmin):
         obj.pk, obj.public_id = saved.pk, saved.public_id
         obj._state.adding = False
 
+    def delete_model(self, request, obj):
+        configuration_delete(configuration=obj)  # also removes its webhook URL's profile
+
+    def delete_queryset(self, request, queryset):
+        for configuration in queryset:
+            configuration_delete(configuration=configuration)
+
+
+class SubscriberInline(admin.TabularInline):
+    model = Subscriber
+    extra = 0
+    fields = ["number", "source_keyword", "subscribed_at", "unsubscribed_at",
+              "unsubscribe_keyword"]
+    readonly_fields = fields
+
+
+@admin.register(SubscriberList)
+class SubscriberListAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "created_at"]
+    search_fields = ["name", "account__sid"]
+    list_select_related = ["account"]
+    inlines = [SubscriberInline]
+
 
 @admin.register(IncomingMessage)
 class IncomingMessageAdmin(admin.ModelAdmin):
     """The log is evidence of what arrived: staff can read it, not rewrite it."""
 
-    list_display = ["received_at", "recipient", "source", "keyword", "matched", "callback_delivery"]
+    list_display = ["received_at", "recipient", "source", "keyword", "matched", "callback_delivery",
+                    "actions"]
     list_filter = ["matched"]
     search_fields = ["recipient", "source", "keyword"]
     list_select_related = ["callback_delivery"]

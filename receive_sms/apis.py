@@ -63,6 +63,45 @@ def _trigger_type_value(raw: str) -> str:
     return text
 
 
+class AutoReplySerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False,
+                                 help_text="The reply, with the incoming <variables>.")
+    delay_minutes = serializers.IntegerField(required=False, default=0,
+                                             help_text="0 = immediately; at most 10080.")
+
+    class Meta:
+        ref_name = "ConfigurationAutoReply"
+
+    def get_fields(self):
+        fields = _schema_style(super().get_fields())
+        fields["delay_minutes"].error_messages["invalid"] = "must be integer"
+        return fields
+
+
+class StringListField(serializers.ListField):
+    """A list of strings, also accepted as one comma-separated string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [part.strip() for part in data.split(",") if part.strip()]
+        return super().to_internal_value(data)
+
+
+class ForwardSerializer(serializers.Serializer):
+    numbers = StringListField(child=serializers.CharField(max_length=32), required=False,
+                              default=list, help_text="E.164 numbers that get the SMS.")
+    emails = StringListField(child=serializers.CharField(max_length=254), required=False,
+                             default=list, help_text="Addresses that get an email.")
+    template = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                     help_text="Default: <source>: <message>")
+
+    class Meta:
+        ref_name = "ConfigurationForward"
+
+    def get_fields(self):
+        return _schema_style(super().get_fields())
+
+
 class ConfigurationInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=32, error_messages=MAX_LENGTH)
     # Length and shape of the keyword are the service's rules (same message everywhere).
@@ -74,9 +113,26 @@ class ConfigurationInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False)
     expires_at = serializers.DateTimeField(required=False, allow_null=True,
                                            input_formats=["iso-8601"])
+    webhook_url = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                        max_length=2048, error_messages=MAX_LENGTH)
+    auto_reply = AutoReplySerializer(required=False, allow_null=True,
+                                     error_messages={"invalid": "must be object"})
+    forward = ForwardSerializer(required=False, allow_null=True,
+                                error_messages={"invalid": "must be object"})
+    subscribe_list = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                           max_length=100, error_messages=MAX_LENGTH)
+    unsubscribe_list = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                             max_length=100, error_messages=MAX_LENGTH)
+    reply_callback_profile_id = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=64,
+        error_messages=MAX_LENGTH,
+        help_text="An SMS-channel profile for the delivery reports of replies and forwards.",
+    )
 
     def get_fields(self):
-        return _schema_style(super().get_fields())
+        fields = super().get_fields()
+        nested = {name: fields.pop(name) for name in ("auto_reply", "forward")}
+        return {**_schema_style(fields), **nested}
 
     def validate_trigger_type(self, value: str) -> str:
         return _trigger_type_value(value)
@@ -98,10 +154,32 @@ class ConfigurationOutputSerializer(serializers.Serializer):
     trigger_type = serializers.CharField()
     callback_profile_id = serializers.CharField(source="callback_profile.profile_id",
                                                 default=None)
+    webhook_url = serializers.CharField()
+    webhook_profile_id = serializers.CharField(source="webhook_profile.profile_id",
+                                               default=None)
+    auto_reply = serializers.SerializerMethodField()
+    forward = serializers.SerializerMethodField()
+    subscribe_list = serializers.CharField(source="subscribe_list.name", default=None)
+    unsubscribe_list = serializers.CharField(source="unsubscribe_list.name", default=None)
+    reply_callback_profile_id = serializers.CharField(
+        source="reply_callback_profile.profile_id", default=None
+    )
     active = serializers.BooleanField()
     expires_at = serializers.DateTimeField()
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
+
+    def get_auto_reply(self, configuration: ReceiveConfiguration) -> dict | None:
+        if not configuration.auto_reply:
+            return None
+        return {"text": configuration.auto_reply_text,
+                "delay_minutes": configuration.auto_reply_delay_minutes}
+
+    def get_forward(self, configuration: ReceiveConfiguration) -> dict | None:
+        if not configuration.forward:
+            return None
+        return {"numbers": configuration.forward_numbers, "emails": configuration.forward_emails,
+                "template": configuration.forward_template}
 
 
 def _parse(serializer_class, request) -> dict:
@@ -121,11 +199,32 @@ def _to_input(account: Account, validated: dict, base: ConfigurationInput) -> Co
         base.callback_profile = (
             get_profile_for_account(account=account, profile_id=profile_id) if profile_id else None
         )
+    if "reply_callback_profile_id" in validated:
+        profile_id = (validated["reply_callback_profile_id"] or "").strip()
+        base.reply_callback_profile = (
+            get_profile_for_account(account=account, profile_id=profile_id) if profile_id else None
+        )
     if "keyword" in validated:
         base.keyword = validated["keyword"] or ""
     for name in ("trigger_url", "trigger_type", "active", "expires_at"):
         if name in validated:
             setattr(base, name, validated[name])
+    for name in ("webhook_url", "subscribe_list", "unsubscribe_list"):
+        if name in validated:
+            setattr(base, name, validated[name] or "")
+    if "auto_reply" in validated:
+        reply = validated["auto_reply"]
+        base.auto_reply = reply is not None
+        if reply is not None:
+            base.auto_reply_text = reply["text"]
+            base.auto_reply_delay_minutes = reply.get("delay_minutes") or 0
+    if "forward" in validated:
+        forward = validated["forward"]
+        base.forward = forward is not None
+        if forward is not None:
+            base.forward_numbers = list(forward.get("numbers") or [])
+            base.forward_emails = list(forward.get("emails") or [])
+            base.forward_template = forward.get("template") or ""
     return base
 
 
@@ -227,6 +326,8 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
     configuration_id = serializers.UUIDField(source="configuration.public_id", default=None)
     note = serializers.CharField()
     callback = serializers.SerializerMethodField()
+    actions = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                    help_text='What each action did: {"action", "ok", "detail"}.')
 
     def get_callback(self, incoming: IncomingMessage) -> dict | None:
         delivery = incoming.callback_delivery

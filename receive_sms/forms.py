@@ -6,15 +6,22 @@ from django import forms
 
 from accounts.models import Account
 from common.errors import InvalidInput
-from profiles.models import CallbackProfile
+from profiles.models import CallbackProfile, Channel
 
-from .models import VMN, TriggerType
+from .action_rules import DEFAULT_FORWARD_TEMPLATE, MAX_DELAY_MINUTES
+from .models import VMN, SubscriberList, TriggerType
 from .services import MAX_KEYWORD, MAX_MESSAGE, ConfigurationInput
 
 # Service issue field → form field, so a rule broken in the service shows next to its input.
 SERVICE_FIELDS = {
     "number": "vmn",
     "callback_profile_id": "callback_profile",
+    "reply_callback_profile_id": "reply_callback_profile",
+    "auto_reply/text": "auto_reply_text",
+    "auto_reply/delay_minutes": "auto_reply_delay_minutes",
+    "forward/numbers": "forward_numbers",
+    "forward/emails": "forward_emails",
+    "forward/template": "forward_template",
     "to": "to",
     "from": "source",
 }
@@ -38,6 +45,22 @@ class ProfileChoiceField(forms.ModelChoiceField):
         return f"{obj.title} ({obj.profile_id})"
 
 
+class CommaListField(forms.CharField):
+    """Comma- or newline-separated entries -> a list of strings (rules are the service's)."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+def _switch(label: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False,
+                              widget=forms.CheckboxInput(attrs={"role": "switch"}))
+
+
 class ConfigurationForm(forms.Form):
     vmn = VmnChoiceField(label="Number", queryset=VMN.objects.none(), empty_label=None)
     keyword = forms.CharField(
@@ -52,6 +75,48 @@ class ConfigurationForm(forms.Form):
         label="Callback Profile", queryset=CallbackProfile.objects.none(), required=False,
         empty_label="Select a callback profile",
     )
+    webhook_url = forms.CharField(
+        label="Webhook URL", required=False, max_length=2048,
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/incoming-sms",
+                                     "spellcheck": "false"}),
+        help_text="Gets a signed POST with every incoming-SMS variable, retried like any "
+                  "callback.",
+    )
+    auto_reply = _switch("Auto Reply")
+    auto_reply_text = forms.CharField(
+        label="Reply text", required=False, max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Sent back to the sender from this number. Variables as in callbacks: "
+                  "<source>, <keyword>, <parts[2]>…",
+    )
+    auto_reply_delay_minutes = forms.IntegerField(
+        label="Send after (minutes)", required=False, min_value=0, max_value=MAX_DELAY_MINUTES,
+        initial=0, help_text="0 sends it immediately.",
+    )
+    forward = _switch("Forward")
+    forward_numbers = CommaListField(label="Forward SMS to", required=False,
+                                     max_length=1000, help_text="E.164 numbers, comma-separated.")
+    forward_emails = CommaListField(label="Forward email to", required=False, max_length=2000,
+                                    help_text="Email addresses, comma-separated.")
+    forward_template = forms.CharField(label="Forward text", required=False, max_length=1000,
+                                       initial=DEFAULT_FORWARD_TEMPLATE)
+    subscribe = _switch("Subscribe")
+    subscribe_list = forms.CharField(
+        label="Subscribe to list", required=False, max_length=50,
+        widget=forms.TextInput(attrs={"list": "subscriber-list-names"}),
+        help_text="A list of your account; a new name creates it.",
+    )
+    unsubscribe = _switch("Unsubscribe")
+    unsubscribe_list = forms.CharField(
+        label="Unsubscribe from list", required=False, max_length=50,
+        widget=forms.TextInput(attrs={"list": "subscriber-list-names"}),
+    )
+    reply_callback_profile = ProfileChoiceField(
+        label="Delivery report profile", queryset=CallbackProfile.objects.none(),
+        required=False, empty_label="No delivery reports",
+        help_text="An SMS-channel profile that gets the delivery reports of the replies and "
+                  "forwarded SMS.",
+    )
     active = forms.BooleanField(label="Active", required=False, initial=True)
     expires_at = forms.DateTimeField(
         label="Expires at", required=False,
@@ -64,7 +129,22 @@ class ConfigurationForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vmn"].queryset = VMN.objects.filter(account=account)
-        self.fields["callback_profile"].queryset = CallbackProfile.objects.filter(account=account)
+        self.fields["callback_profile"].queryset = CallbackProfile.objects.filter(
+            account=account, managed=False
+        )
+        self.fields["reply_callback_profile"].queryset = CallbackProfile.objects.filter(
+            account=account, channel=Channel.SMS
+        )
+        self.list_names = list(
+            SubscriberList.objects.filter(account=account).values_list("name", flat=True)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for switch, name in (("subscribe", "subscribe_list"), ("unsubscribe", "unsubscribe_list")):
+            if cleaned.get(switch) and not (cleaned.get(name) or "").strip():
+                self.add_error(name, "Enter the name of the list.")
+        return cleaned
 
     def to_input(self) -> ConfigurationInput:
         data = self.cleaned_data
@@ -72,6 +152,15 @@ class ConfigurationForm(forms.Form):
             vmn=data["vmn"], keyword=data["keyword"], trigger_url=data["trigger_url"],
             trigger_type=data["trigger_type"], callback_profile=data["callback_profile"],
             active=data["active"], expires_at=data["expires_at"],
+            webhook_url=data["webhook_url"], auto_reply=data["auto_reply"],
+            auto_reply_text=data["auto_reply_text"],
+            auto_reply_delay_minutes=data["auto_reply_delay_minutes"] or 0,
+            forward=data["forward"], forward_numbers=data["forward_numbers"],
+            forward_emails=data["forward_emails"],
+            forward_template=data["forward_template"] or DEFAULT_FORWARD_TEMPLATE,
+            subscribe_list=data["subscribe_list"] if data["subscribe"] else "",
+            unsubscribe_list=data["unsubscribe_list"] if data["unsubscribe"] else "",
+            reply_callback_profile=data["reply_callback_profile"],
         )
 
     @classmethod
@@ -80,6 +169,15 @@ class ConfigurationForm(forms.Form):
             "vmn": data.vmn, "keyword": data.keyword, "trigger_url": data.trigger_url,
             "trigger_type": data.trigger_type, "callback_profile": data.callback_profile,
             "active": data.active, "expires_at": data.expires_at,
+            "webhook_url": data.webhook_url, "auto_reply": data.auto_reply,
+            "auto_reply_text": data.auto_reply_text,
+            "auto_reply_delay_minutes": data.auto_reply_delay_minutes,
+            "forward": data.forward, "forward_numbers": data.forward_numbers,
+            "forward_emails": data.forward_emails, "forward_template": data.forward_template,
+            "subscribe": bool(data.subscribe_list), "subscribe_list": data.subscribe_list,
+            "unsubscribe": bool(data.unsubscribe_list),
+            "unsubscribe_list": data.unsubscribe_list,
+            "reply_callback_profile": data.reply_callback_profile,
         }
 
 

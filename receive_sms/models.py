@@ -55,6 +55,52 @@ class SenderId(models.Model):
 
 class TriggerType(models.TextChoices):
     CALLBACK_ID = "callback_id", "Callback ID"
+    URL = "url", "URL"
+
+
+class SubscriberList(models.Model):
+    """A named list of numbers that subscribed by texting a keyword (Subscribe action)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE,
+                                related_name="subscriber_lists")
+    name = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="unique_list_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscriber(models.Model):
+    """A number on a list. Unsubscribing keeps the row (with its time) as the record."""
+
+    subscriber_list = models.ForeignKey(SubscriberList, on_delete=models.CASCADE,
+                                        related_name="subscribers")
+    number = models.CharField(max_length=32)
+    source_keyword = models.CharField(max_length=30, blank=True)
+    subscribed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribe_keyword = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["-subscribed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber_list", "number"],
+                                    name="unique_subscriber_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} on {self.subscriber_list}"
+
+    @property
+    def is_subscribed(self) -> bool:
+        return self.subscribed_at is not None and self.unsubscribed_at is None
 
 
 class ReceiveConfiguration(models.Model):
@@ -81,6 +127,34 @@ class ReceiveConfiguration(models.Model):
         on_delete=models.SET_NULL,
         related_name="receive_configurations",
     )
+    # Trigger type URL: the webhook URL and the profile made for it (managed by the services,
+    # so the delivery engine signs, retries and logs it like any callback).
+    webhook_url = models.CharField("webhook URL", max_length=2048, blank=True)
+    webhook_profile = models.OneToOneField(
+        CallbackProfile, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="webhook_configuration",
+    )
+    # Auto Reply: a text with the incoming variables, sent back to the sender from the VMN.
+    auto_reply = models.BooleanField(default=False)
+    auto_reply_text = models.TextField(blank=True)
+    auto_reply_delay_minutes = models.PositiveIntegerField(default=0)
+    # Forward: the message as SMS to numbers and/or as email to addresses.
+    forward = models.BooleanField(default=False)
+    forward_numbers = models.JSONField(default=list, blank=True)
+    forward_emails = models.JSONField(default=list, blank=True)
+    forward_template = models.CharField(max_length=1000, default="<source>: <message>")
+    # Subscribe / Unsubscribe the sender on a named list.
+    subscribe_list = models.ForeignKey(
+        SubscriberList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    unsubscribe_list = models.ForeignKey(
+        SubscriberList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    # SMS-channel profile that gets the delivery reports of the replies and forwards.
+    reply_callback_profile = models.ForeignKey(
+        CallbackProfile, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reply_configurations",
+    )
     active = models.BooleanField(default=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -98,6 +172,29 @@ class ReceiveConfiguration(models.Model):
     @property
     def is_default(self) -> bool:
         return not self.keyword
+
+    @property
+    def trigger_profile(self) -> CallbackProfile | None:
+        """The profile Trigger URL fires: the chosen one, or the webhook URL's."""
+        if self.trigger_type == TriggerType.URL:
+            return self.webhook_profile
+        return self.callback_profile
+
+    @property
+    def action_names(self) -> list[str]:
+        names = []
+        if self.auto_reply:
+            delay = self.auto_reply_delay_minutes
+            names.append(f"Auto Reply (after {delay} min)" if delay else "Auto Reply")
+        if self.forward:
+            names.append("Forward")
+        if self.trigger_url:
+            names.append("Trigger URL")
+        if self.subscribe_list_id:
+            names.append(f"Subscribe to {self.subscribe_list}")
+        if self.unsubscribe_list_id:
+            names.append(f"Unsubscribe from {self.unsubscribe_list}")
+        return names
 
 
 class IncomingMessage(models.Model):
@@ -134,6 +231,8 @@ class IncomingMessage(models.Model):
     # The carrier's id for the message (`message_id` on /inbound/sms): a replayed post with the
     # same id is recognised and neither stored nor fired again.
     carrier_message_id = models.CharField(max_length=100, blank=True, default="")
+    # What the actions and the opt-out keywords did: [{"action", "ok", "detail"}], in order.
+    actions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -5,16 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Account
 from common.dates import day_bound
 from common.errors import NotFound
 
-from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId
+from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, Subscriber, SubscriberList
 
 VMN_NOT_FOUND = "No number exists with this value"
 CONFIGURATION_NOT_FOUND = "No configuration exists with this id"
+LIST_NOT_FOUND = "No subscriber list exists with this id"
 
 
 def vmn_list(*, account: Account) -> QuerySet[VMN]:
@@ -36,7 +37,8 @@ def sender_id_list(*, account: Account) -> QuerySet[SenderId]:
 
 def configuration_list(*, account: Account, number: str = "") -> QuerySet[ReceiveConfiguration]:
     qs = ReceiveConfiguration.objects.filter(account=account).select_related(
-        "vmn", "callback_profile"
+        "vmn", "callback_profile", "webhook_profile", "subscribe_list", "unsubscribe_list",
+        "reply_callback_profile",
     )
     if number:
         qs = qs.filter(vmn__number__icontains=number.strip())
@@ -52,7 +54,8 @@ def get_configuration_for_account(
         raise NotFound(CONFIGURATION_NOT_FOUND) from exc
     configuration = (
         ReceiveConfiguration.objects.filter(account=account, public_id=public_id)
-        .select_related("vmn", "callback_profile")
+        .select_related("vmn", "callback_profile", "webhook_profile", "subscribe_list",
+                        "unsubscribe_list", "reply_callback_profile")
         .first()
     )
     if configuration is None:
@@ -70,7 +73,8 @@ def incoming_message_list(
 ) -> QuerySet[IncomingMessage]:
     """The Logs: newest first, with everything a row shows fetched in the same query."""
     qs = IncomingMessage.objects.filter(account=account).select_related(
-        "vmn", "configuration", "configuration__callback_profile", "callback_delivery"
+        "vmn", "configuration", "configuration__callback_profile",
+        "configuration__webhook_profile", "callback_delivery",
     )
     if number:  # the VMN or the sender: whichever number the customer has at hand
         number = number.strip()
@@ -81,4 +85,38 @@ def incoming_message_list(
         qs = qs.filter(received_at__gte=day_bound(date_from, end=False))
     if date_to:
         qs = qs.filter(received_at__lte=day_bound(date_to, end=True))
+    return qs
+
+
+def subscriber_list_list(*, account: Account) -> QuerySet[SubscriberList]:
+    """The account's lists with how many numbers are subscribed now."""
+    return SubscriberList.objects.filter(account=account).annotate(
+        subscribed=Count("subscribers", filter=Q(subscribers__subscribed_at__isnull=False,
+                                                 subscribers__unsubscribed_at__isnull=True)),
+        unsubscribed=Count("subscribers", filter=Q(subscribers__unsubscribed_at__isnull=False)),
+    )
+
+
+def get_subscriber_list_for_account(
+    *, account: Account, list_id: str | uuid.UUID
+) -> SubscriberList:
+    try:
+        public_id = uuid.UUID(str(list_id))
+    except ValueError as exc:
+        raise NotFound(LIST_NOT_FOUND) from exc
+    found = SubscriberList.objects.filter(account=account, public_id=public_id).first()
+    if found is None:
+        raise NotFound(LIST_NOT_FOUND)
+    return found
+
+
+def subscriber_members(
+    *, subscriber_list: SubscriberList, status: str = ""
+) -> QuerySet[Subscriber]:
+    """Members newest first; `status` "subscribed" or "unsubscribed" filters."""
+    qs = subscriber_list.subscribers.all()
+    if status == "subscribed":
+        qs = qs.filter(subscribed_at__isnull=False, unsubscribed_at__isnull=True)
+    elif status == "unsubscribed":
+        qs = qs.filter(unsubscribed_at__isnull=False)
     return qs

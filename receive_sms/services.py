@@ -4,7 +4,7 @@ call these, so an incoming SMS takes exactly one code path whatever brought it i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,10 +17,17 @@ from common.phone_numbers import e164_or_none
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile
 from profiles.selectors import PROFILE_NOT_FOUND
+from profiles.services import profile_delete
+from sms import opt_outs
+from sms.recipients import InvalidNumber, parse_recipient
 
-from .matching import callback_variables, match_configuration, normalise_keyword
+from . import actions
+from .action_rules import DEFAULT_FORWARD_TEMPLATE, action_issues
+from .matching import callback_variables, first_word, match_configuration, normalise_keyword
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, TriggerType
 from .selectors import VMN_NOT_FOUND
+from .subscribers import subscriber_list_get_or_create
+from .webhooks import sync_webhook_profile, webhook_url_issues
 
 SENDER_ID_PATTERN = re.compile(r"^[A-Za-z0-9]{3,11}$")
 MAX_KEYWORD = 30
@@ -78,6 +85,17 @@ class ConfigurationInput:
     callback_profile: CallbackProfile | None = None
     active: bool = True
     expires_at: datetime | None = None
+    webhook_url: str = ""
+    auto_reply: bool = False
+    auto_reply_text: str = ""
+    auto_reply_delay_minutes: int = 0
+    forward: bool = False
+    forward_numbers: list[str] = field(default_factory=list)
+    forward_emails: list[str] = field(default_factory=list)
+    forward_template: str = DEFAULT_FORWARD_TEMPLATE
+    subscribe_list: str = ""  # a list name; empty = no Subscribe action
+    unsubscribe_list: str = ""
+    reply_callback_profile: CallbackProfile | None = None
 
     @classmethod
     def from_configuration(cls, configuration: ReceiveConfiguration) -> ConfigurationInput:
@@ -89,6 +107,19 @@ class ConfigurationInput:
             callback_profile=configuration.callback_profile,
             active=configuration.active,
             expires_at=configuration.expires_at,
+            webhook_url=configuration.webhook_url,
+            auto_reply=configuration.auto_reply,
+            auto_reply_text=configuration.auto_reply_text,
+            auto_reply_delay_minutes=configuration.auto_reply_delay_minutes,
+            forward=configuration.forward,
+            forward_numbers=list(configuration.forward_numbers),
+            forward_emails=list(configuration.forward_emails),
+            forward_template=configuration.forward_template,
+            subscribe_list=configuration.subscribe_list.name
+            if configuration.subscribe_list else "",
+            unsubscribe_list=configuration.unsubscribe_list.name
+            if configuration.unsubscribe_list else "",
+            reply_callback_profile=configuration.reply_callback_profile,
         )
 
 
@@ -98,8 +129,9 @@ def validate_configuration(
     # Another account's number or profile is reported exactly like one that does not exist.
     if data.vmn.account_id != account.pk:
         raise NotFound(VMN_NOT_FOUND)
-    if data.callback_profile is not None and data.callback_profile.account_id != account.pk:
-        raise NotFound(PROFILE_NOT_FOUND)
+    for profile in (data.callback_profile, data.reply_callback_profile):
+        if profile is not None and profile.account_id != account.pk:
+            raise NotFound(PROFILE_NOT_FOUND)
 
     issues: list[Issue] = []
     keyword = data.keyword
@@ -110,8 +142,17 @@ def validate_configuration(
         issues.append(Issue("keyword", "must be a single word (no spaces)"))
     if data.trigger_type not in TriggerType.values:
         issues.append(Issue("trigger_type", f"must be one of: {', '.join(TriggerType.values)}"))
-    if data.trigger_url and data.callback_profile is None:
+    if data.trigger_type == TriggerType.URL:
+        if data.webhook_url:
+            issues += webhook_url_issues(data.webhook_url)
+        elif data.trigger_url:
+            issues.append(Issue("webhook_url", "is required when the trigger type is URL"))
+    elif data.trigger_url and data.callback_profile is None:
         issues.append(Issue("callback_profile_id", "is required when Trigger URL is on"))
+    if data.callback_profile is not None and data.callback_profile.managed:
+        issues.append(Issue("callback_profile_id", "is a webhook URL's own profile; choose "
+                                                   "trigger type URL instead"))
+    issues += action_issues(data)
     if data.expires_at is not None:
         changed = existing is None or existing.expires_at != data.expires_at
         if not keyword:
@@ -127,27 +168,61 @@ def validate_configuration(
         raise InvalidInput(issues)
 
 
+def _clean_input(data: ConfigurationInput) -> ConfigurationInput:
+    data.keyword = normalise_keyword(data.keyword or "")
+    data.webhook_url = (data.webhook_url or "").strip()
+    if data.trigger_type != TriggerType.URL:
+        data.webhook_url = ""
+    data.forward_numbers = [
+        _e164_or_raw(n) for n in dict.fromkeys(n.strip() for n in data.forward_numbers) if n
+    ]
+    data.forward_emails = list(dict.fromkeys(e.strip() for e in data.forward_emails if e.strip()))
+    data.forward_template = data.forward_template or DEFAULT_FORWARD_TEMPLATE
+    data.subscribe_list = (data.subscribe_list or "").strip()
+    data.unsubscribe_list = (data.unsubscribe_list or "").strip()
+    return data
+
+
+def _e164_or_raw(number: str) -> str:
+    try:
+        return parse_recipient(number).e164
+    except InvalidNumber:
+        return number  # reported by the validation
+
+
 def _duplicate_issue(data: ConfigurationInput) -> Issue:
     if data.keyword:
         return Issue("keyword", f"{data.keyword} already has a configuration on {data.vmn.number}")
     return Issue("keyword", f"{data.vmn.number} already has a default configuration (no keyword)")
 
 
+SAVED_FIELDS = (
+    "vmn", "keyword", "trigger_url", "trigger_type", "callback_profile", "active", "expires_at",
+    "webhook_url", "auto_reply", "auto_reply_text", "auto_reply_delay_minutes", "forward",
+    "forward_numbers", "forward_emails", "forward_template", "reply_callback_profile",
+)
+
+
 def _save(configuration: ReceiveConfiguration, data: ConfigurationInput) -> ReceiveConfiguration:
-    for name in ("vmn", "keyword", "trigger_url", "trigger_type", "callback_profile", "active",
-                 "expires_at"):
+    for name in SAVED_FIELDS:
         setattr(configuration, name, getattr(data, name))
+    account = configuration.account
+    for name in ("subscribe_list", "unsubscribe_list"):
+        value = getattr(data, name)
+        setattr(configuration, name,
+                subscriber_list_get_or_create(account=account, name=value) if value else None)
     try:
         with transaction.atomic():
             configuration.save()
     except IntegrityError as exc:  # a concurrent save took the same keyword
         raise InvalidInput([_duplicate_issue(data)]) from exc
+    sync_webhook_profile(configuration)
     return configuration
 
 
 @transaction.atomic
 def configuration_create(*, account: Account, data: ConfigurationInput) -> ReceiveConfiguration:
-    data.keyword = normalise_keyword(data.keyword or "")
+    data = _clean_input(data)
     validate_configuration(account=account, data=data, existing=None)
     return _save(ReceiveConfiguration(account=account), data)
 
@@ -156,17 +231,39 @@ def configuration_create(*, account: Account, data: ConfigurationInput) -> Recei
 def configuration_update(
     *, configuration: ReceiveConfiguration, data: ConfigurationInput
 ) -> ReceiveConfiguration:
-    data.keyword = normalise_keyword(data.keyword or "")
+    data = _clean_input(data)
     validate_configuration(account=configuration.account, data=data, existing=configuration)
     return _save(configuration, data)
 
 
 @transaction.atomic
 def configuration_delete(*, configuration: ReceiveConfiguration) -> None:
+    managed = configuration.webhook_profile
     configuration.delete()
+    if managed is not None:
+        profile_delete(profile=managed)
 
 
 # --- Incoming SMS -------------------------------------------------------------------------------
+
+def _run_actions(
+    *, incoming: IncomingMessage, configuration: ReceiveConfiguration | None
+) -> list[dict]:
+    """The standard keywords (STOP, START, HELP: with or without a configuration) and then the
+    configuration's own actions; a keyword configuration's Auto Reply replaces the standard
+    answer."""
+    kind = opt_outs.keyword_kind(first_word(incoming.message))
+    results = actions.record_keyword(incoming=incoming, kind=kind)
+    if configuration is not None:
+        results += actions.run_configuration_actions(
+            incoming=incoming, configuration=configuration, kind=kind
+        )
+    answered = configuration is not None and configuration.keyword and configuration.auto_reply
+    if kind is not None and not answered:
+        results.append(actions.keyword_reply(incoming=incoming, configuration=configuration,
+                                             kind=kind))
+    return results
+
 
 def _incoming_issues(*, source: str, message: str, operator: str, circle: str,
                      carrier_message_id: str) -> list[Issue]:
@@ -252,7 +349,7 @@ def incoming_sms_receive(
         carrier_message_id=carrier_message_id,
     )
     incoming.duplicate = False
-    profile = configuration.callback_profile if configuration else None
+    profile = configuration.trigger_profile if configuration else None
     if configuration is None:
         incoming.note = "No configuration matched"
     elif not configuration.trigger_url:
@@ -260,6 +357,8 @@ def incoming_sms_receive(
     elif profile is None:
         incoming.note = "The configuration has no callback profile"
     incoming.save()
+    incoming.actions = _run_actions(incoming=incoming, configuration=configuration)
+    incoming.save(update_fields=["actions"])
 
     if configuration is not None and configuration.trigger_url and profile is not None:
         incoming.callback_delivery = delivery_create(

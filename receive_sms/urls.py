@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import list_views, views
 
 app_name = "receive_sms"
 
@@ -15,4 +15,10 @@ urlpatterns = [
          name="configuration_delete"),
     path("receive/logs/", views.logs, name="logs"),
     path("receive/simulate/", views.simulate, name="simulate"),
+    path("lists/", list_views.subscriber_lists, name="subscriber_lists"),
+    path("lists/<uuid:public_id>/", list_views.subscriber_list_detail,
+         name="subscriber_list_detail"),
+    path("lists/<uuid:public_id>/export.csv", list_views.subscriber_list_export,
+         name="subscriber_list_export"),
+    path("opt-outs/", list_views.opt_outs, name="opt_outs"),
 ]

@@ -174,10 +174,16 @@ def simulate(request: HttpRequest) -> HttpResponse:
 
 def _simulated_text(incoming: IncomingMessage) -> str:
     if not incoming.matched:
-        return f"Message received on {incoming.recipient}: no configuration matched."
-    name = incoming.keyword or "the default configuration"
-    fired = " and its callback was queued" if incoming.callback_delivery_id else ""
-    return f"Message received on {incoming.recipient}: matched {name}{fired}."
+        text = f"Message received on {incoming.recipient}: no configuration matched."
+    else:
+        name = incoming.keyword or "the default configuration"
+        fired = " and its callback was queued" if incoming.callback_delivery_id else ""
+        text = f"Message received on {incoming.recipient}: matched {name}{fired}."
+    if not incoming.actions:
+        return text
+    failed = sum(1 for outcome in incoming.actions if not outcome["ok"])
+    text += f" {len(incoming.actions)} action(s) ran"
+    return text + (f", {failed} failed (see Actions)." if failed else ".")
 
 
 def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResponse:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Message
+from .models import Message, OptOut, OptOutSettings
 
 
 @admin.register(Message)
@@ -17,3 +17,22 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
+    list_display = ("number", "account", "keyword", "via", "opted_out_at", "opted_in_at")
+    list_filter = ("keyword",)
+    search_fields = ("number", "account__sid")
+    list_select_related = ("account",)
+    # A record of what the number asked for: only the number itself changes it (START).
+    readonly_fields = [f.name for f in OptOut._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(OptOutSettings)
+class OptOutSettingsAdmin(admin.ModelAdmin):
+    list_display = ("account", "modified_at")
+    search_fields = ("account__sid",)

@@ -2,8 +2,11 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, opt_out_apis
 
 urlpatterns = [
     path("messages", apis.MessageSendApi.as_view(), name="api-messages"),
+    path("opt-outs", opt_out_apis.OptOutListApi.as_view(), name="api-opt-outs"),
+    path("opt-outs/settings", opt_out_apis.OptOutSettingsApi.as_view(),
+         name="api-opt-out-settings"),
 ]

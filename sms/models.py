@@ -79,12 +79,17 @@ class Message(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
     status_at = models.DateTimeField(default=timezone.now)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # When the carrier simulator's delivery report is due; the worker settles every unsettled
+    # message past it (the Message table is the queue: nothing to lose if a worker dies).
+    settle_after = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["account", "-sent_at"]),
             models.Index(fields=["account", "status", "-sent_at"]),
+            models.Index(fields=["settle_after"], condition=models.Q(settled_at__isnull=True),
+                         name="sms_unsettled_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["request_id", "position"], name="unique_sms_position"),
@@ -136,3 +141,50 @@ class Message(models.Model):
             "ref1": self.ref1,
             "ref2": self.ref2,
         }
+
+
+class OptOut(models.Model):
+    """A number that texted an opt-out keyword (STOP...) to one of the account's numbers.
+
+    The row stays after an opt-in (START...) as the record of both; the number is opted out
+    while `opted_in_at` is empty.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="opt_outs")
+    number = models.CharField(max_length=20, help_text="E.164, with the +.")
+    keyword = models.CharField(max_length=30, help_text="The word that opted the number out.")
+    via = models.CharField(max_length=20, blank=True, help_text="The VMN it was texted to.")
+    opted_out_at = models.DateTimeField(default=timezone.now)
+    opted_in_at = models.DateTimeField(null=True, blank=True)
+    opt_in_keyword = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["-opted_out_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "number"], name="unique_opt_out_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({'opted in' if self.opted_in_at else 'opted out'})"
+
+    @property
+    def is_opted_out(self) -> bool:
+        return self.opted_in_at is None
+
+
+class OptOutSettings(models.Model):
+    """The account's answers to the standard keywords (after Twilio's Advanced Opt-Out)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE,
+                                   related_name="opt_out_settings")
+    opt_out_reply = models.CharField("opt-out confirmation", max_length=320, blank=True)
+    opt_in_reply = models.CharField("opt-in confirmation", max_length=320, blank=True)
+    help_reply = models.CharField("help text", max_length=320, blank=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "opt-out settings"
+        verbose_name_plural = "opt-out settings"
+
+    def __str__(self) -> str:
+        return f"Opt-out settings of {self.account}"

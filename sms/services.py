@@ -11,18 +11,22 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from delivery.engine import wakeup
+from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
 from . import carrier
 from .models import Encoding, Message, MessageType
+from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
 from .segmentation import GSM7, LIMITS, UCS2, segment
 
@@ -126,8 +130,14 @@ def message_send(
     campaign_name: str | None = None,
     flash: object = None,
     source: str = SOURCE_API,
+    opt_out_exempt: bool = False,
 ) -> SendResult:
-    """Validate a send request, record one Message per recipient and queue their settlement."""
+    """Validate a send request, record one Message per recipient and queue their settlement.
+
+    Opted-out recipients are refused (one issue each, so the request stays all-or-nothing and
+    says which numbers), except for OTP messages and `opt_out_exempt` sends: the replies to
+    the opt-out keywords themselves (the STOP confirmation, HELP).
+    """
     issues: list[Issue] = []
     recipients = _recipients(to, issues)
 
@@ -160,6 +170,10 @@ def message_send(
     texts = {"ref": ref, "ref1": ref1, "ref2": ref2, "campaign_name": campaign_name}
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
+    if not opt_out_exempt and sms_type != MessageType.OTP:
+        numbers = list(dict.fromkeys(r.e164 for r in recipients))
+        opted_out = opted_out_numbers(account=account, numbers=numbers)
+        issues += [opt_out_issue(number) for number in numbers if number in opted_out]
     if issues:
         raise InvalidInput(issues)
 
@@ -181,6 +195,7 @@ def _record(
     seg = segment(body)
     now = timezone.now()
     total = _units_sent_today(account)
+    settle_after = now + timedelta(seconds=float(getattr(settings, "SMS_DLR_DELAY_SECONDS", 0)))
     messages = []
     for position, recipient in enumerate(recipients, start=1):
         total += seg.units
@@ -194,26 +209,18 @@ def _record(
             template_id=template_id, flash=flash, total=total, source=source,
             callback_profile=profile, status=carrier.SENT.status,
             status_trace=carrier.SENT.status_trace, description=carrier.SENT.description,
-            sent_at=now, status_at=now, **texts,
+            sent_at=now, status_at=now, settle_after=settle_after, **texts,
         ))
     Message.objects.bulk_create(messages)
     saved = Message.objects.filter(request_id=request_id).order_by("position")
-    pks = list(saved.values_list("pk", flat=True))
-    from .tasks import schedule_settlement  # tasks call back into this module
-
-    transaction.on_commit(lambda: schedule_settlement(pks))
-    created = list(Message.objects.filter(pk__in=pks).order_by("position"))
-    return SendResult(request_id=request_id, messages=created)
+    # Durable once committed: the worker settles every message past `settle_after`.
+    wakeup.notify_on_commit()
+    return SendResult(request_id=request_id, messages=list(saved))
 
 
 def message_settle(*, message_pk: int) -> Message | None:
-    """Apply the carrier simulator's delivery report and fire the profile's callback.
-
-    Idempotent: a message that is already settled (or gone) is left alone, so a task that runs
-    twice never sends two reports.
-    """
-    from delivery.services import delivery_create
-
+    """Settle one message now, whatever its `settle_after` (the worker settles in batches:
+    sms.settlement). Idempotent: an already settled (or missing) message is left alone."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
@@ -223,28 +230,32 @@ def message_settle(*, message_pk: int) -> Message | None:
         )
         if message is None:
             return None
-        seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
-        outcome = carrier.outcome_for(
-            recipient=message.recipient, sms_type=message.type, units=message.units,
-            single_limit=seg_limit,
-        )
-        now = timezone.now()
-        message.status = outcome.status
-        message.status_trace = outcome.status_trace
-        message.description = outcome.description
-        message.status_at = now
-        message.settled_at = now
-        if message.callback_profile is not None:
-            message.callback_delivery = delivery_create(
-                profile=message.callback_profile,
-                event=SMS_SENT_EVENT,
-                variables=message.callback_variables(),
-                source_type="sms_message",
-                source_id=message.message_id,
-            )
-        message.save(update_fields=[
-            "status", "status_trace", "description", "status_at", "settled_at",
-            "callback_delivery",
-        ])
+        apply_carrier_report(message)
     return message
 
+
+def apply_carrier_report(message: Message) -> None:
+    """The carrier simulator's outcome for a locked, unsettled message, and its callback."""
+    seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
+    outcome = carrier.outcome_for(
+        recipient=message.recipient, sms_type=message.type, units=message.units,
+        single_limit=seg_limit,
+    )
+    now = timezone.now()
+    message.status = outcome.status
+    message.status_trace = outcome.status_trace
+    message.description = outcome.description
+    message.status_at = now
+    message.settled_at = now
+    if message.callback_profile is not None:
+        message.callback_delivery = delivery_create(
+            profile=message.callback_profile,
+            event=SMS_SENT_EVENT,
+            variables=message.callback_variables(),
+            source_type="sms_message",
+            source_id=message.message_id,
+        )
+    message.save(update_fields=[
+        "status", "status_trace", "description", "status_at", "settled_at",
+        "callback_delivery",
+    ])

@@ -72,18 +72,15 @@ def settings_private_ok(settings):
 
 @pytest.fixture
 def run_tasks(db):
-    """`run_tasks()` runs every queued background task now, in this process, until none is left.
+    """`run_tasks()` runs the background work due now, in this process, until none is left.
 
-    It drains the database task queue (deliveries, SMS settle tasks...; tasks scheduled for
-    later run now too, unless `run_tasks(include_future=False)`) and attempts every delivery
-    whose `next_attempt_at` is due: delivery retries are driven by moving `next_attempt_at`
-    into the past, never by sleeping. It returns how many ran, and raises if a task raised.
-
-    Tasks are enqueued with `transaction.on_commit`. Under the plain `db` fixture the test's
-    transaction never commits, so wrap the trigger in
-    `with django_capture_on_commit_callbacks(execute=True):` (or use `transactional_db`) to get
-    the tasks queued. Deliveries are attempted even without that (they are due on creation).
+    It does what `bin/worker` does, through the same code (tests/support/background.py): SMS
+    settlement (messages whose settle delay has not passed are settled too, unless
+    `run_tasks(include_future=False)`), the delivery engine's claim → send → record rounds for
+    every delivery whose `next_attempt_at` is due, and queued django-tasks. Delivery retries
+    are driven by moving `next_attempt_at` into the past, never by sleeping. It returns how
+    much ran, and raises if a task raised.
     """
-    from delivery.worker import run_queued_tasks
+    from tests.support.background import run_background_work
 
-    return run_queued_tasks
+    return run_background_work

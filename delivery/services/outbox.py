@@ -1,15 +1,15 @@
 """The outbox: record a callback (or a resend of one) and queue its send when the caller commits.
 
 `delivery_create` runs inside the trigger's transaction: it renders the request from the
-profile and writes a PENDING Delivery; the send task is enqueued on commit.
+profile and writes a PENDING Delivery, due now. The Delivery table is the queue: workers claim
+due rows (delivery.engine); `wakeup.notify_on_commit` only makes them look at once instead of
+at their next poll, so nothing is lost if the wake-up is.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import uuid
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 from common.errors import InvalidInput, Issue
 from profiles.models import CallbackProfile, ProfileStatus
 
+from ..engine import wakeup
 from ..models import Delivery, DeliveryStatus
 from ..profile_render import render_profile
 from ..render import RenderedRequest
@@ -29,21 +30,6 @@ logger = logging.getLogger(__name__)
 def _json_safe(variables: dict[str, Any]) -> dict[str, Any]:
     # Decimals, datetimes... become text once, here, so a retry renders exactly the same.
     return json.loads(json.dumps(dict(variables), default=str))
-
-
-def _enqueue_send(delivery_id: uuid.UUID | str, *, run_after: datetime | None = None) -> None:
-    """Queue the send task. A failure here is logged, not raised: the sweep re-queues it."""
-    from ..tasks import send_delivery
-
-    try:
-        task = send_delivery.using(run_after=run_after) if run_after else send_delivery
-        task.enqueue(str(delivery_id))
-    except Exception:  # noqa: BLE001 - queue down: the row is durable, the sweep retries
-        logger.exception("Could not enqueue delivery %s; the recovery sweep will", delivery_id)
-
-
-def _enqueue_on_commit(delivery_id: uuid.UUID, *, run_after: datetime | None = None) -> None:
-    transaction.on_commit(lambda: _enqueue_send(delivery_id, run_after=run_after))
 
 
 def _skip_reason(profile: CallbackProfile | None) -> str:
@@ -99,7 +85,7 @@ def delivery_create(
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now
     delivery.save()
-    _enqueue_on_commit(delivery.id)
+    wakeup.notify_on_commit()
     return delivery
 
 
@@ -136,5 +122,5 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
         status=DeliveryStatus.PENDING,
         next_attempt_at=timezone.now(),
     )
-    _enqueue_on_commit(copy.id)
+    wakeup.notify_on_commit()
     return copy

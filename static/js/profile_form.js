@@ -20,6 +20,10 @@
   var body = document.getElementById("id_body");
   var events = document.getElementById("id_events");
   var bodyRow = document.getElementById("row-body");
+  var bodyFormat = document.getElementById("id_body_format");
+  var bodyFormatRow = document.getElementById("row-body-format-wrap");
+  var STRING_FORMATS = ["xml", "html", "text"];
+  function isStringFormat() { return STRING_FORMATS.indexOf(bodyFormat.value) !== -1; }
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $all(selector, root) {
@@ -63,6 +67,7 @@
   function applyMethod() {
     var visible = isBodyMethod() || body.value.trim() !== "" || bodyRow.classList.contains("has-error");
     bodyRow.classList.toggle("is-hidden", !visible);
+    bodyFormatRow.classList.toggle("is-hidden", !visible);
     $("#insert-variables").textContent = isBodyMethod()
       ? "Insert into Request Body" : "Insert into Endpoint URL";
     updatePreview();
@@ -70,6 +75,46 @@
 
   channel.addEventListener("change", applyChannel);
   method.addEventListener("change", applyMethod);
+
+  // --- body format: the label, the help text and what Insert writes follow it ----------------
+
+  var STARTERS = { xml: "<callback>\n</callback>", html: "<html><body>\n</body></html>" };
+  function applyBodyFormat() {
+    var format = bodyFormat.value;
+    document.getElementById("body-format-label").textContent = "(" + format.toUpperCase() + ")";
+    $all("#id_body_helptext [data-formats]").forEach(function (span) {
+      span.hidden = span.dataset.formats.split(" ").indexOf(format) === -1;
+    });
+    body.placeholder = isStringFormat()
+      ? (STARTERS[format] || "Status <status> for <message_id>") : '{"status": "<status>"}';
+  }
+  bodyFormat.addEventListener("change", function () {
+    if (isStringFormat() && !body.value.trim() && STARTERS[bodyFormat.value]) {
+      body.value = STARTERS[bodyFormat.value];
+    }
+    applyBodyFormat();
+  });
+  applyBodyFormat();
+
+  function templateLine(name) {
+    if (bodyFormat.value === "xml") { return '  <field name="' + name + '"><' + name + "></field>"; }
+    if (bodyFormat.value === "html") { return "  <p>" + name + ": <" + name + "></p>"; }
+    return name + ": <" + name + ">";
+  }
+
+  function insertIntoTemplate(names) {
+    var lines = names.map(templateLine).join("\n");
+    var value = body.value.replace(/\s+$/, "");
+    var close = value.match(/<\/[A-Za-z][^>]*>\s*$/);
+    if (close && bodyFormat.value !== "text") {
+      var at = value.length - close[0].length;
+      body.value = value.slice(0, at).replace(/\s+$/, "") + "\n" + lines + "\n" + value.slice(at);
+    } else {
+      body.value = value ? value + "\n" + lines : lines;
+    }
+    bodyRow.classList.remove("is-hidden");
+    return body;
+  }
 
   // --- toggles --------------------------------------------------------------------------------
 
@@ -232,6 +277,7 @@
   });
 
   function insertIntoBody(names) {
+    if (isStringFormat()) { return insertIntoTemplate(names); }
     var current = body.value.trim();
     var object = {};
     if (current) {

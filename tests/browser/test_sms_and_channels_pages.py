@@ -65,7 +65,9 @@ def data(alice, settings_private_ok) -> Data:
                         callback_profile_id=reports.profile_id)
     for message in sent.messages:
         message_settle(message_pk=message.pk)
-    delivered, undelivered = Message.objects.order_by("position")
+    # (The STOP above also sent an opt-out confirmation: take this request's messages.)
+    delivered, undelivered = Message.objects.filter(request_id=sent.request_id).order_by(
+        "position")
     return Data(delivered=delivered, undelivered=undelivered)
 
 

@@ -36,7 +36,8 @@ def test_demo_callbacks_arrive_in_the_inbox(live_server, settings_private_ok, ru
                         source_type="sms_message", source_id="demo-1")
         for profile in CallbackProfile.objects.filter(account=account)
     ]
-    run_tasks()
+    # One at a time: live_server threads share the test's single in-memory SQLite connection.
+    run_tasks(concurrency=1)
 
     for delivery in deliveries:
         delivery.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Atomic claiming and the recovery sweep for deliveries whose worker or task was lost."""
+"""Atomic claiming and the recovery sweep for deliveries whose worker died."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from delivery.models import Delivery, DeliveryStatus
 from delivery.services import delivery_attempt, delivery_create, delivery_recover
+from delivery.services.heartbeat import heartbeat_beat
 
 from .test_deliver_callbacks import SMS_VALUES, make_profile
 
@@ -20,6 +21,12 @@ pytestmark = pytest.mark.usefixtures("settings_private_ok")
 def create(profile):
     return delivery_create(profile=profile, event="SMS-sent", variables=SMS_VALUES,
                            source_type="sms_message", source_id="m-1")
+
+
+def held_by(delivery, worker_id, *, ago):
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, claimed_by=worker_id, claimed_at=timezone.now() - ago
+    )
 
 
 def test_a_claimed_delivery_is_not_sent_twice(alice, httpserver: HTTPServer):
@@ -34,24 +41,26 @@ def test_a_claimed_delivery_is_not_sent_twice(alice, httpserver: HTTPServer):
     assert len(httpserver.log) == 1
 
 
-def test_a_delivery_held_by_another_worker_is_left_alone(alice, httpserver: HTTPServer):
+def test_a_delivery_held_by_a_live_worker_is_left_alone(alice, httpserver: HTTPServer, run_tasks):
     delivery = create(make_profile(alice.account, url=httpserver.url_for("/dlr")))
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.SENDING, claimed_at=timezone.now()
-    )
+    heartbeat_beat(worker_id="worker:a", started_at=timezone.now())
+    held_by(delivery, "worker:a", ago=timedelta(minutes=1))
 
     assert delivery_attempt(delivery_id=delivery.pk) is None
-    assert delivery_recover().stale_sending == 0
+    assert delivery_recover().requeued == 0
+    run_tasks()
     assert httpserver.log == []
 
 
 def test_sweep_requeues_a_delivery_whose_worker_died(alice, httpserver: HTTPServer, run_tasks):
     httpserver.expect_request("/dlr").respond_with_data("ok")
     delivery = create(make_profile(alice.account, url=httpserver.url_for("/dlr")))
-    # A worker claimed it ten minutes ago and was killed.
-    Delivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.SENDING, claimed_at=timezone.now() - timedelta(minutes=10)
-    )
+    # Its worker's last heartbeat is ten minutes old: it was killed mid-attempt.
+    heartbeat_beat(worker_id="worker:dead", started_at=timezone.now())
+    from delivery.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.update(last_seen_at=timezone.now() - timedelta(minutes=10))
+    held_by(delivery, "worker:dead", ago=timedelta(minutes=10))
     run_tasks()
     assert httpserver.log == []
 
@@ -60,29 +69,34 @@ def test_sweep_requeues_a_delivery_whose_worker_died(alice, httpserver: HTTPServ
 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED
+    assert delivery.abandoned_count == 1
     assert len(httpserver.log) == 1
 
 
-def test_sweep_requeues_a_pending_delivery_whose_task_was_lost(
-    alice, httpserver: HTTPServer, django_capture_on_commit_callbacks
-):
-    from django_tasks_db.models import DBTaskResult
-
-    httpserver.expect_request("/dlr").respond_with_data("ok")
+def test_a_claim_past_the_lease_is_requeued_even_if_the_worker_looks_alive(alice, httpserver):
     delivery = create(make_profile(alice.account, url=httpserver.url_for("/dlr")))
-    Delivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=timezone.now() - timedelta(hours=1)
-    )
+    heartbeat_beat(worker_id="worker:hung", started_at=timezone.now())
+    held_by(delivery, "worker:hung", ago=timedelta(hours=1))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        result = delivery_recover(grace=timedelta(minutes=10))
-
-    assert result.lost_pending == 1
-    queued = DBTaskResult.objects.filter(task_path="delivery.tasks.send_delivery")
-    assert [t.args_kwargs["args"] for t in queued] == [[str(delivery.pk)]]
+    assert delivery_recover(lease=timedelta(minutes=5)).requeued == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
 
 
-def test_tasks_are_queued_on_commit_and_run_by_the_worker(
+def test_a_delivery_that_keeps_killing_workers_is_failed_not_requeued_forever(alice, httpserver):
+    delivery = create(make_profile(alice.account, url=httpserver.url_for("/dlr")))
+    for _ in range(3):
+        held_by(delivery, "worker:gone", ago=timedelta(minutes=5))
+        delivery_recover()
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.abandoned_count == 3
+    assert "a worker stopped during this delivery 3 times" in delivery.last_error
+    assert httpserver.log == []
+
+
+def test_deliveries_are_found_by_the_worker_from_the_table_without_any_task(
     alice, httpserver: HTTPServer, django_capture_on_commit_callbacks, run_tasks
 ):
     from django_tasks_db.models import DBTaskResult
@@ -91,10 +105,9 @@ def test_tasks_are_queued_on_commit_and_run_by_the_worker(
     profile = make_profile(alice.account, url=httpserver.url_for("/dlr"))
     with django_capture_on_commit_callbacks(execute=True):
         delivery = create(profile)
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert DBTaskResult.objects.count() == 0  # the Delivery row is the queue entry
 
     run_tasks()
 
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED

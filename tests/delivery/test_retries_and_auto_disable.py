@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from delivery import policy
-from delivery.models import DeliveryAttempt, DeliveryStatus
+from delivery.models import DeliveryStatus, EndpointState
 from delivery.services import delivery_create
 from profiles.models import ProfileStatus
 from profiles.services import profile_set_status
@@ -18,6 +18,13 @@ from profiles.services import profile_set_status
 from .test_deliver_callbacks import SMS_VALUES, make_profile
 
 pytestmark = pytest.mark.usefixtures("settings_private_ok")
+
+
+@pytest.fixture(autouse=True)
+def circuit_breaker_out_of_the_way(settings):
+    """These tests follow one delivery through its whole retry schedule; the circuit breaker
+    (tests/delivery/test_circuit_breaker.py) would pause the endpoint after 5 failures."""
+    settings.DELIVERY_CIRCUIT_THRESHOLD = 1000
 
 
 def create(profile):
@@ -30,6 +37,14 @@ def make_due(delivery) -> None:
     type(delivery).objects.filter(pk=delivery.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
+
+
+def failing_for(profile, *, days: int, attempts: int) -> None:
+    """History: every attempt of this profile has failed for `days` (the endpoint's clock)."""
+    EndpointState.objects.update_or_create(profile=profile, defaults={
+        "failing_since": timezone.now() - timedelta(days=days),
+        "failures_since_success": attempts,
+    })
 
 
 def free_port() -> int:
@@ -112,13 +127,9 @@ def test_profile_failing_for_five_days_is_auto_disabled_then_skipped(
     httpserver.expect_request("/dlr").respond_with_data("nope", status=500)
     profile = make_profile(alice.account, url=httpserver.url_for("/dlr"))
     # History: this profile's deliveries have been failing for six days.
-    old = create(profile)
+    create(profile)
     run_tasks()
-    for number in range(2, 6):
-        DeliveryAttempt.objects.create(
-            delivery=old, number=number, started_at=timezone.now() - timedelta(days=6, hours=number),
-            succeeded=False, status_code=500, error="endpoint answered HTTP 500",
-        )
+    failing_for(profile, days=6, attempts=4)
 
     fresh = create(profile)
     run_tasks()
@@ -143,17 +154,13 @@ def test_one_success_resets_the_auto_disable_clock(alice, httpserver: HTTPServer
     httpserver.expect_ordered_request("/dlr").respond_with_data("ok")
     httpserver.expect_request("/dlr").respond_with_data("nope", status=500)
     profile = make_profile(alice.account, url=httpserver.url_for("/dlr"))
-    first = create(profile)
-    run_tasks()
-    first.attempts.update(started_at=timezone.now() - timedelta(days=1))
-    for number in range(2, 8):
-        DeliveryAttempt.objects.create(
-            delivery=first, number=number, started_at=timezone.now() - timedelta(days=7),
-            succeeded=False, error="connection refused",
-        )
+    failing_for(profile, days=7, attempts=6)
+    create(profile)
+    run_tasks()  # one success
+    assert EndpointState.objects.get(profile=profile).failing_since is None
 
     create(profile)
-    run_tasks()
+    run_tasks()  # a failure: the clock starts again from now
 
     profile.refresh_from_db()
     assert profile.status == ProfileStatus.ACTIVE
@@ -192,13 +199,9 @@ def test_re_enabling_restarts_the_auto_disable_clock(alice, httpserver: HTTPServ
     """Failures from before a re-enable don't disable the profile again at the next failure."""
     httpserver.expect_request("/dlr").respond_with_data("nope", status=500)
     profile = make_profile(alice.account, url=httpserver.url_for("/dlr"))
-    old = create(profile)
+    create(profile)
     run_tasks()
-    for number in range(2, 8):
-        DeliveryAttempt.objects.create(
-            delivery=old, number=number, started_at=timezone.now() - timedelta(days=6),
-            succeeded=False, error="endpoint answered HTTP 500",
-        )
+    failing_for(profile, days=6, attempts=6)
     profile_set_status(profile=profile, status=ProfileStatus.AUTO_DISABLED, reason="test")
     profile_set_status(profile=profile, status=ProfileStatus.ACTIVE)
 

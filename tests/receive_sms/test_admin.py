@@ -60,3 +60,21 @@ def test_admin_approves_sender_ids(staff_client, alice):
 
     sender.refresh_from_db()
     assert sender.status == SenderIdStatus.APPROVED
+
+
+def test_admin_keeps_a_webhook_urls_profile_in_step(staff_client, alice, alice_vmn):
+    from profiles.models import CallbackProfile
+
+    response = staff_client.post("/admin/receive_sms/receiveconfiguration/add/", {
+        "account": alice.account.pk, "vmn": alice_vmn.pk, "keyword": "info",
+        "trigger_url": "on", "trigger_type": "url", "webhook_url": "https://example.com/in",
+        "forward_numbers": "[]", "forward_emails": "[]", "active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    configuration = ReceiveConfiguration.objects.get()
+    assert configuration.webhook_profile.url == "https://example.com/in"
+
+    staff_client.post(f"/admin/receive_sms/receiveconfiguration/{configuration.pk}/delete/",
+                      {"post": "yes"})
+    assert not ReceiveConfiguration.objects.exists()
+    assert not CallbackProfile.objects.exists()

@@ -69,7 +69,7 @@ def test_a_default_configuration_without_trigger_needs_no_profile(alice, alice_v
     ({"number": ALICE_VMN, "trigger_url": False, "keyword": "K" * 31},
      "body/keyword must NOT have more than 30 characters"),
     ({"number": ALICE_VMN, "trigger_url": False, "trigger_type": "forward"},
-     "body/trigger_type must be one of: callback_id"),
+     "body/trigger_type must be one of: callback_id, url"),
     ({"number": ALICE_VMN, "trigger_url": "maybe"}, "body/trigger_url must be boolean"),
     ({"number": ALICE_VMN, "trigger_url": False, "expires_at": "soon"},
      "body/expires_at must be an ISO 8601 date-time"),

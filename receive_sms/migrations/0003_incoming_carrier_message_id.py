@@ -6,9 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('delivery', '0001_initial'),
-        ('receive_sms', '0001_initial'),
+        ('receive_sms', '0002_configuration_actions_and_subscriber_lists'),
     ]
 
     operations = [

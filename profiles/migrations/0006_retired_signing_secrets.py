@@ -25,7 +25,7 @@ def keep_previous_secrets(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0003_profileauth'),
+        ('profiles', '0005_body_format_and_managed'),
     ]
 
     operations = [

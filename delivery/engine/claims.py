@@ -1,0 +1,120 @@
+"""Claiming due deliveries from the Delivery table, which is the queue.
+
+A claim moves rows from PENDING to SENDING and stamps them with the worker's id and the claim
+time, in one statement (`UPDATE … WHERE id IN (SELECT … LIMIT n) … RETURNING id`). On
+PostgreSQL the subquery locks its rows with `FOR UPDATE SKIP LOCKED`, so concurrent workers
+take disjoint batches without waiting on each other; SQLite runs one writing statement at a
+time, and the UPDATE re-checks the status, so two workers can never both claim a row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from profiles.models import CallbackProfile
+
+from ..models import Delivery, DeliveryStatus
+
+
+def _claim(candidates: QuerySet[Delivery], *, worker_id: str, limit: int,
+           now: datetime) -> list[Delivery]:
+    """One `UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING id`,
+    then the claimed rows are loaded. A single statement is its own transaction."""
+    if limit <= 0:
+        return []
+    if connection.vendor == "sqlite" and not candidates.exists():
+        return []  # an idle poll must not take SQLite's write lock
+    subquery = candidates.order_by("next_attempt_at").values("pk")[:limit]
+    sub_sql, sub_params = subquery.query.sql_with_params()
+    if connection.features.has_select_for_update_skip_locked:
+        sub_sql += " FOR UPDATE SKIP LOCKED"  # concurrent workers take disjoint rows
+    quote = connection.ops.quote_name
+    dt = Delivery._meta.get_field("claimed_at")
+    sql = (
+        f"UPDATE {quote(Delivery._meta.db_table)} "
+        f"SET {quote('status')} = %s, {quote('claimed_at')} = %s, {quote('claimed_by')} = %s, "
+        f"{quote('updated_at')} = %s "
+        f"WHERE {quote('id')} IN ({sub_sql}) AND {quote('status')} = %s RETURNING {quote('id')}"
+    )
+    stamp = dt.get_db_prep_value(now, connection)
+    params = [DeliveryStatus.SENDING.value, stamp, worker_id, stamp, *sub_params,
+              DeliveryStatus.PENDING.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    claimed = Delivery.objects.filter(pk__in=ids, claimed_by=worker_id)
+    deliveries = _load(claimed)
+    _attach_profiles(deliveries)
+    return sorted(deliveries, key=lambda d: (d.next_attempt_at, str(d.pk)))
+
+
+def _attach_profiles(deliveries: list[Delivery]) -> None:
+    """One profile object per profile, shared by its deliveries (its secrets decrypted once)."""
+    wanted = {d.profile_id for d in deliveries if d.profile_id and not hasattr(d, "load_error")}
+    profiles = {p.pk: p for p in CallbackProfile.objects.filter(pk__in=wanted)
+                .select_related("auth")} if wanted else {}
+    for delivery in deliveries:
+        if delivery.profile_id in profiles:
+            delivery.profile = profiles[delivery.profile_id]
+
+
+# What a delivery that cannot be loaded still needs to have its failure recorded.
+_MINIMAL_FIELDS = ("id", "account_id", "profile_id", "event", "attempt_count", "webhook_id",
+                   "status", "next_attempt_at", "claimed_by")
+
+
+def _load(claimed: QuerySet[Delivery]) -> list[Delivery]:
+    """The claimed rows; one whose stored secrets no longer decrypt (a changed
+    FIELD_ENCRYPTION_KEY) comes back minimal with `load_error` set, so its failed attempt is
+    recorded instead of the whole batch crashing the worker again and again."""
+    try:
+        return list(claimed)
+    except ValueError:
+        pass
+    loaded = []
+    for pk in claimed.values_list("pk", flat=True):
+        try:
+            loaded.append(claimed.get(pk=pk))
+        except ValueError as exc:
+            minimal = Delivery.objects.only(*_MINIMAL_FIELDS).get(pk=pk)
+            minimal.load_error = str(exc)
+            loaded.append(minimal)
+    return loaded
+
+
+def claim_due(
+    *, worker_id: str, limit: int, now: datetime, exclude_profiles: Collection[int] = (),
+    only_profile: int | None = None,
+) -> list[Delivery]:
+    """Claim up to `limit` due deliveries, oldest due first, skipping the given profiles."""
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    if only_profile is not None:
+        due = due.filter(profile_id=only_profile)
+    if exclude_profiles:
+        due = due.exclude(profile_id__in=list(exclude_profiles))
+    return _claim(due, worker_id=worker_id, limit=limit, now=now)
+
+
+def claim_ids(*, worker_id: str, ids: Iterable[uuid.UUID | str], now: datetime) -> list[Delivery]:
+    """Claim these deliveries if they are pending and due (attempting one delivery by id)."""
+    wanted = list(ids)
+    due = Delivery.objects.filter(
+        pk__in=wanted, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    )
+    return _claim(due, worker_id=worker_id, limit=len(wanted), now=now)
+
+
+def release(*, worker_id: str, ids: Collection[uuid.UUID], now: datetime) -> int:
+    """Give claimed but unsent deliveries back to the queue, untouched (no attempt spent)."""
+    if not ids:
+        return 0
+    return Delivery.objects.filter(
+        pk__in=list(ids), status=DeliveryStatus.SENDING, claimed_by=worker_id
+    ).update(status=DeliveryStatus.PENDING, claimed_by="", claimed_at=None, updated_at=now)

@@ -1,0 +1,57 @@
+"""Waking workers the moment work is committed, instead of on their next poll.
+
+`notify_on_commit()` is called by whatever writes due work (a Delivery, an SMS to settle). In
+the writing process it sets an in-process event once the transaction commits (a worker in the
+same process wakes at once). On PostgreSQL it also sends `NOTIFY`, which PostgreSQL delivers
+to listening workers on commit (and folds duplicates within one transaction), and `Listener`
+turns those into the same event. The poll interval is only the fallback (SQLite has no NOTIFY).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "callback_profiles_work"
+WORK_ARRIVED = threading.Event()
+
+
+def notify_on_commit() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+    transaction.on_commit(WORK_ARRIVED.set)
+
+
+class Listener(threading.Thread):
+    """LISTENs on its own PostgreSQL connection and sets `WORK_ARRIVED` per notification."""
+
+    def __init__(self) -> None:
+        super().__init__(name="delivery-listener", daemon=True)
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        params = connection.settings_dict
+        while not self._stop_event.is_set():
+            try:
+                with psycopg.connect(
+                    dbname=params["NAME"], user=params.get("USER") or None,
+                    password=params.get("PASSWORD") or None, host=params.get("HOST") or None,
+                    port=params.get("PORT") or None, autocommit=True,
+                ) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    while not self._stop_event.is_set():
+                        for _ in conn.notifies(timeout=1.0):
+                            WORK_ARRIVED.set()
+            except Exception:  # noqa: BLE001 - the poll keeps working; try again shortly
+                logger.warning("LISTEN connection lost; polling until it is back", exc_info=True)
+                self._stop_event.wait(2.0)
+
+    def stop(self) -> None:
+        self._stop_event.set()

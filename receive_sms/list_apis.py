@@ -1,0 +1,85 @@
+"""REST API for subscriber lists (filled by the Subscribe and Unsubscribe actions)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+from api.pagination import EnvelopeLimitOffsetPagination
+from api.responses import envelope
+
+from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
+from .subscribers import subscriber_list_get_or_create
+
+SUCCESS = "RBC024"
+
+
+class SubscriberListOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    subscribed = serializers.IntegerField(default=0)
+    unsubscribed = serializers.IntegerField(default=0)
+    created_at = serializers.DateTimeField()
+
+
+class SubscriberOutputSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    source_keyword = serializers.CharField()
+    subscribed_at = serializers.DateTimeField()
+    unsubscribed_at = serializers.DateTimeField()
+    unsubscribe_keyword = serializers.CharField()
+
+    def get_status(self, subscriber) -> str:
+        return "subscribed" if subscriber.is_subscribed else "unsubscribed"
+
+
+class SubscriberListInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, error_messages={
+        "blank": "must NOT be empty", "invalid": "must be string",
+        "max_length": "must NOT have more than {max_length} characters",
+    })
+
+
+class SubscriberListListCreateApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+                   responses=SubscriberListOutputSerializer(many=True))
+    def get(self, request, sid: str):
+        paginator = EnvelopeLimitOffsetPagination()
+        page = paginator.paginate_queryset(subscriber_list_list(account=request.auth), request,
+                                           view=self)
+        data = paginator.page_data(SubscriberListOutputSerializer(page, many=True).data)
+        return envelope(data, code=SUCCESS, message="Subscriber lists fetched successfully")
+
+    @extend_schema(request=SubscriberListInputSerializer,
+                   responses={201: SubscriberListOutputSerializer})
+    def post(self, request, sid: str):
+        serializer = SubscriberListInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = subscriber_list_get_or_create(account=request.auth,
+                                              name=serializer.validated_data["name"])
+        listed = subscriber_list_list(account=request.auth).get(pk=found.pk)
+        return envelope(SubscriberListOutputSerializer(listed).data, code=SUCCESS,
+                        message="Subscriber list saved successfully", status=201)
+
+
+class SubscriberFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["subscribed", "unsubscribed"], required=False,
+                                     error_messages={"invalid_choice":
+                                                     "must be subscribed or unsubscribed"})
+
+
+class SubscriberListMembersApi(APIView):
+    @extend_schema(parameters=[SubscriberFilterSerializer, OpenApiParameter("limit", int),
+                               OpenApiParameter("offset", int)],
+                   responses=SubscriberOutputSerializer(many=True))
+    def get(self, request, sid: str, list_id: str):
+        subscriber_list = get_subscriber_list_for_account(account=request.auth, list_id=list_id)
+        filters = SubscriberFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        members = subscriber_members(subscriber_list=subscriber_list, **filters.validated_data)
+        paginator = EnvelopeLimitOffsetPagination()
+        page = paginator.paginate_queryset(members, request, view=self)
+        data = paginator.page_data(SubscriberOutputSerializer(page, many=True).data)
+        return envelope(data, code=SUCCESS, message="Subscribers fetched successfully")

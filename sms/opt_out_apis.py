@@ -1,0 +1,73 @@
+"""REST API for opt-outs: the opted-out numbers and the account's keyword replies."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+from api.pagination import EnvelopeLimitOffsetPagination
+from api.responses import envelope
+
+from .opt_outs import opt_out_list, opt_out_replies, opt_out_settings_update
+
+SUCCESS = "RBC024"
+
+
+class OptOutOutputSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    keyword = serializers.CharField()
+    via = serializers.CharField()
+    opted_out_at = serializers.DateTimeField()
+    opted_in_at = serializers.DateTimeField()
+    opt_in_keyword = serializers.CharField()
+
+
+class OptOutFilterSerializer(serializers.Serializer):
+    include_opted_in = serializers.BooleanField(required=False, default=False)
+
+
+class OptOutListApi(APIView):
+    @extend_schema(parameters=[OptOutFilterSerializer, OpenApiParameter("limit", int),
+                               OpenApiParameter("offset", int)],
+                   responses=OptOutOutputSerializer(many=True))
+    def get(self, request, sid: str):
+        filters = OptOutFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = opt_out_list(account=request.auth,
+                                opted_out_only=not filters.validated_data["include_opted_in"])
+        paginator = EnvelopeLimitOffsetPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        data = paginator.page_data(OptOutOutputSerializer(page, many=True).data)
+        return envelope(data, code=SUCCESS, message="Opt-outs fetched successfully")
+
+
+class OptOutSettingsSerializer(serializers.Serializer):
+    opt_out_reply = serializers.CharField(required=False, allow_blank=True)
+    opt_in_reply = serializers.CharField(required=False, allow_blank=True)
+    help_reply = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        ref_name = "OptOutSettings"
+
+
+class OptOutSettingsApi(APIView):
+    @extend_schema(responses=OptOutSettingsSerializer)
+    def get(self, request, sid: str):
+        replies = opt_out_replies(account=request.auth)
+        return envelope(_settings_data(replies), code=SUCCESS,
+                        message="Opt-out settings fetched successfully")
+
+    @extend_schema(request=OptOutSettingsSerializer, responses=OptOutSettingsSerializer)
+    def patch(self, request, sid: str):
+        serializer = OptOutSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        current = _settings_data(opt_out_replies(account=request.auth))
+        opt_out_settings_update(account=request.auth, **{**current, **serializer.validated_data})
+        return envelope(_settings_data(opt_out_replies(account=request.auth)), code=SUCCESS,
+                        message="Opt-out settings updated successfully")
+
+
+def _settings_data(replies) -> dict[str, str]:
+    return {"opt_out_reply": replies.opt_out, "opt_in_reply": replies.opt_in,
+            "help_reply": replies.help}

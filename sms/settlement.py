@@ -1,0 +1,34 @@
+"""Settling sent messages: the carrier simulator's delivery reports, applied by the worker.
+
+The Message table is the queue: a message is due once `settle_after` has passed and stays due
+until a transaction that settles it commits. A worker killed mid-settlement rolls back, so the
+message is simply settled by the next pass (nothing is lost, nothing is reported twice). On
+PostgreSQL concurrent workers lock disjoint batches (`FOR UPDATE SKIP LOCKED`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Message
+from .services import apply_carrier_report
+
+BATCH = 100
+
+
+def settle_due_messages(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Settle up to `limit` due messages in one transaction; how many were settled."""
+    now = now or timezone.now()
+    due = Message.objects.filter(settled_at__isnull=True, settle_after__lte=now)
+    if not due.exists():  # the common idle poll: no transaction, no lock
+        return 0
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        messages = list(due.select_related("callback_profile").order_by("settle_after")[:limit])
+        for message in messages:
+            apply_carrier_report(message)
+    return len(messages)
