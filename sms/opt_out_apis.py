@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
+from api.schema import page_of
 
 from .opt_outs import opt_out_list, opt_out_replies, opt_out_settings_update
 
@@ -28,14 +30,13 @@ class OptOutFilterSerializer(serializers.Serializer):
 
 
 class OptOutListApi(APIView):
-    @extend_schema(parameters=[OptOutFilterSerializer, OpenApiParameter("limit", int),
-                               OpenApiParameter("offset", int)],
-                   responses=OptOutOutputSerializer(many=True))
+    @extend_schema(parameters=[OptOutFilterSerializer, *PAGE_PARAMETERS],
+                   operation_id="opt_outs_list",
+                   responses=page_of(OptOutOutputSerializer, "OptOutPage"))
     def get(self, request, sid: str):
-        filters = OptOutFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = parse_query(request, OptOutFilterSerializer)
         queryset = opt_out_list(account=request.auth,
-                                opted_out_only=not filters.validated_data["include_opted_in"])
+                                opted_out_only=not filters.get("include_opted_in", False))
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         data = paginator.page_data(OptOutOutputSerializer(page, many=True).data)
