@@ -90,10 +90,15 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process and the delivery worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+    # WAL + a busy timeout let the web process and the workers share the file. In WAL mode
+    # synchronous=NORMAL survives any process crash (a killed worker loses nothing committed);
+    # only an OS crash or power cut can undo the last commits. FULL fsyncs every commit
+    # (~5 ms each here): set SQLITE_SYNCHRONOUS=FULL to trade that speed for power-cut safety.
+    SQLITE_SYNCHRONOUS = env("SQLITE_SYNCHRONOUS", default="NORMAL")
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (Test button) count in this cache: set CACHE_URL=redis://... (or a database

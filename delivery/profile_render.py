@@ -74,7 +74,18 @@ def render_input(
 def render_profile(
     profile: CallbackProfile, *, event: str, variables: Mapping[str, Any]
 ) -> RenderedRequest:
-    return render_input(ProfileInput.from_profile(profile), event=event, variables=variables)
+    return render_input(profile_input(profile), event=event, variables=variables)
+
+
+def profile_input(profile: CallbackProfile) -> ProfileInput:
+    """The profile's settings (headers, encryption, auth: three queries), read once per profile
+    object and version: a batch of callbacks for one profile renders without re-reading them."""
+    version = (profile.pk, profile.modified_at)
+    cached = getattr(profile, "_render_input", None)
+    if cached is None or cached[0] != version:
+        cached = (version, ProfileInput.from_profile(profile))
+        profile._render_input = cached
+    return cached[1]
 
 
 def example_event(channel: str) -> str:

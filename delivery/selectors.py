@@ -133,3 +133,74 @@ def endpoint_state_for(profile: CallbackProfile) -> EndpointState:
     """The profile's endpoint health; an unsaved default (closed, no failures) if none yet."""
     found = EndpointState.objects.filter(profile=profile).first()
     return found or EndpointState(profile=profile)
+
+
+@dataclass(frozen=True)
+class EndpointInFlight:
+    profile_pk: int
+    profile_id: str  # "" when the profile was deleted meanwhile
+    title: str
+    account_sid: str
+    in_flight: int
+
+
+def in_flight_by_endpoint(workers: list[WorkerHeartbeat]) -> list[EndpointInFlight]:
+    """Attempts in flight per profile endpoint, summed over the given workers' heartbeats
+    (each heartbeat's `endpoints` is {profile pk: in flight}); busiest first."""
+    totals: dict[int, int] = {}
+    for worker in workers:
+        for key, count in (worker.endpoints or {}).items():
+            try:
+                pk, count = int(key), int(count)
+            except (TypeError, ValueError):
+                continue
+            if count > 0:
+                totals[pk] = totals.get(pk, 0) + count
+    profiles = CallbackProfile.objects.filter(pk__in=totals).select_related("account").only(
+        "pk", "profile_id", "title", "account__sid")
+    by_pk = {profile.pk: profile for profile in profiles}
+    rows = []
+    for pk, count in totals.items():
+        profile = by_pk.get(pk)
+        rows.append(EndpointInFlight(
+            profile_pk=pk,
+            profile_id=profile.profile_id if profile else "",
+            title=profile.title if profile else "(deleted profile)",
+            account_sid=profile.account.sid if profile else "",
+            in_flight=count,
+        ))
+    return sorted(rows, key=lambda row: (-row.in_flight, row.profile_pk))
+
+
+def paused_endpoints() -> QuerySet[EndpointState]:
+    """Circuits that are open or half-open (probing), soonest to reopen first."""
+    return (
+        EndpointState.objects.exclude(circuit=CircuitState.CLOSED)
+        .select_related("profile", "profile__account")
+        .order_by("reopen_at", "profile_id")
+    )
+
+
+@dataclass(frozen=True)
+class OperatorStatus:
+    now: datetime
+    queue: QueueStats
+    workers: list[WorkerHeartbeat]  # live ones, oldest first
+    stale_workers: int  # heartbeats older than worker_stale_after(): presumed dead
+    endpoints: list[EndpointInFlight]
+    open_circuits: list[EndpointState]
+
+
+def operator_status(*, now: datetime | None = None) -> OperatorStatus:
+    """Everything `manage.py delivery_status` shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    workers = list(live_workers(now=now).order_by("started_at", "worker_id"))
+    return OperatorStatus(
+        now=now,
+        queue=queue_stats(now=now),
+        workers=workers,
+        stale_workers=WorkerHeartbeat.objects.filter(
+            last_seen_at__lt=now - worker_stale_after()).count(),
+        endpoints=in_flight_by_endpoint(workers),
+        open_circuits=list(paused_endpoints()),
+    )

@@ -13,8 +13,9 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 from collections.abc import Sequence
+
+from profiles.signing_secrets import SECRET_PREFIX, generate_secret
 
 __all__ = [
     "SECRET_PREFIX",
@@ -22,15 +23,6 @@ __all__ = [
     "sign",
     "signature_headers",
 ]
-
-SECRET_PREFIX = "whsec_"
-SECRET_BYTES = 32  # the spec allows 24-64 random bytes
-
-
-def generate_secret() -> str:
-    """A fresh signing secret: ``whsec_`` + base64 of 32 random bytes."""
-    return SECRET_PREFIX + base64.b64encode(os.urandom(SECRET_BYTES)).decode("ascii")
-
 
 def _secret_key(secret: str) -> bytes:
     # Accept the bare base64 too, as the reference libraries do.

@@ -15,7 +15,13 @@ from common.errors import InvalidInput
 
 from .models import CallbackProfile, ProfileStatus, RetiredSigningSecret
 from .services import profile_create, profile_set_status, profile_update
-from .validation import AuthInput, EncryptionInput, ProfileInput, validate_profile
+from .validation import (
+    AuthInput,
+    EncryptionInput,
+    ProfileInput,
+    max_concurrency_ceiling,
+    validate_profile,
+)
 
 # Where a rule's complaint goes on the admin form ("headers/X-Key" → the headers field).
 _FIELD_FOR_PREFIX = {"headers": "headers", "enc": "encryption", "auth": "auth",
@@ -23,6 +29,8 @@ _FIELD_FOR_PREFIX = {"headers": "headers", "enc": "encryption", "auth": "auth",
 
 
 def _form_field(issue_field: str, form: forms.BaseForm) -> str | None:
+    # Delivery limits are nested under "delivery/" in the API, flat columns here.
+    issue_field = issue_field.removeprefix("delivery/")
     head = issue_field.split("/")[0]
     if head in _FIELD_FOR_PREFIX:
         return _FIELD_FOR_PREFIX[head]
@@ -47,11 +55,18 @@ class CallbackProfileAdminForm(forms.ModelForm):
     class Meta:
         model = CallbackProfile
         fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
-                  "response_message", "status", "disabled_reason"]
+                  "response_message", "status", "disabled_reason",
+                  "max_concurrency", "rate_limit", "rate_limit_period"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body_format"].required = False  # blank = JSON
+        self.fields["rate_limit_period"].required = False  # blank = per second
+        self.fields["max_concurrency"].help_text = (
+            f"Attempts in flight per worker process, 1–{max_concurrency_ceiling()}; "
+            "empty = adjusted automatically.")
+        self.fields["rate_limit"].help_text = (
+            "Requests per period across all workers; empty = no limit.")
         if self.instance.pk:
             current = ProfileInput.from_profile(self.instance)
             self.initial.setdefault("headers", current.headers)
@@ -79,6 +94,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         cleaned["body_format"] = cleaned.get("body_format") or "json"
+        cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         headers = cleaned.get("headers") or {}
         if not isinstance(headers, dict) or not all(
             isinstance(v, str) for v in headers.values()
@@ -95,6 +111,9 @@ class CallbackProfileAdminForm(forms.ModelForm):
                 http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
                 body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
                 body_format=cleaned.get("body_format") or "json",
+                max_concurrency=cleaned.get("max_concurrency"),
+                rate_limit=cleaned.get("rate_limit"),
+                rate_limit_period=cleaned.get("rate_limit_period") or "second",
                 headers=headers,
                 encryption=EncryptionInput(
                     algorithm=str(enc.get("algo", "")), key=str(enc.get("key", "")),
@@ -113,8 +132,8 @@ class CallbackProfileAdminForm(forms.ModelForm):
         existing = self.instance.channel if self.instance.pk else None
         for issue in validate_profile(data, existing_channel=existing):
             field = _form_field(issue.field, self)
-            self.add_error(field, issue.message if field == issue.field
-                           else f"{issue.field}: {issue.message}")
+            plain = field == issue.field.removeprefix("delivery/")
+            self.add_error(field, issue.message if plain else f"{issue.field}: {issue.message}")
         self.profile_input = data
         return cleaned
 

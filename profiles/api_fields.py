@@ -113,3 +113,22 @@ class TemplateBodyField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field({"type": "integer", "nullable": True})
+class StrictIntegerField(serializers.Field):
+    """A whole number (or null), refusing strings, floats and booleans instead of coercing
+    them; ranges are checked by the shared rules in `profiles.validation`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError("must be integer")
+        return data
+
+    def to_representation(self, value):
+        return value

@@ -6,7 +6,11 @@ import json
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -20,12 +24,13 @@ from . import catalog
 from .api_fields import (
     JsonValueField,
     StrictCharField,
+    StrictIntegerField,
     StringListField,
     TemplateBodyField,
     schema_messages,
 )
 from .masking import mask, unmasked
-from .models import CallbackProfile, Channel, ProfileStatus
+from .models import CallbackProfile, Channel, ProfileStatus, RatePeriod
 from .selectors import get_profile_for_account, profile_list
 from .services import (
     active_signing_secrets,
@@ -36,7 +41,13 @@ from .services import (
     profile_set_status,
     profile_update,
 )
-from .validation import STRING_BODY_FORMATS, AuthInput, EncryptionInput, ProfileInput
+from .validation import (
+    DELIVERY_LIMIT_FIELDS,
+    STRING_BODY_FORMATS,
+    AuthInput,
+    EncryptionInput,
+    ProfileInput,
+)
 
 SUCCESS = "RBC024"
 
@@ -58,6 +69,45 @@ class AuthSerializer(serializers.Serializer):
     client_id = StrictCharField(max_length=2000, allow_blank=True, trim_whitespace=False)
     client_secret = StrictCharField(max_length=2000, allow_blank=True, trim_whitespace=False)
     scope = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
+
+
+@schema_messages
+class DeliveryLimitsSerializer(serializers.Serializer):
+    """Optional delivery limits; a key left out keeps its value, `null` removes the limit."""
+
+    max_concurrency = StrictIntegerField(
+        help_text="Attempts in flight to this endpoint per worker process "
+                  "(1..DELIVERY_CONCURRENCY); null = the worker decides.")
+    rate_limit = StrictIntegerField(
+        help_text="At most this many requests per rate_limit_period, across all workers; "
+                  "null = no rate limit.")
+    rate_limit_period = StrictCharField(required=False, allow_null=True, max_length=16,
+                                        help_text="second (default) or minute.")
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {unknown[0]: ["must NOT be given: allowed properties are "
+                              + ", ".join(self.fields)]})
+        return attrs
+
+
+class DeliveryLimitsOutputSerializer(serializers.Serializer):
+    max_concurrency = serializers.IntegerField(allow_null=True)
+    rate_limit = serializers.IntegerField(allow_null=True)
+    rate_limit_period = serializers.CharField()
+
+
+class CircuitOutputSerializer(serializers.Serializer):
+    """The endpoint's circuit breaker, shared by every worker."""
+
+    state = serializers.ChoiceField(choices=["closed", "open", "half_open"])
+    consecutive_failures = serializers.IntegerField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+    reopen_at = serializers.DateTimeField(allow_null=True, help_text=(
+        "open: when deliveries resume with one probe; half_open: when an unanswered probe "
+        "is retried."))
 
 
 def _channel_value(raw: str | None, events: list[str] | None) -> str:
@@ -99,6 +149,8 @@ class ProfileOutputSerializer(serializers.Serializer):
     enc = serializers.SerializerMethodField()
     auth = serializers.SerializerMethodField()
     response_message = serializers.CharField()
+    delivery = DeliveryLimitsOutputSerializer(source="*")
+    circuit = serializers.SerializerMethodField()
     status = serializers.IntegerField()
     signing_secret = serializers.SerializerMethodField(
         help_text="Masked; GET .../secrets reveals it."
@@ -116,6 +168,18 @@ class ProfileOutputSerializer(serializers.Serializer):
             return None
         return {"algo": enc.algorithm, "key": mask(enc.key), "IV": mask(enc.iv),
                 "params": enc.params, "nonce_mode": enc.nonce_mode}
+
+    @extend_schema_field(CircuitOutputSerializer)
+    def get_circuit(self, profile: CallbackProfile) -> dict:
+        # The list's queryset joins endpoint_state; a profile without a row yet is closed.
+        state = getattr(profile, "endpoint_state", None)
+        if state is None:
+            return {"state": "closed", "consecutive_failures": 0, "opened_at": None,
+                    "reopen_at": None}
+        return CircuitOutputSerializer({
+            "state": state.circuit, "consecutive_failures": state.consecutive_failures,
+            "opened_at": state.opened_at, "reopen_at": state.reopen_at,
+        }).data
 
     @extend_schema_field(AuthOutputSerializer(allow_null=True))
     def get_auth(self, profile: CallbackProfile) -> dict | None:
@@ -187,7 +251,21 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
                                    stored_auth.client_secret if stored_auth else None),
             scope=auth.get("scope") or "",
         ) if auth else None
+    if "delivery" in validated:
+        _merge_delivery_limits(data, validated["delivery"])
     return data
+
+
+def _merge_delivery_limits(data: ProfileInput, limits: dict | None) -> None:
+    """`null` removes every limit; otherwise only the keys given change."""
+    if limits is None:
+        limits = dict.fromkeys(DELIVERY_LIMIT_FIELDS)
+    for name in DELIVERY_LIMIT_FIELDS:
+        if name in limits:
+            value = limits[name]
+            if name == "rate_limit_period":
+                value = (value or RatePeriod.SECOND).strip().lower()
+            setattr(data, name, value)
 
 
 @schema_messages
@@ -204,6 +282,9 @@ class ProfileInputSerializer(serializers.Serializer):
     headers = JsonValueField(kind=dict)
     enc = JsonValueField(kind=dict)
     auth = JsonValueField(kind=dict)
+    delivery = JsonValueField(kind=dict, help_text=(
+        'Delivery limits, e.g. {"max_concurrency": 10, "rate_limit": 5, '
+        '"rate_limit_period": "second"}; null removes them.'))
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
                                              max_length=2000)
 
@@ -218,6 +299,13 @@ class ProfileInputSerializer(serializers.Serializer):
         if not value:
             return None
         serializer = AuthSerializer(data=value)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def validate_delivery(self, value):
+        if value is None:
+            return None
+        serializer = DeliveryLimitsSerializer(data=value)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -23,8 +23,16 @@ from .models import (
     HttpMethod,
     NonceMode,
     ProfileStatus,
+    RatePeriod,
 )
-from .validation import STRING_BODY_FORMATS, AuthInput, EncryptionInput, ProfileInput
+from .validation import (
+    DELIVERY_LIMIT_FIELDS,
+    STRING_BODY_FORMATS,
+    AuthInput,
+    EncryptionInput,
+    ProfileInput,
+    max_concurrency_ceiling,
+)
 
 # Empty header rows rendered after the filled ones, so headers can be added without JS.
 SPARE_HEADER_ROWS = 2
@@ -51,6 +59,9 @@ ISSUE_FIELDS = {
     "auth/client_secret": "auth_client_secret",
     "auth/scope": "auth_scope",
     "response_message": "response_message",
+    "delivery/max_concurrency": "max_concurrency",
+    "delivery/rate_limit": "rate_limit",
+    "delivery/rate_limit_period": "rate_limit_period",
 }
 
 
@@ -72,12 +83,17 @@ ISSUE_SUBJECTS = {
     "auth/client_id": "The client ID",
     "auth/client_secret": "The client secret",
     "auth/scope": "The scope",
+    "delivery/max_concurrency": "Max concurrent requests",
+    "delivery/rate_limit": "The rate limit",
+    "delivery/rate_limit_period": "The rate limit period",
 }
 
 
 def _sentence(subject: str, message: str) -> str:
     text = f"{subject} {message}" if subject else message[:1].upper() + message[1:]
     text = text.replace(" NOT ", " not ")
+    for terse, plain in (("must be >= ", "must be at least "), ("must be <= ", "must be at most ")):
+        text = text.replace(terse, plain)
     return text if text.endswith((".", ")")) else f"{text}."
 
 
@@ -283,6 +299,23 @@ class ProfileForm(forms.Form):
     response_message = forms.CharField(
         label="Response Message", required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Advanced delivery (optional); the ranges are checked by profiles.validation.
+    max_concurrency = forms.IntegerField(
+        label="Max concurrent requests", required=False,
+        error_messages={"invalid": "Enter a whole number, or leave it empty."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
+    rate_limit = forms.IntegerField(
+        label="Rate limit", required=False,
+        error_messages={"invalid": "Enter a whole number, or leave it empty."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric",
+                                        "placeholder": "No limit"}),
+        help_text="At most this many requests to the endpoint, counted across all workers. "
+                  "Empty: no limit.",
+    )
+    rate_limit_period = forms.ChoiceField(
+        label="Per", required=False, choices=RatePeriod.choices, initial=RatePeriod.SECOND,
+    )
 
     def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
         self.profile = profile
@@ -295,6 +328,13 @@ class ProfileForm(forms.Form):
             # channel"). A disabled field ignores whatever the browser posts.
             self.fields["channel"].disabled = True
             self.fields["channel"].help_text = "The channel of a saved profile cannot be changed."
+        ceiling = max_concurrency_ceiling()
+        concurrency = self.fields["max_concurrency"]
+        concurrency.widget.attrs.update(max=ceiling, placeholder="Automatic")
+        concurrency.help_text = (
+            f"Requests in flight to the endpoint at once, per worker process (1–{ceiling}). "
+            "Empty: adjusted automatically to how the endpoint copes."
+        )
 
     @staticmethod
     def _initial_from(profile: CallbackProfile) -> dict[str, Any]:
@@ -305,6 +345,7 @@ class ProfileForm(forms.Form):
             "body_format": data.body_format,
             "enable_response": bool(data.response_message),
             "response_message": data.response_message,
+            **{name: getattr(data, name) for name in DELIVERY_LIMIT_FIELDS},
         }
         if data.auth is not None:
             initial.update(
@@ -354,6 +395,9 @@ class ProfileForm(forms.Form):
             auth=auth,
             response_message=(cleaned.get("response_message") or "")
             if cleaned.get("enable_response") else "",
+            max_concurrency=cleaned.get("max_concurrency"),
+            rate_limit=cleaned.get("rate_limit"),
+            rate_limit_period=cleaned.get("rate_limit_period") or RatePeriod.SECOND,
         )
 
     def clean(self):
@@ -401,6 +445,23 @@ class ProfileForm(forms.Form):
              "id": f"id_enc_params_{index}"}
             for index, (name, _label) in enumerate(_all_variable_names())
         ]
+
+    def delivery_limits_open(self) -> bool:
+        """The Advanced delivery fieldset starts collapsed unless one of its fields has an
+        error (so the error is seen)."""
+        return any(name in self.errors for name in DELIVERY_LIMIT_FIELDS)
+
+    def delivery_limits_summary(self) -> str:
+        if self.delivery_limits_open():
+            return "check the values below"
+        concurrency, rate = self.current("max_concurrency"), self.current("rate_limit")
+        parts = []
+        if concurrency not in (None, ""):
+            parts.append(f"at most {concurrency} at once")
+        if rate not in (None, ""):
+            period = self.current("rate_limit_period") or RatePeriod.SECOND
+            parts.append(f"{rate} per {period}")
+        return ", ".join(parts) or "no limits"
 
     def is_checked(self, name: str) -> bool:
         value = self.current(name)

@@ -27,7 +27,8 @@ def profile_list(
     # Managed profiles (a configuration's webhook URL) are listed with their configuration.
     qs = (
         CallbackProfile.objects.filter(account=account, managed=False)
-        .select_related("encryption", "auth")
+        # endpoint_state: the circuit shown with each profile, without a query per row.
+        .select_related("encryption", "auth", "endpoint_state")
         .prefetch_related("headers")
     )
     if title:
@@ -46,7 +47,7 @@ def profile_list(
 def get_profile_for_account(*, account: Account, profile_id: str) -> CallbackProfile:
     profile = (
         CallbackProfile.objects.filter(account=account, profile_id=profile_id)
-        .select_related("encryption", "auth", "account")
+        .select_related("encryption", "auth", "account", "endpoint_state")
         .prefetch_related("headers")
         .first()
     )

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
-from delivery.signing import generate_secret
 
 from .models import (
     CallbackProfile,
@@ -19,9 +18,11 @@ from .models import (
     ProfileEncryption,
     ProfileHeader,
     ProfileStatus,
+    RatePeriod,
     RetiredSigningSecret,
 )
-from .validation import ProfileInput, validate_profile
+from .signing_secrets import generate_secret
+from .validation import DELIVERY_LIMIT_FIELDS, ProfileInput, validate_profile
 
 # How long a replaced signing secret keeps signing after a rotation.
 SECRET_ROTATION_GRACE = timedelta(hours=24)
@@ -37,6 +38,7 @@ def _clean(data: ProfileInput) -> ProfileInput:
     data.title = (data.title or "").strip()
     data.url = (data.url or "").strip()
     data.body_format = data.body_format or "json"
+    data.rate_limit_period = data.rate_limit_period or RatePeriod.SECOND
     if data.body in ("", {}):
         data.body = None
     data.headers = {
@@ -101,6 +103,9 @@ def profile_create(
         url=data.url,
         body=data.body,
         body_format=data.body_format,
+        max_concurrency=data.max_concurrency,
+        rate_limit=data.rate_limit,
+        rate_limit_period=data.rate_limit_period,
         response_message=data.response_message or "",
         signing_secret=generate_secret(),
         managed=managed,
@@ -115,7 +120,7 @@ def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackP
     issues = validate_profile(data, existing_channel=profile.channel)
     if issues:
         raise InvalidInput(issues)
-    for name in ("title", "http_method", "url", "body", "body_format"):
+    for name in ("title", "http_method", "url", "body", "body_format", *DELIVERY_LIMIT_FIELDS):
         setattr(profile, name, getattr(data, name))
     profile.response_message = data.response_message or ""
     profile.save()

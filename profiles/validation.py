@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 from common.errors import Issue
 from common.json_values import find_nul, json_depth
 
 from . import catalog
-from .models import BodyFormat, EncryptionAlgorithm, HttpMethod, NonceMode
+from .models import BodyFormat, EncryptionAlgorithm, HttpMethod, NonceMode, RatePeriod
 
 TITLE_PATTERN = re.compile(r"^[A-Za-z0-9 _-]+$")
 HEADER_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token
@@ -40,6 +42,8 @@ BODY_METHODS = {HttpMethod.POST, HttpMethod.PUT}
 # Formats whose body is a template string; the original offers them for POST only.
 STRING_BODY_FORMATS = {BodyFormat.XML, BodyFormat.HTML, BodyFormat.TEXT}
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MAX_RATE_LIMIT = 100_000
+DELIVERY_LIMIT_FIELDS = ("max_concurrency", "rate_limit", "rate_limit_period")
 
 
 @dataclass
@@ -85,6 +89,10 @@ class ProfileInput:
     response_message: str = ""
     events: list[str] | None = None
     body_format: str = BodyFormat.JSON
+    # Delivery limits: None = no limit of the profile's own.
+    max_concurrency: int | None = None
+    rate_limit: int | None = None
+    rate_limit_period: str = RatePeriod.SECOND
 
     @classmethod
     def from_profile(cls, profile) -> ProfileInput:
@@ -103,6 +111,9 @@ class ProfileInput:
             auth=AuthInput.for_profile(profile),
             response_message=profile.response_message,
             body_format=profile.body_format,
+            max_concurrency=profile.max_concurrency,
+            rate_limit=profile.rate_limit,
+            rate_limit_period=profile.rate_limit_period,
         )
 
 
@@ -131,6 +142,31 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
         )
     elif "\x00" in (data.response_message or ""):
         issues.append(Issue("response_message", "must NOT contain NUL (\\u0000) characters"))
+    issues += delivery_limit_issues(data)
+    return issues
+
+
+def max_concurrency_ceiling() -> int:
+    """A profile may not ask for more attempts in flight than a worker process runs at all."""
+    return int(getattr(settings, "DELIVERY_CONCURRENCY", 100))
+
+
+def delivery_limit_issues(data: ProfileInput) -> list[Issue]:
+    issues: list[Issue] = []
+    for name, ceiling in (("max_concurrency", max_concurrency_ceiling()),
+                          ("rate_limit", MAX_RATE_LIMIT)):
+        value = getattr(data, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            issues.append(Issue(f"delivery/{name}", "must be integer"))
+        elif value < 1:
+            issues.append(Issue(f"delivery/{name}", "must be >= 1"))
+        elif value > ceiling:
+            issues.append(Issue(f"delivery/{name}", f"must be <= {ceiling}"))
+    if data.rate_limit_period not in RatePeriod.values:
+        allowed = ", ".join(RatePeriod.values)
+        issues.append(Issue("delivery/rate_limit_period", f"must be one of: {allowed}"))
     return issues
 
 
@@ -302,7 +338,7 @@ def header_issues(headers: dict[str, str]) -> list[Issue]:
 
 
 def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> list[Issue]:
-    from delivery.encryption import validate_encryption_settings
+    from .encryption_rules import validate_encryption_settings
 
     issues: list[Issue] = []
     if enc.algorithm not in EncryptionAlgorithm.values:

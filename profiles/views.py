@@ -24,6 +24,7 @@ from delivery.throttles import CallbackTestThrottle, check_throttle
 
 from . import catalog
 from .charts import success_chart
+from .endpoint_status import delivery_limits_text, endpoint_status
 from .forms import ProfileFilterForm, ProfileForm
 from .models import CallbackProfile, NonceMode, ProfileStatus
 from .page_queries import profile_delivery_log, profile_delivery_success_by_hour
@@ -212,6 +213,8 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             "log_page": log_page,
             "chart": success_chart(buckets),
             "statuses": ProfileStatus,
+            "endpoint": endpoint_status(profile),
+            "delivery_limits": delivery_limits_text(profile),
         },
     )
 

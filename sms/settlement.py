@@ -29,6 +29,10 @@ def settle_due_messages(*, now: datetime | None = None, limit: int = BATCH) -> i
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         messages = list(due.select_related("callback_profile").order_by("settle_after")[:limit])
+        shared = {}  # one profile object per profile: its settings are read once per batch
         for message in messages:
+            if message.callback_profile is not None:
+                profile = shared.setdefault(message.callback_profile_id, message.callback_profile)
+                message.callback_profile = profile
             apply_carrier_report(message)
     return len(messages)

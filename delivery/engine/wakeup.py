@@ -20,11 +20,18 @@ CHANNEL = "callback_profiles_work"
 WORK_ARRIVED = threading.Event()
 
 
+def _work_committed() -> None:
+    WORK_ARRIVED.set()
+
+
 def notify_on_commit() -> None:
+    """Wake workers when the current transaction commits (once per transaction)."""
+    if any(func is _work_committed for _, func, _ in connection.run_on_commit):
+        return  # this transaction already will
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {CHANNEL}")
-    transaction.on_commit(WORK_ARRIVED.set)
+    transaction.on_commit(_work_committed)
 
 
 class Listener(threading.Thread):

@@ -339,6 +339,9 @@
       list.forEach(function (text) { box.appendChild(el("p", "", text)); });
       var row = box.closest(".field");
       if (row) { row.classList.toggle("has-error", list.length > 0); }
+      // An error inside a collapsed section (Advanced delivery) must be seen.
+      var section = box.closest("details");
+      if (section && list.length) { section.open = true; }
     });
   }
 

@@ -249,6 +249,36 @@ class ScratchDeployment:
     def attempts(self) -> int:
         return self.query("SELECT COUNT(*) FROM delivery_deliveryattempt")[0][0]
 
+    def pipeline_seconds(self, where: str = "1=1") -> float:
+        """From the first delivery written to the last one finished (database clock), so
+        process start-up is not counted."""
+        if self.database == "postgres":
+            sql = ("SELECT EXTRACT(EPOCH FROM MAX(completed_at) - MIN(created_at)) "
+                   f"FROM delivery_delivery WHERE {where}")
+        else:
+            sql = ("SELECT (julianday(MAX(completed_at)) - julianday(MIN(created_at))) * 86400 "
+                   f"FROM delivery_delivery WHERE {where}")
+        return float(self.query(sql)[0][0])
+
+    def drain_seconds(self) -> float:
+        """From the first attempt started to the last delivery finished (database clock)."""
+        if self.database == "postgres":
+            sql = ("SELECT EXTRACT(EPOCH FROM (SELECT MAX(completed_at) FROM delivery_delivery)"
+                   " - (SELECT MIN(started_at) FROM delivery_deliveryattempt))")
+        else:
+            sql = ("SELECT (julianday((SELECT MAX(completed_at) FROM delivery_delivery))"
+                   " - julianday((SELECT MIN(started_at) FROM delivery_deliveryattempt))) * 86400")
+        return float(self.query(sql)[0][0])
+
+    def first_created(self, where: str = "1=1") -> float:
+        """`time.time()` of the first delivery written (matching `where`)."""
+        if self.database == "postgres":
+            sql = f"SELECT EXTRACT(EPOCH FROM MIN(created_at)) FROM delivery_delivery WHERE {where}"
+        else:
+            sql = ("SELECT (julianday(MIN(created_at)) - 2440587.5) * 86400 "
+                   f"FROM delivery_delivery WHERE {where}")
+        return float(self.query(sql)[0][0])
+
     def wait_for_workers(self, count: int, timeout: float = 60) -> bool:
         return self.wait_until(
             lambda: self.query("SELECT COUNT(*) FROM delivery_workerheartbeat")[0][0] >= count,
