@@ -8,13 +8,22 @@ is validated by the one set of rules (`validate_profile`) before anything is sav
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from common.errors import InvalidInput
 
-from .models import CallbackProfile, ProfileStatus, RetiredSigningSecret
-from .services import profile_create, profile_set_status, profile_update
+from .models import CallbackProfile, ProfileStatus
+from .services import (
+    profile_create,
+    profile_set_status,
+    profile_update,
+    retired_secrets_signing,
+)
 from .validation import (
     AuthInput,
     EncryptionInput,
@@ -138,19 +147,6 @@ class CallbackProfileAdminForm(forms.ModelForm):
         return cleaned
 
 
-class RetiredSecretInline(admin.TabularInline):
-    """Read-only: secrets are rotated through the service (page or API), never edited."""
-
-    model = RetiredSigningSecret
-    fields = ["retired_at", "expires_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(CallbackProfile)
 class CallbackProfileAdmin(admin.ModelAdmin):
     form = CallbackProfileAdminForm
@@ -159,9 +155,22 @@ class CallbackProfileAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "http_method", "body_format", "managed", "created_at"]
     search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
     list_select_related = ["account"]
-    readonly_fields = ["profile_id", "managed", "enabled_at", "created_at", "modified_at"]
-    inlines = [RetiredSecretInline]
+    readonly_fields = ["profile_id", "managed", "enabled_at", "retired_secrets", "created_at",
+                       "modified_at"]
     actions = ["enable_profiles", "disable_profiles"]
+
+    @admin.display(description="Retired signing secrets")
+    def retired_secrets(self, obj: CallbackProfile) -> str:
+        """Read-only (a list, not a formset: secrets are rotated through the service on the
+        page or the API, never edited here): when each retired secret stops signing."""
+        rows = retired_secrets_signing(obj) if obj.pk else []
+        if not rows:
+            return "None signing now"
+        return format_html_join(
+            mark_safe("<br>"), "retired {} UTC, signs until {} UTC",
+            ((r.retired_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+              r.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")) for r in rows),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

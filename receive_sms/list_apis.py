@@ -10,6 +10,7 @@ from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
 from api.schema import page_of
+from profiles.api_fields import StrictCharField
 
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
 from .subscribers import subscriber_list_get_or_create
@@ -38,7 +39,7 @@ class SubscriberOutputSerializer(serializers.Serializer):
 
 
 class SubscriberListInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, error_messages={
+    name = StrictCharField(max_length=100, error_messages={
         "blank": "must NOT be empty", "invalid": "must be string",
         "max_length": "must NOT have more than {max_length} characters",
     })

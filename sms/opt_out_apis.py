@@ -10,8 +10,9 @@ from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
 from api.schema import page_of
+from profiles.api_fields import StrictCharField, schema_messages
 
-from .opt_outs import opt_out_list, opt_out_replies, opt_out_settings_update
+from .opt_outs import MAX_REPLY, opt_out_list, opt_out_replies, opt_out_settings_update
 
 SUCCESS = "RBC024"
 
@@ -43,10 +44,12 @@ class OptOutListApi(APIView):
         return envelope(data, code=SUCCESS, message="Opt-outs fetched successfully")
 
 
+@schema_messages
 class OptOutSettingsSerializer(serializers.Serializer):
-    opt_out_reply = serializers.CharField(required=False, allow_blank=True)
-    opt_in_reply = serializers.CharField(required=False, allow_blank=True)
-    help_reply = serializers.CharField(required=False, allow_blank=True)
+    # Strings only (a number is refused, not turned into text), as the profile API.
+    opt_out_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
+    opt_in_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
+    help_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
 
     class Meta:
         ref_name = "OptOutSettings"
