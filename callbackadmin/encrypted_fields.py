@@ -1,7 +1,9 @@
 """Model fields whose values are encrypted at rest (header values, AES keys, signing secrets).
 
-A database dump shows only Fernet tokens; the ORM hands the owner the plaintext. The key comes
-from FIELD_ENCRYPTION_KEY, or is derived from SECRET_KEY when that is unset.
+A database dump shows only Fernet tokens; the ORM hands the owner the plaintext. The keys come
+from FIELD_ENCRYPTION_KEY, comma-separated: the first encrypts, every one decrypts, so a key
+can be rotated by prepending a new one and running `manage.py reencrypt_secrets`. Without it
+the key is derived from SECRET_KEY (development; start-up refuses that with DEBUG off).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import base64
 import hashlib
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
@@ -23,8 +25,20 @@ def _fernet(secret: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def _current_fernet() -> Fernet:
-    return _fernet(settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY)
+def _secrets() -> tuple[str, ...]:
+    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", None)
+    if keys is None:  # settings that only give the single FIELD_ENCRYPTION_KEY string
+        keys = [k.strip() for k in settings.FIELD_ENCRYPTION_KEY.split(",") if k.strip()]
+    return tuple(keys) or (settings.SECRET_KEY,)
+
+
+@lru_cache(maxsize=4)
+def _multi_fernet(secrets: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([_fernet(secret) for secret in secrets])
+
+
+def _current_fernet() -> MultiFernet:
+    return _multi_fernet(_secrets())
 
 
 def encrypt_text(plaintext: str) -> str:
@@ -38,8 +52,20 @@ def decrypt_text(stored: str) -> str:
         return _current_fernet().decrypt(stored[len(TOKEN_PREFIX) :].encode()).decode()
     except InvalidToken as exc:
         raise ValueError(
-            "Stored secret cannot be decrypted: was FIELD_ENCRYPTION_KEY changed?"
+            "Stored secret cannot be decrypted with any FIELD_ENCRYPTION_KEY: "
+            "was a key removed before `manage.py reencrypt_secrets` ran?"
         ) from exc
+
+
+def needs_reencryption(stored: str) -> bool:
+    """True when `stored` is plaintext or was not encrypted with the newest key."""
+    if not stored.startswith(TOKEN_PREFIX):
+        return True
+    try:
+        _fernet(_secrets()[0]).decrypt(stored[len(TOKEN_PREFIX) :].encode())
+    except InvalidToken:
+        return True
+    return False
 
 
 class EncryptedTextField(models.TextField):

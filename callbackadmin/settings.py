@@ -28,9 +28,11 @@ SECRET_KEY = env(
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Key for secrets stored in the database (header values, encryption keys). Derived from
-# SECRET_KEY when unset; set it explicitly so SECRET_KEY can be rotated independently.
+# Keys for secrets stored in the database (header values, encryption keys), comma-separated:
+# the first encrypts, every one decrypts (rotate by prepending a new key, then run
+# `manage.py reencrypt_secrets`). Derived from SECRET_KEY when unset (development only).
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in FIELD_ENCRYPTION_KEY.split(",") if k.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,10 +55,15 @@ INSTALLED_APPS = [
     "sms",
     "receive_sms",
     "worker",
+    "alerts",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "ops.request_id.RequestIdMiddleware",
+    "ops.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.current_account",
+                "alerts.context_processors.open_alerts",
             ],
         },
     },
@@ -133,7 +141,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Request bodies above this are refused with a 413 envelope instead of being parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
@@ -215,6 +222,51 @@ TASKS = {
     }
 }
 
+# --- Production (README "Deploying"; `manage.py check --deploy` is clean with these set) -----
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if len(_proxy_header) == 2 else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# Static files: whitenoise serves the compressed, content-hashed files that `collectstatic`
+# wrote to STATIC_ROOT (bin/serve sets STATICFILES_HASHED=true). Without a manifest
+# (development, tests) there are no hashed names to look up, so plain names are used.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+_hashed_static = env.bool(
+    "STATICFILES_HASHED", default=not DEBUG and (Path(STATIC_ROOT) / "staticfiles.json").exists()
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if _hashed_static
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=3600)
+# Link in alert emails (e.g. https://callbacks.example.com); empty = relative paths only.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
+# Alerts: at most one email per profile per this many seconds.
+ALERT_EMAIL_INTERVAL_SECONDS = env.int("ALERT_EMAIL_INTERVAL_SECONDS", default=3600)
+# Health and metrics (ops app). /metrics answers a Bearer METRICS_TOKEN, or a client address in
+# METRICS_ALLOWED_IPS (CIDRs); everyone else gets 403.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+READYZ_HEARTBEAT_MAX_AGE_SECONDS = env.int("READYZ_HEARTBEAT_MAX_AGE_SECONDS", default=60)
+READYZ_MAX_QUEUE_AGE_SECONDS = env.int("READYZ_MAX_QUEUE_AGE_SECONDS", default=300)
+# Retention: finished deliveries (with their attempts), inbox requests and incoming messages
+# older than this many days are pruned in batches (`manage.py prune`, run by bin/serve).
+DELIVERY_RETENTION_DAYS = env.int("DELIVERY_RETENTION_DAYS", default=30)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+# Recover ("resend every failed delivery since T"): at most this many per run, this far back.
+RECOVER_MAX_DELIVERIES = env.int("RECOVER_MAX_DELIVERIES", default=10000)
+RECOVER_MAX_AGE_DAYS = env.int("RECOVER_MAX_AGE_DAYS", default=14)
+# Logs: LOG_FORMAT=json prints one JSON object per line with the request id.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -226,3 +278,10 @@ LOGGING = {
 # smtp+tls://user:password@smtp.example.com:587, or consolemail:// (print to the console).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="callbacks@localhost")
+
+# Every log line carries the request id (X-Request-ID) of the request that wrote it, if any.
+LOGGING["filters"] = {"request_id": {"()": "ops.request_id.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "ops.log_format.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

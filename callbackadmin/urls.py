@@ -18,6 +18,8 @@ urlpatterns = [
     path("channels/", receive_sms_views.channels_home, name="channels"),
     path("channels/sms/", include("receive_sms.urls")),
     path("inbound/sms", receive_sms_views.inbound_sms, name="inbound-sms"),
+    path("alerts/", include("alerts.urls")),
+    path("", include("ops.urls")),
     path("", include("api.urls")),
 ]
 

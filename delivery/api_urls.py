@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, recover_apis
 
 urlpatterns = [
     path("callback/profiles/<str:profile_id>/test", apis.ProfileTestApi.as_view(),
@@ -12,4 +12,8 @@ urlpatterns = [
          name="api-delivery-detail"),
     path("callback/deliveries/<str:delivery_id>/resend", apis.DeliveryResendApi.as_view(),
          name="api-delivery-resend"),
+    path("callback/profiles/<str:profile_id>/recover", recover_apis.ProfileRecoverApi.as_view(),
+         name="api-profile-recover"),
+    path("callback/recover-runs/<str:run_id>", recover_apis.RecoverRunDetailApi.as_view(),
+         name="api-recover-run"),
 ]

@@ -209,3 +209,39 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class RecoverStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RecoverRun(models.Model):
+    """One "resend every failed delivery of this profile since T" (delivery/services/recover.py).
+
+    Its copies are Deliveries with `source_type="recover"` and `source_id=<original id>`, made
+    between `started_at` and `finished_at`; their statuses are the run's progress.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="recover_runs")
+    profile = models.ForeignKey(CallbackProfile, on_delete=models.CASCADE,
+                                related_name="recover_runs")
+    since = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RecoverStatus.choices,
+                              default=RecoverStatus.RUNNING)
+    found = models.PositiveIntegerField(default=0)  # failed deliveries since T, up to the limit
+    resent = models.PositiveIntegerField(default=0)
+    already_recovered = models.PositiveIntegerField(default=0)
+    # More failed deliveries than one run may resend: running it again recovers the rest.
+    truncated = models.BooleanField(default=False)
+    error = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["profile", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"recover {self.profile_id} since {self.since:%Y-%m-%d %H:%M} ({self.status})"

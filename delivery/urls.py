@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import recover_views, views
 
 app_name = "delivery"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("inbox/clear", views.inbox_clear_view, name="inbox-clear"),
     path("<uuid:delivery_id>/", views.delivery_detail_view, name="detail"),
     path("<uuid:delivery_id>/resend", views.delivery_resend_view, name="resend"),
+    path("recover/<str:profile_id>/", recover_views.recover_view, name="recover"),
 ]

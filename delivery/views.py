@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
+from common.paging import CappedPaginator
 from profiles.selectors import get_profile_for_account
 
 from . import inbox as inbox_service
@@ -44,7 +44,7 @@ def delivery_list_view(request: HttpRequest) -> HttpResponse:
         except NotFound as exc:
             raise Http404(exc.message) from exc
     deliveries = delivery_list(account=request.account, profile=profile, status=status or None)
-    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(deliveries, 50).get_page(request.GET.get("page"))
     return render(request, "delivery/delivery_list.html", {
         "page": page, "status": status, "profile": profile,
         "statuses": DeliveryStatus.choices,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
+from common.paging import CappedPaginator
 from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
 
@@ -192,7 +193,8 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
 @account_required
 def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
-    log = Paginator(profile_delivery_log(account=request.account, profile=profile), LOG_PAGE_SIZE)
+    log = CappedPaginator(profile_delivery_log(account=request.account, profile=profile),
+                          LOG_PAGE_SIZE)
     buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
     encryption = getattr(profile, "encryption", None)
     log_page = log.get_page(request.GET.get("page"))

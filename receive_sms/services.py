@@ -21,7 +21,7 @@ from profiles.services import profile_delete
 from sms import opt_outs
 from sms.recipients import InvalidNumber, parse_recipient
 
-from . import actions
+from . import actions, metrics
 from .action_rules import DEFAULT_FORWARD_TEMPLATE, action_issues
 from .matching import callback_variables, first_word, match_configuration, normalise_keyword
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, TriggerType
@@ -369,4 +369,5 @@ def incoming_sms_receive(
             source_id=str(incoming.public_id),
         )
         incoming.save(update_fields=["callback_delivery"])
+    metrics.RECEIVED.labels(matched="true" if incoming.matched else "false").inc()
     return incoming

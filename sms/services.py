@@ -24,7 +24,7 @@ from delivery.engine import wakeup
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
-from . import carrier
+from . import carrier, metrics
 from .models import Encoding, Message, MessageType
 from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
@@ -178,11 +178,13 @@ def message_send(
         raise InvalidInput(issues)
 
     assert body is not None
-    return _record(
+    result = _record(
         account=account, recipients=recipients, body=body, sms_type=sms_type, sender=sender,
         template_id=template, profile=profile, flash=bool(is_flash), source=source,
         texts={k: (v or "") for k, v in texts.items()},
     )
+    metrics.ACCEPTED.labels(type=sms_type).inc(len(result.messages))
+    return result
 
 
 @transaction.atomic
@@ -259,3 +261,4 @@ def apply_carrier_report(message: Message) -> None:
         "status", "status_trace", "description", "status_at", "settled_at",
         "callback_delivery",
     ])
+    metrics.SETTLED.labels(status=message.status).inc()

@@ -3,6 +3,7 @@
 - callback deliveries, many in flight (delivery.engine.Engine);
 - SMS settlement: the carrier simulator's delivery reports (sms.settlement);
 - the recovery sweep (deliveries of dead workers) and heartbeats, every few seconds;
+- retention (ops.retention: records older than DELIVERY_RETENTION_DAYS), hourly;
 - other background tasks (django-tasks, database backend) in one extra thread.
 
 It sleeps until work arrives: PostgreSQL `NOTIFY` or an in-process wake-up, with a short poll
@@ -30,12 +31,14 @@ from delivery.engine import wakeup
 from delivery.engine.dispatcher import Engine
 from delivery.services.heartbeat import heartbeat_beat, heartbeat_remove
 from delivery.services.recovery import delivery_recover
+from ops.retention import prune_old_records
 from sms.settlement import settle_due_messages
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = 5.0
 SWEEP_EVERY = 10.0
+PRUNE_EVERY = 3600.0
 TASKS_POLL_INTERVAL = 1.0
 
 
@@ -87,7 +90,11 @@ class WorkerProcess:
             getattr(settings, "DELIVERY_POLL_INTERVAL", 0) or default_poll)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
-        self.periodic = [_Every(HEARTBEAT_EVERY, self.beat), _Every(SWEEP_EVERY, delivery_recover)]
+        self.periodic = [
+            _Every(HEARTBEAT_EVERY, self.beat),
+            _Every(SWEEP_EVERY, delivery_recover),
+            _Every(PRUNE_EVERY, prune_old_records),  # retention: idempotent, in batches
+        ]
 
     def beat(self) -> None:
         heartbeat_beat(worker_id=self.worker_id, started_at=self.started_at,

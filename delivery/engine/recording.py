@@ -18,7 +18,11 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from .. import policy
+from alerts.models import AlertKind
+from alerts.services import alert_raise
+
+from .. import metrics, policy
+from ..attempt_log import log_attempt
 from ..models import Delivery, DeliveryAttempt, DeliveryStatus
 from . import health
 from .attempt import Outcome
@@ -140,25 +144,51 @@ def record(outcomes: Iterable[Outcome], *, worker_id: str,
         DeliveryAttempt.objects.bulk_create([_attempt_row(o) for o in outcomes])
         rows = {o.prepared.delivery.pk: _changes(o, now=now) for o in outcomes}
         held = update_held(rows, worker_id=worker_id)
-        changes = [health.apply(profiles.get(pk), report, now=now)
-                   for pk, report in reports.items()]
+        changes = [change for pk, report in reports.items()
+                   if (change := health.apply(profiles.get(pk), report, now=now))]
+        for outcome in outcomes:
+            final = rows[outcome.prepared.delivery.pk]["status"] == DeliveryStatus.FAILED
+            _report(outcome, final_failure=final)
+        for change in changes:
+            _alert_health(change, profiles.get(change.profile_pk))
     if held < len(rows):
         logger.warning("%s of %s deliveries were re-queued by the sweep during their attempt",
                        len(rows) - held, len(rows))
-    for outcome in outcomes:
-        _log_attempt(outcome)
-    return [change for change in changes if change is not None]
+    return changes
 
 
-def _log_attempt(outcome: Outcome) -> None:
+def _report(outcome: Outcome, *, final_failure: bool) -> None:
+    """The operator's view of one attempt: a metric, a structured log line, and for a delivery
+    that has used up its retries, the customer's alert."""
     delivery = outcome.prepared.delivery
-    logger.info(
-        "attempt delivery=%s profile=%s number=%s status_code=%s latency_ms=%s outcome=%s%s",
-        delivery.pk, delivery.profile_id, delivery.attempt_count + 1,
-        outcome.result.status_code if outcome.result else None, outcome.latency_ms,
-        "succeeded" if outcome.succeeded else "failed",
-        f" error={outcome.error!r}" if outcome.error else "",
+    status = "succeeded" if outcome.succeeded else "failed"
+    metrics.observe_attempt(
+        event=delivery.event, outcome=status,
+        latency_seconds=outcome.latency_ms / 1000 if outcome.latency_ms is not None else None,
     )
+    profile = delivery._state.fields_cache.get("profile")
+    log_attempt(
+        profile_id=profile.profile_id if profile else str(delivery.profile_id),
+        delivery_id=str(delivery.pk), event=delivery.event,
+        attempt=delivery.attempt_count + 1, outcome=status,
+        status_code=outcome.result.status_code if outcome.result else None,
+        latency_ms=outcome.latency_ms, error=outcome.error,
+    )
+    if final_failure and profile is not None:
+        alert_raise(profile=profile, kind=AlertKind.DELIVERY_FAILED,
+                    detail=f"A {delivery.event} callback failed after "
+                           f"{delivery.attempt_count + 1} attempts: {outcome.error}")
+
+
+def _alert_health(change: health.HealthChange, profile) -> None:
+    if profile is None:
+        return
+    if change.auto_disabled:
+        alert_raise(profile=profile, kind=AlertKind.PROFILE_AUTO_DISABLED,
+                    detail=profile.disabled_reason)
+    if change.recovered:
+        alert_raise(profile=profile, kind=AlertKind.PROFILE_RECOVERED,
+                    detail="Callbacks are being delivered again.")
 
 
 def finish_skipped(deliveries: Iterable[tuple[Delivery, str]], *, worker_id: str,

@@ -14,7 +14,7 @@ from profiles.models import CallbackProfile
 from profiles.services import active_signing_secrets
 from profiles.validation import ProfileInput, validate_profile
 
-from .. import transport
+from .. import metrics, transport
 from ..profile_render import example_event, example_values, render_input
 from ..signing import generate_secret
 from .sending import (
@@ -99,12 +99,14 @@ def send_test(
         result = transport.send(outgoing, **_transport_options(test=True))
     except transport.DeliveryError as exc:
         result = exc.result
+        metrics.observe_test_call(ok=False)
         return TestOutcome(
             ok=False, request=sent, error=exc.message, variables=values,
             status_code=result.status_code if result else None,
             latency_ms=result.latency_ms if result else None,
             response_excerpt=result.body_excerpt if result else "",
         )
+    metrics.observe_test_call(ok=result.ok)
     return TestOutcome(
         ok=result.ok,
         request=sent,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -165,6 +166,10 @@ class ScratchDeployment:
             "DATABASE_URL": url,
             "CALLBACK_ALLOW_PRIVATE_NETWORKS": "true",
             "DEBUG": "false",
+            # Production-like: workers refuse development secrets with DEBUG off.
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEY": secrets.token_urlsafe(32),
+            "INBOUND_SMS_TOKEN": secrets.token_urlsafe(16),
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "callbackadmin.settings",
             "PYTHONUNBUFFERED": "1",

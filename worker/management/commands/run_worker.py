@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from callbackadmin.startup import refuse_unsafe_defaults
 from worker.process import WorkerProcess
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
                             help="Attempts in flight (default: DELIVERY_CONCURRENCY).")
 
     def handle(self, *args, concurrency: int | None, **options):
+        refuse_unsafe_defaults()  # production secrets, as the web server checks them
         process = WorkerProcess(concurrency=concurrency)
         process.install_signal_handlers()
         process.run()

@@ -1,0 +1,78 @@
+"""What `/readyz` checks: the database answers, every migration is applied, a delivery worker
+reported in the last minute, and the oldest due delivery is not waiting too long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+_migrations_applied = False  # once true it stays true for this process: skip the graph load
+
+
+def check_database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return Check("database", False, f"unreachable: {str(exc).strip()[:200]}")
+    return Check("database", True, "reachable")
+
+
+def check_migrations() -> Check:
+    global _migrations_applied
+    if not _migrations_applied:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan:
+            names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan[:5])
+            return Check("migrations", False, f"{len(plan)} not applied: {names}")
+        _migrations_applied = True
+    return Check("migrations", True, "all applied")
+
+
+def check_worker(now: datetime) -> Check:
+    from delivery.selectors import last_worker_heartbeat
+
+    limit = settings.READYZ_HEARTBEAT_MAX_AGE_SECONDS
+    seen = last_worker_heartbeat()
+    if seen is None:
+        return Check("worker", False, "no delivery worker has reported")
+    age = (now - seen).total_seconds()
+    if age > limit:
+        return Check("worker", False, f"last worker heartbeat {age:.0f} s ago (limit {limit} s)")
+    return Check("worker", True, f"last worker heartbeat {age:.0f} s ago")
+
+
+def check_queue() -> Check:
+    from delivery.selectors import queue_stats
+
+    limit = settings.READYZ_MAX_QUEUE_AGE_SECONDS
+    stats = queue_stats()
+    age = stats.oldest_due_age_seconds
+    if age is not None and age > limit:
+        return Check("queue", False,
+                     f"oldest due delivery waiting {age:.0f} s (limit {limit} s); "
+                     f"{stats.depth} due")
+    waiting = f"oldest waiting {age:.0f} s" if age is not None else "nothing due"
+    return Check("queue", True, f"{stats.depth} due, {waiting}")
+
+
+def readiness_checks() -> list[Check]:
+    database = check_database()
+    if not database.ok:
+        return [database]  # nothing else can be asked
+    return [database, check_migrations(), check_worker(timezone.now()), check_queue()]
