@@ -38,3 +38,30 @@ def json_depth(value: Any) -> int:
             stack += [(item, depth + 1) for item in node]
             deepest = max(deepest, depth + 1)
     return deepest
+
+
+def loads_on_fresh_stack(text: str, **kwargs: Any) -> Any:
+    """`json.loads` in a new thread, whose recursion depth starts at zero.
+
+    A stored value nested a few hundred levels deep (written before today's depth limits, or
+    straight into the database) can exceed what is left of the recursion limit deep inside a
+    request; parsed on a fresh stack it loads, so the rules can refuse it with a 400 instead of
+    the read failing with a 500. Raises RecursionError only for values near the limit itself.
+    """
+    import json
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def parse() -> None:
+        try:
+            outcome["value"] = json.loads(text, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=parse, name="json-fresh-stack")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -6,8 +6,24 @@ from django.db import models
 
 from accounts.models import Account
 from callbackadmin.encrypted_fields import EncryptedTextField
+from common.json_values import loads_on_fresh_stack
 
 from . import catalog
+
+
+class TemplateJSONField(models.JSONField):
+    """A JSONField whose stored value still loads when it is nested deeper than what is left of
+    the recursion limit at the read (so the profile rules can refuse it with a 400)."""
+
+    def from_db_value(self, value, expression, connection):
+        try:
+            return super().from_db_value(value, expression, connection)
+        except RecursionError:
+            return loads_on_fresh_stack(value, cls=self.decoder)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs  # the column is a JSONField's
 
 
 class Channel(models.TextChoices):
@@ -51,7 +67,7 @@ class CallbackProfile(models.Model):
         max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST
     )
     url = models.CharField("endpoint", max_length=2048)
-    body = models.JSONField(
+    body = TemplateJSONField(
         null=True, blank=True,
         help_text="POST/PUT template: a JSON object (JSON and form formats) or a string (XML, "
                   "HTML, Text).",

@@ -66,6 +66,11 @@ class OptOutSettingsApi(APIView):
     def patch(self, request, sid: str):
         serializer = OptOutSettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data:
+            # An empty (or unreadable) body changes nothing: say so instead of answering 200.
+            names = ", ".join(serializer.fields)
+            raise serializers.ValidationError({"non_field_errors": [
+                f"must have at least one of: {names}"]})
         current = _settings_data(opt_out_replies(account=request.auth))
         opt_out_settings_update(account=request.auth, **{**current, **serializer.validated_data})
         return envelope(_settings_data(opt_out_replies(account=request.auth)), code=SUCCESS,
