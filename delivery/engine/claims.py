@@ -31,19 +31,26 @@ def _claim(candidates: QuerySet[Delivery], *, worker_id: str, limit: int,
         return []  # an idle poll must not take SQLite's write lock
     subquery = candidates.order_by("next_attempt_at").values("pk")[:limit]
     sub_sql, sub_params = subquery.query.sql_with_params()
-    if connection.features.has_select_for_update_skip_locked:
-        sub_sql += " FOR UPDATE SKIP LOCKED"  # concurrent workers take disjoint rows
     quote = connection.ops.quote_name
-    dt = Delivery._meta.get_field("claimed_at")
-    sql = (
-        f"UPDATE {quote(Delivery._meta.db_table)} "
-        f"SET {quote('status')} = %s, {quote('claimed_at')} = %s, {quote('claimed_by')} = %s, "
-        f"{quote('updated_at')} = %s "
-        f"WHERE {quote('id')} IN ({sub_sql}) AND {quote('status')} = %s RETURNING {quote('id')}"
-    )
-    stamp = dt.get_db_prep_value(now, connection)
-    params = [DeliveryStatus.SENDING.value, stamp, worker_id, stamp, *sub_params,
-              DeliveryStatus.PENDING.value]
+    table = quote(Delivery._meta.db_table)
+    assignments = (f"{quote('status')} = %s, {quote('claimed_at')} = %s, "
+                   f"{quote('claimed_by')} = %s, {quote('updated_at')} = %s")
+    stamp = Delivery._meta.get_field("claimed_at").get_db_prep_value(now, connection)
+    values = [DeliveryStatus.SENDING.value, stamp, worker_id, stamp]
+    pending = DeliveryStatus.PENDING.value
+    if connection.features.has_select_for_update_skip_locked:
+        # A MATERIALIZED CTE runs the locking SELECT exactly once; inside `IN (…)` PostgreSQL
+        # may re-run it per row and claim more than `limit`. SKIP LOCKED: concurrent workers
+        # take disjoint rows without waiting on each other.
+        sql = (f"WITH claim (id) AS MATERIALIZED ({sub_sql} FOR UPDATE SKIP LOCKED) "
+               f"UPDATE {table} AS d SET {assignments} FROM claim "
+               f"WHERE d.{quote('id')} = claim.{quote('id')} AND d.{quote('status')} = %s "
+               f"RETURNING d.{quote('id')}")
+        params = [*sub_params, *values, pending]
+    else:
+        sql = (f"UPDATE {table} SET {assignments} WHERE {quote('id')} IN ({sub_sql}) "
+               f"AND {quote('status')} = %s RETURNING {quote('id')}")
+        params = [*values, *sub_params, pending]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]

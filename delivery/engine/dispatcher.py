@@ -143,6 +143,8 @@ class Engine:
                                  endpoint_failure=outcome.endpoint_failure,
                                  latency_ms=outcome.latency_ms,
                                  profile_max=profile.max_concurrency if profile else None)
+            if not self.limiter.in_flight[pk] and pk not in self._waiting:
+                self._profiles.pop(pk, None)  # idle: the next claim brings a fresh copy
         changes = recording.record(outcomes, worker_id=self.worker_id, now=now)
         opened = [c.profile_pk for c in changes if c.opened or c.auto_disabled]
         if opened:
