@@ -6,13 +6,19 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Account, ApiKey
+from .models import Account, ApiKey, Membership
 from .services import hash_api_key
 
 
 def account_for_user(user) -> Account | None:
-    membership = getattr(user, "membership", None) if user.is_authenticated else None
-    return membership.account if membership else None
+    """The user's account: one query (membership joined to its account), then remembered on
+    the user object for the rest of the request (pages ask several times)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_current_account"):
+        membership = Membership.objects.select_related("account").filter(user=user).first()
+        user._current_account = membership.account if membership else None
+    return user._current_account
 
 
 def api_key_list(*, account: Account) -> QuerySet[ApiKey]:

@@ -6,8 +6,13 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
+from accounts.login_throttle import api_key_allowed, api_key_failed
 from accounts.models import Account
 from accounts.selectors import account_for_api_key
+
+
+class ApiKeyLockedOut(exceptions.Throttled):
+    default_detail = "too many wrong api-keys for this account from your address: try later"
 
 
 class ApiKeyUser:
@@ -29,8 +34,13 @@ class ApiKeyAuthentication(BaseAuthentication):
         if not raw_key:
             return None
         sid = (request.parser_context or {}).get("kwargs", {}).get("sid", "")
+        # Wrong keys tried against a SID lock that SID out for the caller's address (axes).
+        if sid and not api_key_allowed(request._request, sid):
+            raise ApiKeyLockedOut()
         account = account_for_api_key(sid=sid, raw_key=raw_key) if sid else None
         if account is None:
+            if sid:
+                api_key_failed(request._request, sid)
             raise exceptions.AuthenticationFailed("api-key is not valid for this account")
         return ApiKeyUser(account), account
 

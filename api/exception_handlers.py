@@ -60,6 +60,10 @@ def _validation_response(pairs: list[tuple[str, str]], status: int = 400) -> Res
 
 
 def envelope_exception_handler(exc, context):
+    from .idempotency import IdempotencyKeyReused  # idempotency imports models
+
+    if isinstance(exc, IdempotencyKeyReused):
+        return _validation_response([(i.field, i.api_text()) for i in exc.issues], status=422)
     if isinstance(exc, InvalidInput):
         return _validation_response([(i.field, i.api_text()) for i in exc.issues])
     if isinstance(exc, NotFound):
@@ -71,7 +75,10 @@ def envelope_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return _validation_response(_flatten(exc.detail, ""))
     if isinstance(exc, exceptions.ParseError):
-        return _validation_response([("body", f"body is not valid: {exc.detail}")])
+        detail = str(exc.detail)
+        # Our parser words its own messages ("body must NOT be nested more than 32 levels").
+        message = detail if detail.startswith("body") else f"body is not valid: {detail}"
+        return _validation_response([("body", message)])
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body(code="RBC413", message="body is too large",
@@ -79,7 +86,11 @@ def envelope_exception_handler(exc, context):
             status=413,
         )
     if isinstance(exc, SuspiciousOperation):
-        return _validation_response([("body", "body is not acceptable")])
+        from .fallback_views import suspicious_request_problem
+
+        request = context.get("request")
+        return _validation_response([suspicious_request_problem(
+            exc, getattr(request, "_request", request))])
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -5,6 +5,7 @@ Secrets may also come from files: `SECRET_KEY_FILE=/run/secrets/key` works for e
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "api",
     "accounts",
     "profiles",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "accounts.middleware.DisplayTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its answer
 ]
 
 ROOT_URLCONF = "callbackadmin.urls"
@@ -114,6 +117,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login and API-key lock-out (django-axes, accounts/login_throttle.py): after
+# LOGIN_FAILURE_LIMIT failures for one username (or one SID's api-key) from one address, that
+# pair is locked for LOGIN_LOCKOUT_MINUTES, even with the right password or key.
+AUTHENTICATION_BACKENDS = [
+    "accounts.login_throttle.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "profiles:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -134,7 +150,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasAccountApiKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.SafeJSONParser",  # depth limit, no NUL characters (api/parsers.py)
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -150,6 +166,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Wrap every answer in the envelope and list the error codes (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums", "api.schema.envelope_hook",
+    ],
 }
 
 # --- Product settings -------------------------------------------------------------------------
@@ -158,6 +178,9 @@ CALLBACK_PROFILE_ID_PREFIX = env("CALLBACK_PROFILE_ID_PREFIX", default="IN")
 # Callbacks to loopback/private addresses are refused unless this is on (SSRF guard).
 CALLBACK_ALLOW_PRIVATE_NETWORKS = env.bool("CALLBACK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 INBOUND_SMS_TOKEN = env("INBOUND_SMS_TOKEN", default="dev-inbound-token")
+# A carrier post without its own message_id that repeats sender + text on the same number within
+# this many seconds is a replay: answered 200, neither stored nor fired again.
+INBOUND_DEDUP_WINDOW_SECONDS = env.int("INBOUND_DEDUP_WINDOW_SECONDS", default=300)
 SMS_DLR_DELAY_SECONDS = env.float("SMS_DLR_DELAY_SECONDS", default=2.0)
 # Callback delivery (delivery/policy.py documents retries and auto-disable).
 CALLBACK_CONNECT_TIMEOUT = env.float("CALLBACK_CONNECT_TIMEOUT", default=5.0)
@@ -166,6 +189,8 @@ CALLBACK_TEST_READ_TIMEOUT = env.float("CALLBACK_TEST_READ_TIMEOUT", default=10.
 CALLBACK_CA_BUNDLE = env("CALLBACK_CA_BUNDLE", default="")  # extra CAs for private endpoints
 CALLBACK_TEST_RATE_LIMIT = env.int("CALLBACK_TEST_RATE_LIMIT", default=10)  # per account...
 CALLBACK_TEST_RATE_WINDOW = env.int("CALLBACK_TEST_RATE_WINDOW", default=60)  # ...per N seconds
+DELIVERY_RESEND_RATE_LIMIT = env.int("DELIVERY_RESEND_RATE_LIMIT", default=20)  # per account...
+DELIVERY_RESEND_RATE_WINDOW = env.int("DELIVERY_RESEND_RATE_WINDOW", default=60)  # ...per N s
 # A SENDING delivery claimed longer ago than this is re-queued even if its worker looks alive.
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 

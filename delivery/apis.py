@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
-from common.errors import InvalidInput, Issue
+from api.schema import page_of
+from profiles.masking import masked_headers
 from profiles.placeholders import empty_placeholders, profile_placeholders
 from profiles.selectors import get_profile_for_account
 
 from .models import DeliveryStatus
 from .selectors import delivery_list, get_delivery_for_account
-from .services import RateLimited, TestOutcome, delivery_resend, send_profile_test
+from .services import TestOutcome, delivery_resend, send_profile_test
+from .throttles import CallbackTestThrottle, DeliveryResendThrottle, ThrottledWithMessage
 
 SUCCESS = "RBC024"
 
 
-class TestCallbackThrottled(exceptions.Throttled):
-    """429 with our own wording (the handler turns it into the envelope)."""
+class ProfileTestApi(ThrottledWithMessage, APIView):
+    throttle_classes = [CallbackTestThrottle]
 
-
-class ProfileTestApi(APIView):
     class TestOutcomeSerializer(serializers.Serializer):
         ok = serializers.BooleanField()
         request = serializers.DictField(allow_null=True)
@@ -39,7 +40,7 @@ class ProfileTestApi(APIView):
             request = {
                 "method": outcome.request.method,
                 "url": outcome.request.url,
-                "headers": outcome.request.headers,
+                "headers": masked_headers(outcome.request.headers),
                 "body": outcome.request.body,
             }
         response = None
@@ -57,13 +58,7 @@ class ProfileTestApi(APIView):
     @extend_schema(request=None, responses=TestOutcomeSerializer)
     def post(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
-        try:
-            outcome = send_profile_test(profile=profile)
-        except RateLimited as exc:
-            raise TestCallbackThrottled(
-                wait=exc.retry_after,
-                detail=f"too many test callbacks: try again in {exc.retry_after} s",
-            ) from exc
+        outcome = send_profile_test(profile=profile)
         message = (
             "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
         )
@@ -99,18 +94,12 @@ class DeliveryListApi(APIView):
         status = serializers.ChoiceField(choices=DeliveryStatus.values, required=False)
 
     @extend_schema(
-        parameters=[FilterSerializer, OpenApiParameter("limit", int),
-                    OpenApiParameter("offset", int)],
-        responses=DeliveryOutputSerializer(many=True),
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=page_of(DeliveryOutputSerializer, "DeliveryPage"),
+        operation_id="callback_deliveries_list",
     )
     def get(self, request, sid: str):
-        filters = self.FilterSerializer(data=request.query_params)
-        if not filters.is_valid():
-            raise InvalidInput([
-                Issue(name, " ".join(str(m) for m in messages), location="query")
-                for name, messages in filters.errors.items()
-            ])
-        values = filters.validated_data
+        values = parse_query(request, self.FilterSerializer)
         profile = None
         if values.get("profile_id"):
             profile = get_profile_for_account(account=request.auth,
@@ -125,9 +114,14 @@ class DeliveryListApi(APIView):
 
 class DeliveryDetailApi(APIView):
     class DeliveryDetailSerializer(DeliveryOutputSerializer):
-        request_headers = serializers.DictField(source="headers")
+        request_headers = serializers.SerializerMethodField(
+            help_text="Profile header values are masked (they are often credentials)."
+        )
         request_body = serializers.CharField()
         attempts = serializers.SerializerMethodField()
+
+        def get_request_headers(self, delivery) -> dict[str, str]:
+            return masked_headers(delivery.headers)
 
         def get_attempts(self, delivery) -> list[dict]:
             return [
@@ -144,7 +138,9 @@ class DeliveryDetailApi(APIView):
                         message="Delivery fetched successfully")
 
 
-class DeliveryResendApi(APIView):
+class DeliveryResendApi(ThrottledWithMessage, APIView):
+    throttle_classes = [DeliveryResendThrottle]
+
     @extend_schema(request=None, responses={202: DeliveryOutputSerializer})
     def post(self, request, sid: str, delivery_id: str):
         delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 from xml.etree import ElementTree
 
 from django.db import transaction
@@ -25,6 +25,48 @@ from .models import Delivery, Inbox, InboxRequest
 MAX_BODY_BYTES = 64 * 1024
 KEEP_REQUESTS = 200
 MAX_HEADERS = 100
+
+
+# Headers that carry credentials: their values are never stored, only that they were sent.
+CREDENTIAL_HEADERS = {
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
+    "x-auth-token", "x-access-token", "x-inbound-token", "x-csrftoken",
+}
+CREDENTIAL_WORDS = ("token", "secret", "password", "passwd", "apikey", "api-key", "api_key",
+                    "session", "credential")
+
+
+def _is_credential(name: str) -> bool:
+    lowered = name.lower()
+    if lowered in CREDENTIAL_HEADERS:
+        return True
+    # webhook-signature is an HMAC of the content, not a credential: receivers must see it.
+    return lowered != "webhook-signature" and any(word in lowered for word in CREDENTIAL_WORDS)
+
+
+def redact_credentials(headers: dict[str, str]) -> dict[str, str]:
+    """Credential header values replaced by `[redacted: N characters]`, keeping an auth scheme
+    ("Bearer [redacted: 40 characters]") so the customer still sees what kind was sent."""
+    out = {}
+    for name, value in headers.items():
+        if not _is_credential(name):
+            out[name] = value
+            continue
+        scheme, _, rest = str(value).partition(" ")
+        if rest and name.lower() in ("authorization", "proxy-authorization"):
+            out[name] = f"{scheme} [redacted: {len(rest)} characters]"
+        else:
+            out[name] = f"[redacted: {len(str(value))} characters]"
+    return out
+
+
+def redact_query(query_string: str) -> str:
+    """Credential-looking query parameters (`?api_key=…`, `?token=…`) stored redacted too."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if not any(_is_credential(name) for name, _ in pairs):
+        return query_string
+    return urlencode([(name, f"[redacted: {len(value)} characters]" if _is_credential(name)
+                       else value) for name, value in pairs])
 
 
 def inbox_get_or_create(*, account: Account) -> Inbox:
@@ -57,13 +99,13 @@ def inbox_record(
     remote_addr: str = "",
 ) -> InboxRequest:
     """Store one request (body capped at MAX_BODY_BYTES) and keep only the newest ones."""
-    kept_headers = dict(list(headers.items())[:MAX_HEADERS])
+    kept_headers = redact_credentials(dict(list(headers.items())[:MAX_HEADERS]))
     lowered = {k.lower(): v for k, v in kept_headers.items()}
     entry = InboxRequest.objects.create(
         inbox=inbox,
         method=method[:16],
         path=path[:500],
-        query_string=query_string,
+        query_string=redact_query(query_string),
         headers=kept_headers,
         body=body[:MAX_BODY_BYTES].decode("utf-8", errors="replace"),
         body_size=body_size,
@@ -161,8 +203,13 @@ def _body_candidates(entry: InboxRequest) -> list[tuple[str, str]]:
         return []
     try:
         return list(_leaves(json.loads(entry.body), "body"))
+    except RecursionError:  # JSON nested past Python's limit: nothing to decrypt
+        return []
     except ValueError:
-        return list(_xml_leaves(entry.body))
+        try:
+            return list(_xml_leaves(entry.body))
+        except RecursionError:
+            return []
 
 
 def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[DecryptedValue]]:

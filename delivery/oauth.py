@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +30,9 @@ DEFAULT_EXPIRES_IN = 300  # seconds, when the token response does not say
 EXPIRY_MARGIN = 30
 MIN_CACHE_SECONDS = 5
 MAX_TOKEN_BODY = 16 * 1024
+MAX_EXPIRES_IN = 24 * 3600  # cache a token at most a day, whatever the server claims
+# RFC 6750 §2.1 b64token: what can follow "Bearer " in an Authorization header.
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")
 
 
 class TokenError(transport.DeliveryError):
@@ -63,19 +68,36 @@ def _parse_token(result: transport.TransportResult, token_url: str) -> tuple[str
         raise TokenError(f"token request failed: HTTP {result.status_code} from {token_url}")
     try:
         payload = json.loads(result.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise TokenError(f"token response from {token_url} is not JSON") from None
     token = payload.get("access_token") if isinstance(payload, dict) else None
     if not isinstance(token, str) or not token.strip():
         raise TokenError("token response has no access_token")
-    if any(ch in token for ch in "\r\n\x00"):
-        raise TokenError("token response has an access_token that is not a valid header value")
-    expires_in: Any = payload.get("expires_in", DEFAULT_EXPIRES_IN)
+    token = token.strip()
+    if not TOKEN_PATTERN.match(token):
+        raise TokenError(
+            "token response has an access_token that is not a valid header value "
+            "(RFC 6750 allows letters, digits and -._~+/=)"
+        )
+    return token, _lifetime(payload.get("expires_in", DEFAULT_EXPIRES_IN))
+
+
+def _lifetime(expires_in: Any) -> int:
+    """`expires_in` as whole seconds; missing, malformed, infinite or absurd values fall back
+    to the default rather than crashing (JSON allows `1e999`, which Python reads as inf)."""
+    if isinstance(expires_in, bool):
+        return DEFAULT_EXPIRES_IN
+    if isinstance(expires_in, str):
+        expires_in = expires_in.strip()
+        if not expires_in.isdigit():
+            return DEFAULT_EXPIRES_IN
     try:
-        seconds = int(expires_in)
-    except (TypeError, ValueError):
-        seconds = DEFAULT_EXPIRES_IN
-    return token.strip(), seconds
+        seconds = float(expires_in)
+    except (TypeError, ValueError, OverflowError):
+        return DEFAULT_EXPIRES_IN
+    if not math.isfinite(seconds) or seconds <= 0:
+        return DEFAULT_EXPIRES_IN
+    return int(min(seconds, MAX_EXPIRES_IN))
 
 
 def fetch_token(auth: AuthInput, *, options: dict[str, Any]) -> tuple[str, int]:

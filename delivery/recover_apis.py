@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
+from api.schema import page_of
 from common.errors import NotFound
 from profiles.selectors import get_profile_for_account
 
@@ -44,10 +46,11 @@ class ProfileRecoverApi(APIView):
         since = serializers.DateTimeField(
             help_text="Resend every failed delivery created at or after this time.")
 
-    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-                   responses=RecoverRunOutputSerializer(many=True))
+    @extend_schema(parameters=PAGE_PARAMETERS, operation_id="callback_profile_recover_runs_list",
+                   responses=page_of(RecoverRunOutputSerializer, "RecoverRunPage"))
     def get(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        parse_query(request)
         runs = RecoverRun.objects.filter(profile=profile).select_related("profile")
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(runs, request, view=self)

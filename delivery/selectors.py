@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -59,12 +59,14 @@ def delivery_hourly_counts(
 
     Every hour is present (zeros included) so a chart needs no gap handling.
     """
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(UTC)  # UTC hours, whatever TIME_ZONE says
     end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     start = end - timedelta(hours=hours)
     qs = delivery_list(account=account, profile=profile).filter(created_at__gte=start)
     rows = (
-        qs.annotate(hour=TruncHour("created_at"))
+        # order_by() drops the list's "-created_at", which would split the groups per row.
+        qs.order_by()
+        .annotate(hour=TruncHour("created_at", tzinfo=UTC))
         .values("hour")
         .annotate(
             succeeded=Count("pk", filter=Q(status=DeliveryStatus.SUCCEEDED)),

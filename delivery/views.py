@@ -23,12 +23,13 @@ from . import inbox as inbox_service
 from .models import Delivery, DeliveryStatus
 from .selectors import delivery_list, get_delivery_for_account
 from .services import delivery_resend
+from .throttles import DeliveryResendThrottle, check_throttle
 
 
 def _pretty(text: str) -> str:
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 
@@ -134,6 +135,7 @@ def delivery_live_view(request: HttpRequest, delivery_id) -> JsonResponse:
 def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
     delivery = _delivery_or_404(request, delivery_id)
     try:
+        check_throttle(DeliveryResendThrottle, request)
         copy = delivery_resend(delivery=delivery)
     except InvalidInput as exc:
         messages.error(request, "; ".join(f"{i.field} {i.message}" for i in exc.issues))

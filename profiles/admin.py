@@ -1,35 +1,66 @@
-"""Admin for staff: the same validation rules as the pages and the API."""
+"""Admin for staff: every write goes through the profile services, as the pages and the API do.
+
+Creating a profile calls `profile_create`, editing calls `profile_update`, and a status change
+calls `profile_set_status` (so re-enabling restarts the auto-disable clock). Headers, encryption
+and advanced authentication are edited as JSON on the profile form itself, so the whole profile
+is validated by the one set of rules (`validate_profile`) before anything is saved.
+"""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import admin
+from datetime import UTC
 
-from . import catalog
-from .models import CallbackProfile, ProfileAuth, ProfileEncryption, ProfileHeader
-from .services import new_profile_id
-from .signing_secrets import generate_secret
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from common.errors import InvalidInput
+
+from .models import CallbackProfile, ProfileStatus
+from .services import (
+    profile_create,
+    profile_set_status,
+    profile_update,
+    retired_secrets_signing,
+)
 from .validation import (
     AuthInput,
     EncryptionInput,
     ProfileInput,
-    auth_issues,
-    encryption_issues,
-    header_issues,
     max_concurrency_ceiling,
     validate_profile,
 )
 
+# Where a rule's complaint goes on the admin form ("headers/X-Key" → the headers field).
+_FIELD_FOR_PREFIX = {"headers": "headers", "enc": "encryption", "auth": "auth",
+                     "events": None}
 
-def _add_issues(form: forms.BaseForm, issues) -> None:
-    for issue in issues:
-        # Delivery limits are nested under "delivery/" in the API, flat columns here.
-        name = issue.field.removeprefix("delivery/")
-        field = name if name in form.fields else None
-        form.add_error(field, f"{issue.field}: {issue.message}" if field is None else issue.message)
+
+def _form_field(issue_field: str, form: forms.BaseForm) -> str | None:
+    # Delivery limits are nested under "delivery/" in the API, flat columns here.
+    issue_field = issue_field.removeprefix("delivery/")
+    head = issue_field.split("/")[0]
+    if head in _FIELD_FOR_PREFIX:
+        return _FIELD_FOR_PREFIX[head]
+    return head if head in form.fields else None
 
 
 class CallbackProfileAdminForm(forms.ModelForm):
+    headers = forms.JSONField(
+        required=False, help_text='Headers added to every callback: {"X-Api-Key": "value"}.'
+    )
+    encryption = forms.JSONField(
+        required=False, label="Encryption",
+        help_text='Empty for none, or {"algo": "AES-128-GCM", "key": "16 characters", '
+                  '"IV": "16 characters", "params": [], "nonce_mode": "fixed"}.',
+    )
+    auth = forms.JSONField(
+        required=False, label="Advanced authentication (OAuth client credentials)",
+        help_text='Empty for none, or {"token_url": "https://…", "client_id": "…", '
+                  '"client_secret": "…", "scope": ""}.',
+    )
+
     class Meta:
         model = CallbackProfile
         fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
@@ -45,98 +76,75 @@ class CallbackProfileAdminForm(forms.ModelForm):
             "empty = adjusted automatically.")
         self.fields["rate_limit"].help_text = (
             "Requests per period across all workers; empty = no limit.")
+        if self.instance.pk:
+            current = ProfileInput.from_profile(self.instance)
+            self.initial.setdefault("headers", current.headers)
+            enc = current.encryption
+            self.initial.setdefault("encryption", {
+                "algo": enc.algorithm, "key": enc.key, "IV": enc.iv, "params": enc.params,
+                "nonce_mode": enc.nonce_mode,
+            } if enc else None)
+            auth = current.auth
+            self.initial.setdefault("auth", {
+                "token_url": auth.token_url, "client_id": auth.client_id,
+                "client_secret": auth.client_secret, "scope": auth.scope,
+            } if auth else None)
+        self.profile_input: ProfileInput | None = None
+
+    def _object(self, name: str) -> dict | None:
+        value = self.cleaned_data.get(name)
+        if value in (None, "", {}):
+            return None
+        if not isinstance(value, dict):
+            self.add_error(name, "Must be a JSON object.")
+            return None
+        return value
 
     def clean(self):
         cleaned = super().clean()
         cleaned["body_format"] = cleaned.get("body_format") or "json"
         cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
+        headers = cleaned.get("headers") or {}
+        if not isinstance(headers, dict) or not all(
+            isinstance(v, str) for v in headers.values()
+        ):
+            self.add_error("headers", 'Must be a JSON object of strings: {"Name": "value"}.')
+            headers = {}
+        enc, auth = self._object("encryption"), self._object("auth")
         if self.errors:
             return cleaned
-        data = ProfileInput(
-            title=cleaned.get("title"),
-            channel=cleaned.get("channel") or self.instance.channel,
-            http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
-            body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
-            body_format=cleaned.get("body_format") or "json",
-            max_concurrency=cleaned.get("max_concurrency"),
-            rate_limit=cleaned.get("rate_limit"),
-            rate_limit_period=cleaned.get("rate_limit_period") or "second",
-        )
+        try:
+            data = ProfileInput(
+                title=cleaned.get("title"),
+                channel=cleaned.get("channel") or self.instance.channel,
+                http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
+                body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
+                body_format=cleaned.get("body_format") or "json",
+                max_concurrency=cleaned.get("max_concurrency"),
+                rate_limit=cleaned.get("rate_limit"),
+                rate_limit_period=cleaned.get("rate_limit_period") or "second",
+                headers=headers,
+                encryption=EncryptionInput(
+                    algorithm=str(enc.get("algo", "")), key=str(enc.get("key", "")),
+                    iv=str(enc.get("IV", "")), params=list(enc.get("params") or []),
+                    nonce_mode=str(enc.get("nonce_mode") or "fixed"),
+                ) if enc else None,
+                auth=AuthInput(
+                    token_url=str(auth.get("token_url", "")),
+                    client_id=str(auth.get("client_id", "")),
+                    client_secret=str(auth.get("client_secret", "")),
+                    scope=str(auth.get("scope") or ""),
+                ) if auth else None,
+            )
+        except TypeError as exc:
+            raise forms.ValidationError(f"Could not read the settings: {exc}") from exc
         existing = self.instance.channel if self.instance.pk else None
-        _add_issues(self, validate_profile(data, existing_channel=existing))
+        for issue in validate_profile(data, existing_channel=existing):
+            field = _form_field(issue.field, self)
+            plain = field == issue.field.removeprefix("delivery/")
+            self.add_error(field, issue.message if plain else f"{issue.field}: {issue.message}")
+        self.profile_input = data
         return cleaned
-
-
-class HeaderInlineForm(forms.ModelForm):
-    class Meta:
-        model = ProfileHeader
-        fields = ["name", "value", "position"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("name") and not cleaned.get("DELETE"):
-            for issue in header_issues({cleaned["name"]: cleaned.get("value", "")}):
-                self.add_error("name", issue.message)
-        return cleaned
-
-
-class EncryptionInlineForm(forms.ModelForm):
-    class Meta:
-        model = ProfileEncryption
-        fields = ["algorithm", "key", "iv", "params", "nonce_mode"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("algorithm") and not cleaned.get("DELETE"):
-            enc = EncryptionInput(
-                algorithm=cleaned["algorithm"], key=cleaned.get("key", ""),
-                iv=cleaned.get("iv", ""), params=cleaned.get("params") or [],
-                nonce_mode=cleaned.get("nonce_mode", "fixed"),
-            )
-            channel = catalog.channel(self.instance.profile.channel) if self.instance.profile_id \
-                else None
-            for issue in encryption_issues(enc, channel):
-                self.add_error(None, f"{issue.field}: {issue.message}")
-        return cleaned
-
-
-class AuthInlineForm(forms.ModelForm):
-    class Meta:
-        model = ProfileAuth
-        fields = ["token_url", "client_id", "client_secret", "scope"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("token_url") and not cleaned.get("DELETE"):
-            auth = AuthInput(
-                token_url=cleaned["token_url"], client_id=cleaned.get("client_id", ""),
-                client_secret=cleaned.get("client_secret", ""), scope=cleaned.get("scope", ""),
-            )
-            profile = self.instance.profile if self.instance.profile_id else None
-            headers = {h.name: h.value for h in profile.headers.all()} if profile else {}
-            for issue in auth_issues(auth, headers):
-                name = issue.field.removeprefix("auth/")
-                self.add_error(name if name in self.fields else None, issue.message)
-        return cleaned
-
-
-class HeaderInline(admin.TabularInline):
-    model = ProfileHeader
-    form = HeaderInlineForm
-    extra = 0
-
-
-class EncryptionInline(admin.StackedInline):
-    model = ProfileEncryption
-    form = EncryptionInlineForm
-    extra = 0
-
-
-class AuthInline(admin.StackedInline):
-    model = ProfileAuth
-    form = AuthInlineForm
-    extra = 0
-    verbose_name = "advanced authentication (OAuth client credentials)"
 
 
 @admin.register(CallbackProfile)
@@ -147,15 +155,57 @@ class CallbackProfileAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel", "http_method", "body_format", "managed", "created_at"]
     search_fields = ["title", "profile_id", "url", "account__name", "account__sid"]
     list_select_related = ["account"]
-    readonly_fields = ["profile_id", "managed", "created_at", "modified_at"]
-    inlines = [HeaderInline, EncryptionInline, AuthInline]
+    readonly_fields = ["profile_id", "managed", "enabled_at", "retired_secrets", "created_at",
+                       "modified_at"]
+    actions = ["enable_profiles", "disable_profiles"]
+
+    @admin.display(description="Retired signing secrets")
+    def retired_secrets(self, obj: CallbackProfile) -> str:
+        """Read-only (a list, not a formset: secrets are rotated through the service on the
+        page or the API, never edited here): when each retired secret stops signing."""
+        rows = retired_secrets_signing(obj) if obj.pk else []
+        if not rows:
+            return "None signing now"
+        return format_html_join(
+            mark_safe("<br>"), "retired {} UTC, signs until {} UTC",
+            ((r.retired_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+              r.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")) for r in rows),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["channel", "account"] if obj else fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.profile_id = new_profile_id()
-            obj.signing_secret = generate_secret()
-        super().save_model(request, obj, form, change)
+        """The services write the profile; `obj` only learns its identity for the redirect."""
+        data = form.profile_input
+        assert data is not None  # clean() ran without errors
+        if change:
+            profile = profile_update(profile=CallbackProfile.objects.get(pk=obj.pk), data=data)
+        else:
+            profile = profile_create(account=form.cleaned_data["account"], data=data)
+        status = form.cleaned_data.get("status")
+        if status is not None and status != profile.status:
+            reason = form.cleaned_data.get("disabled_reason") or "Changed by staff"
+            profile = profile_set_status(profile=profile, status=status, reason=reason)
+        obj.pk, obj.profile_id = profile.pk, profile.profile_id
+        obj._state.adding = False
+
+    @admin.action(description="Enable selected profiles (restarts the auto-disable clock)")
+    def enable_profiles(self, request, queryset):
+        self._set_status(request, queryset, ProfileStatus.ACTIVE)
+
+    @admin.action(description="Disable selected profiles")
+    def disable_profiles(self, request, queryset):
+        self._set_status(request, queryset, ProfileStatus.DISABLED)
+
+    def _set_status(self, request, queryset, status: int) -> None:
+        changed = 0
+        for profile in queryset:
+            try:
+                profile_set_status(profile=profile, status=status, reason="Disabled by staff")
+            except InvalidInput as exc:  # pragma: no cover - set_status validates nothing yet
+                messages.error(request, f"{profile}: {exc}")
+            else:
+                changed += 1
+        messages.success(request, f"{changed} profile(s) updated.")

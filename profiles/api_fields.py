@@ -33,7 +33,7 @@ class JsonValueField(serializers.Field):
                 return None
             try:
                 data = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise serializers.ValidationError(
                     f"must be {TYPE_NAMES[self.kind]} (valid JSON)"
                 ) from None

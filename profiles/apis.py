@@ -6,12 +6,18 @@ import json
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
+from api.schema import page_of
 from common.errors import InvalidInput, Issue
 
 from . import catalog
@@ -23,12 +29,15 @@ from .api_fields import (
     TemplateBodyField,
     schema_messages,
 )
+from .masking import mask, unmasked
 from .models import CallbackProfile, Channel, ProfileStatus, RatePeriod
 from .selectors import get_profile_for_account, profile_list
 from .services import (
+    active_signing_secrets,
     ensure_not_managed,
     profile_create,
     profile_delete,
+    profile_rotate_signing_secret,
     profile_set_status,
     profile_update,
 )
@@ -109,6 +118,21 @@ def _channel_value(raw: str | None, events: list[str] | None) -> str:
     return Channel.DEFAULT if text.startswith("default") else text
 
 
+class EncryptionOutputSerializer(serializers.Serializer):
+    algo = serializers.CharField()
+    key = serializers.CharField(help_text="Masked; GET .../secrets reveals it.")
+    IV = serializers.CharField(help_text="Masked; GET .../secrets reveals it.")
+    params = serializers.ListField(child=serializers.CharField())
+    nonce_mode = serializers.CharField()
+
+
+class AuthOutputSerializer(serializers.Serializer):
+    token_url = serializers.CharField()
+    client_id = serializers.CharField()
+    client_secret = serializers.CharField(help_text="Masked; GET .../secrets reveals it.")
+    scope = serializers.CharField()
+
+
 class ProfileOutputSerializer(serializers.Serializer):
     profile_id = serializers.CharField()
     title = serializers.CharField()
@@ -119,26 +143,31 @@ class ProfileOutputSerializer(serializers.Serializer):
     body = serializers.JSONField()
     body_format = serializers.CharField()
     managed = serializers.BooleanField()
-    headers = serializers.SerializerMethodField()
+    headers = serializers.SerializerMethodField(
+        help_text="Values masked; GET .../secrets reveals them."
+    )
     enc = serializers.SerializerMethodField()
     auth = serializers.SerializerMethodField()
     response_message = serializers.CharField()
     delivery = DeliveryLimitsOutputSerializer(source="*")
     circuit = serializers.SerializerMethodField()
     status = serializers.IntegerField()
-    signing_secret = serializers.CharField()
+    signing_secret = serializers.SerializerMethodField(
+        help_text="Masked; GET .../secrets reveals it."
+    )
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
 
     def get_headers(self, profile: CallbackProfile) -> dict[str, str]:
-        return {h.name: h.value for h in profile.headers.all()}
+        return {h.name: mask(h.value) for h in profile.headers.all()}
 
+    @extend_schema_field(EncryptionOutputSerializer(allow_null=True))
     def get_enc(self, profile: CallbackProfile) -> dict | None:
         enc = getattr(profile, "encryption", None)
         if enc is None:
             return None
-        return {"algo": enc.algorithm, "key": enc.key, "IV": enc.iv, "params": enc.params,
-                "nonce_mode": enc.nonce_mode}
+        return {"algo": enc.algorithm, "key": mask(enc.key), "IV": mask(enc.iv),
+                "params": enc.params, "nonce_mode": enc.nonce_mode}
 
     @extend_schema_field(CircuitOutputSerializer)
     def get_circuit(self, profile: CallbackProfile) -> dict:
@@ -152,12 +181,16 @@ class ProfileOutputSerializer(serializers.Serializer):
             "opened_at": state.opened_at, "reopen_at": state.reopen_at,
         }).data
 
+    @extend_schema_field(AuthOutputSerializer(allow_null=True))
     def get_auth(self, profile: CallbackProfile) -> dict | None:
         auth = getattr(profile, "auth", None)
         if auth is None:
             return None
         return {"token_url": auth.token_url, "client_id": auth.client_id,
-                "client_secret": auth.client_secret, "scope": auth.scope}
+                "client_secret": mask(auth.client_secret), "scope": auth.scope}
+
+    def get_signing_secret(self, profile: CallbackProfile) -> str:
+        return mask(profile.signing_secret)
 
 
 def _body_for_format(body, body_format: str):
@@ -169,7 +202,7 @@ def _body_for_format(body, body_format: str):
         return None
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
         raise InvalidInput([Issue("body", "must be object (valid JSON)")]) from None
     if not isinstance(parsed, dict):
         raise InvalidInput([Issue("body", "must be object")])
@@ -177,8 +210,13 @@ def _body_for_format(body, body_format: str):
 
 
 def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput:
-    """Merge validated API fields over `base` (PATCH) or over defaults (POST)."""
-    data = base or ProfileInput(title=None, channel="", http_method="", url="")
+    """Merge validated API fields over `base` (PATCH) or over defaults (POST).
+
+    A masked secret sent back unchanged keeps the stored one (see masking.py)."""
+    stored = base or ProfileInput(title=None, channel="", http_method="", url="")
+    stored_headers = {name.lower(): value for name, value in stored.headers.items()}
+    stored_enc, stored_auth = stored.encryption, stored.auth
+    data = stored
     if "events" in validated:
         data.events = validated["events"]
     if base is None or "channel" in validated:
@@ -193,18 +231,25 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         data.body = validated["body"]
     data.body = _body_for_format(data.body, data.body_format)
     if "headers" in validated:
-        data.headers = validated["headers"] or {}
+        data.headers = {
+            name: unmasked(value, stored_headers.get(str(name).lower()))
+            for name, value in (validated["headers"] or {}).items()
+        }
     if "enc" in validated:
         enc = validated["enc"]
         data.encryption = EncryptionInput(
-            algorithm=enc["algo"], key=enc["key"], iv=enc["IV"], params=enc.get("params") or [],
-            nonce_mode=enc.get("nonce_mode") or "fixed",
+            algorithm=enc["algo"],
+            key=unmasked(enc["key"], stored_enc.key if stored_enc else None),
+            iv=unmasked(enc["IV"], stored_enc.iv if stored_enc else None),
+            params=enc.get("params") or [], nonce_mode=enc.get("nonce_mode") or "fixed",
         ) if enc else None
     if "auth" in validated:
         auth = validated["auth"]
         data.auth = AuthInput(
             token_url=auth["token_url"], client_id=auth["client_id"],
-            client_secret=auth["client_secret"], scope=auth.get("scope") or "",
+            client_secret=unmasked(auth["client_secret"],
+                                   stored_auth.client_secret if stored_auth else None),
+            scope=auth.get("scope") or "",
         ) if auth else None
     if "delivery" in validated:
         _merge_delivery_limits(data, validated["delivery"])
@@ -301,21 +346,15 @@ class ProfileListFilterSerializer(serializers.Serializer):
 
 class ProfileListCreateApi(APIView):
     @extend_schema(
-        parameters=[ProfileListFilterSerializer,
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=ProfileOutputSerializer(many=True),
+        parameters=[ProfileListFilterSerializer, *PAGE_PARAMETERS],
+        responses=page_of(ProfileOutputSerializer, "ProfilePage"),
+        operation_id="callback_profiles_list",
     )
     def get(self, request, sid: str):
         params = request.query_params.copy()
         if "http_method" in params:
             params["http_method"] = params["http_method"].upper()
-        filters = ProfileListFilterSerializer(data=params)
-        if not filters.is_valid():
-            raise InvalidInput([
-                Issue(name, " ".join(str(m) for m in messages), location="query")
-                for name, messages in filters.errors.items()
-            ])
-        values = dict(filters.validated_data)
+        values = parse_query(request, ProfileListFilterSerializer, data=params)
         # A bare date as created_to means "through the end of that day".
         raw_to = params.get("created_to", "")
         if "created_to" in values and len(raw_to) == 10:
@@ -355,7 +394,8 @@ class ProfileDetailApi(APIView):
         return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
                         message="Profile updated successfully")
 
-    @extend_schema(responses=None)
+    @extend_schema(responses=inline_serializer("DeletedProfile", {
+        "profile_id": serializers.CharField()}))
     def delete(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         ensure_not_managed(profile)
@@ -364,12 +404,67 @@ class ProfileDetailApi(APIView):
                         message="Profile deleted successfully")
 
 
+class ProfileSecretsOutputSerializer(serializers.Serializer):
+    signing_secret = serializers.CharField(help_text="The current signing secret.")
+    signing_secrets = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Every secret that signs callbacks now: the current one first, then retired "
+                  "ones until their own expiry.",
+    )
+    headers = serializers.DictField(child=serializers.CharField())
+    enc = serializers.DictField(child=serializers.CharField(), allow_null=True)
+    auth = serializers.DictField(child=serializers.CharField(), allow_null=True)
+
+    class Meta:
+        ref_name = "ProfileSecrets"
+
+
+def _secrets_data(profile: CallbackProfile) -> dict:
+    enc = getattr(profile, "encryption", None)
+    auth = getattr(profile, "auth", None)
+    return ProfileSecretsOutputSerializer({
+        "signing_secret": profile.signing_secret,
+        "signing_secrets": active_signing_secrets(profile),
+        "headers": {h.name: h.value for h in profile.headers.all()},
+        "enc": {"key": enc.key, "IV": enc.iv} if enc else None,
+        "auth": {"client_secret": auth.client_secret} if auth else None,
+    }).data
+
+
+class ProfileSecretsApi(APIView):
+    """The one explicit way to read a profile's secrets in clear."""
+
+    @extend_schema(responses=ProfileSecretsOutputSerializer)
+    def get(self, request, sid: str, profile_id: str):
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        response = envelope(_secrets_data(profile), code=SUCCESS,
+                            message="Profile secrets revealed")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ProfileRotateSecretApi(APIView):
+    @extend_schema(request=None, responses=ProfileSecretsOutputSerializer)
+    def post(self, request, sid: str, profile_id: str):
+        profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
+        profile = profile_rotate_signing_secret(profile=profile)
+        response = envelope(_secrets_data(profile), code=SUCCESS,
+                            message="Signing secret rotated: retired secrets keep signing for "
+                                    "24 hours")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class DynamicVariablesApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("channel", str)], responses=OpenApiTypes.OBJECT)
+    class FilterSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(
+            choices=[c.value for c in catalog.channels()], required=False,
+            error_messages={"invalid_choice": "must be one of: "
+                            + ", ".join(c.value for c in catalog.channels())},
+        )
+
+    @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, sid: str):
-        channel = request.query_params.get("channel") or None
-        if channel is not None and catalog.channel(channel) is None:
-            allowed = ", ".join(c.value for c in catalog.channels())
-            raise serializers.ValidationError({"channel": [f"must be one of: {allowed}"]})
+        channel = parse_query(request, self.FilterSerializer, paginated=False).get("channel")
         return envelope(catalog.as_json(channel), code=SUCCESS,
                         message="Dynamic variables fetched successfully")

@@ -188,6 +188,8 @@ class JsonObjectField(forms.CharField):
                 f"The request body is not valid JSON: {exc.msg} "
                 f"(line {exc.lineno}, column {exc.colno})."
             ) from exc
+        except RecursionError as exc:
+            raise forms.ValidationError("The request body is nested too deeply.") from exc
         if not isinstance(parsed, dict):
             raise forms.ValidationError(
                 'The request body must be a JSON object, like {"status": "<status>"}.'

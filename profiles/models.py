@@ -6,8 +6,24 @@ from django.db import models
 
 from accounts.models import Account
 from callbackadmin.encrypted_fields import EncryptedTextField
+from common.json_values import loads_on_fresh_stack
 
 from . import catalog
+
+
+class TemplateJSONField(models.JSONField):
+    """A JSONField whose stored value still loads when it is nested deeper than what is left of
+    the recursion limit at the read (so the profile rules can refuse it with a 400)."""
+
+    def from_db_value(self, value, expression, connection):
+        try:
+            return super().from_db_value(value, expression, connection)
+        except RecursionError:
+            return loads_on_fresh_stack(value, cls=self.decoder)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.JSONField", args, kwargs  # the column is a JSONField's
 
 
 class Channel(models.TextChoices):
@@ -51,7 +67,7 @@ class CallbackProfile(models.Model):
         max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST
     )
     url = models.CharField("endpoint", max_length=2048)
-    body = models.JSONField(
+    body = TemplateJSONField(
         null=True, blank=True,
         help_text="POST/PUT template: a JSON object (JSON and form formats) or a string (XML, "
                   "HTML, Text).",
@@ -65,11 +81,9 @@ class CallbackProfile(models.Model):
     status = models.PositiveSmallIntegerField(
         choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE
     )
-    # Standard Webhooks signing. During a rotation the previous secret keeps signing too, so
-    # receivers can switch over without dropping callbacks.
+    # Standard Webhooks signing with the current secret; after a rotation each earlier secret
+    # keeps signing until its own expiry (RetiredSigningSecret), so receivers can switch over.
     signing_secret = EncryptedTextField()
-    previous_signing_secret = EncryptedTextField(blank=True, default="")
-    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
     # Delivery limits (optional): requests in flight per worker process, and requests per
     # second/minute across every worker.
@@ -102,6 +116,23 @@ class CallbackProfile(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == ProfileStatus.ACTIVE
+
+
+class RetiredSigningSecret(models.Model):
+    """A secret replaced by a rotation; it still signs every callback until `expires_at`."""
+
+    profile = models.ForeignKey(
+        CallbackProfile, on_delete=models.CASCADE, related_name="retired_secrets"
+    )
+    secret = EncryptedTextField()
+    retired_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-expires_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"secret of {self.profile_id} retired at {self.retired_at:%Y-%m-%d %H:%M}"
 
 
 class ProfileHeader(models.Model):

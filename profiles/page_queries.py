@@ -7,7 +7,7 @@ fixed number of queries however many deliveries there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
@@ -68,7 +68,7 @@ def profile_delivery_success_by_hour(
     first_hour = last_hour - timedelta(hours=CHART_HOURS - 1)
     rows = (
         Delivery.objects.filter(account=account, profile=profile, created_at__gte=first_hour)
-        .annotate(hour=TruncHour("created_at"))
+        .annotate(hour=TruncHour("created_at", tzinfo=UTC))
         .values("hour")
         .annotate(
             succeeded=Count("id", filter=Q(status=DeliveryStatus.SUCCEEDED)),

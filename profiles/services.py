@@ -19,12 +19,15 @@ from .models import (
     ProfileHeader,
     ProfileStatus,
     RatePeriod,
+    RetiredSigningSecret,
 )
 from .signing_secrets import generate_secret
 from .validation import DELIVERY_LIMIT_FIELDS, ProfileInput, validate_profile
 
-# How long the previous signing secret keeps signing after a rotation.
+# How long a replaced signing secret keeps signing after a rotation.
 SECRET_ROTATION_GRACE = timedelta(hours=24)
+# At most this many retired secrets sign at once (each adds a signature to every callback).
+MAX_RETIRED_SECRETS = 10
 
 
 def new_profile_id() -> str:
@@ -153,25 +156,46 @@ def profile_set_status(
     return profile
 
 
+@transaction.atomic
 def profile_rotate_signing_secret(*, profile: CallbackProfile) -> CallbackProfile:
-    """New secret now; the old one keeps signing alongside it for a grace period."""
-    profile.previous_signing_secret = profile.signing_secret
-    profile.previous_secret_expires_at = timezone.now() + SECRET_ROTATION_GRACE
-    profile.signing_secret = generate_secret()
-    profile.save(
-        update_fields=[
+    """A new current secret; the replaced one keeps signing for SECRET_ROTATION_GRACE.
+
+    Each earlier secret keeps its own expiry, so rotating twice in a day never drops a secret a
+    receiver may still rely on. The profile row is locked first, so concurrent rotations queue
+    up and each retires exactly the secret it replaced.
+    """
+    locked = CallbackProfile.objects.select_for_update().get(pk=profile.pk)
+    now = timezone.now()
+    active = list(locked.retired_secrets.filter(expires_at__gt=now).order_by("expires_at"))
+    if len(active) >= MAX_RETIRED_SECRETS:
+        wait = active[0].expires_at - now
+        minutes = max(1, int(wait.total_seconds() // 60))
+        raise InvalidInput([Issue(
             "signing_secret",
-            "previous_signing_secret",
-            "previous_secret_expires_at",
-            "modified_at",
-        ]
+            f"was rotated {len(active)} times in 24 hours: the oldest retired secret stops "
+            f"signing in {minutes} min, rotate again after that",
+        )])
+    RetiredSigningSecret.objects.create(
+        profile=locked, secret=locked.signing_secret, retired_at=now,
+        expires_at=now + SECRET_ROTATION_GRACE,
     )
+    locked.retired_secrets.filter(expires_at__lte=now).delete()
+    locked.signing_secret = generate_secret()
+    locked.save(update_fields=["signing_secret", "modified_at"])
+    profile.signing_secret = locked.signing_secret
+    profile.modified_at = locked.modified_at
     return profile
 
 
+def retired_secrets_signing(profile: CallbackProfile) -> list[RetiredSigningSecret]:
+    """Retired secrets that still sign, newest first."""
+    return list(profile.retired_secrets.filter(expires_at__gt=timezone.now())
+                .order_by("-expires_at", "-id"))
+
+
 def active_signing_secrets(profile: CallbackProfile) -> list[str]:
-    secrets = [profile.signing_secret]
-    expires = profile.previous_secret_expires_at
-    if profile.previous_signing_secret and expires and expires > timezone.now():
-        secrets.append(profile.previous_signing_secret)
-    return secrets
+    """Every secret that signs a callback now: the current one, then the retired ones (each
+    once: a profile loaded just before a rotation committed finds its secret retired too)."""
+    return list(dict.fromkeys(
+        [profile.signing_secret, *(r.secret for r in retired_secrets_signing(profile))]
+    ))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from common.errors import Issue
+from common.json_values import find_nul, json_depth
 
 from . import catalog
 from .models import BodyFormat, EncryptionAlgorithm, HttpMethod, NonceMode, RatePeriod
@@ -32,6 +33,7 @@ MAX_HEADERS = 30
 MAX_HEADER_VALUE = 4096
 MAX_URL = 2048
 MAX_BODY_CHARS = 32 * 1024
+MAX_BODY_DEPTH = 16  # a template deeper than this is a mistake (or an attack on the renderer)
 MAX_RESPONSE_MESSAGE = 1000
 MAX_CLIENT_ID = 255
 MAX_CLIENT_SECRET = 1000
@@ -138,6 +140,8 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
         issues.append(
             Issue("response_message", f"must NOT have more than {MAX_RESPONSE_MESSAGE} characters")
         )
+    elif "\x00" in (data.response_message or ""):
+        issues.append(Issue("response_message", "must NOT contain NUL (\\u0000) characters"))
     issues += delivery_limit_issues(data)
     return issues
 
@@ -197,6 +201,8 @@ def _url_issues(url: str, name: str = "url") -> list[Issue]:
         return [Issue(name, f"must NOT have more than {MAX_URL} characters")]
     if any(ch.isspace() for ch in url):
         return [Issue(name, "must NOT contain spaces")]
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return [Issue(name, "must NOT contain control characters")]
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
@@ -224,6 +230,8 @@ def _body_issues(
             return [Issue("body", f"must be a non-empty {body_format.upper()} template string")]
         if len(body) > MAX_BODY_CHARS:
             return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
+        if "\x00" in body:
+            return [Issue("body", "must NOT contain NUL (\\u0000) characters")]
         if body_format == BodyFormat.XML:
             return _xml_issues(body, channel)
         return []
@@ -233,6 +241,11 @@ def _body_issues(
         return [Issue("body", f"must be empty for {method}: send variables in the URL query")]
     if not isinstance(body, dict):
         return [Issue("body", "must be a JSON object")]
+    if json_depth(body) > MAX_BODY_DEPTH:
+        return [Issue("body", f"must NOT be nested more than {MAX_BODY_DEPTH} levels deep")]
+    nul_at = find_nul(body)
+    if nul_at is not None:
+        return [Issue(f"body/{nul_at}", "must NOT contain NUL (\\u0000) characters")]
 
     if len(json.dumps(body)) > MAX_BODY_CHARS:
         return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
@@ -284,6 +297,16 @@ def _events_issues(events: list[str] | None, channel: catalog.Channel | None) ->
     return []
 
 
+def is_sendable_header_value(value: str) -> bool:
+    """HTTP/1.1 sends header values as Latin-1 (RFC 9110 §5.5): anything else, or a control
+    character other than tab, cannot go on the wire and must be refused before it is saved."""
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(ch) < 0x20 and ch != "\t" or 0x7F <= ord(ch) < 0xA0 for ch in value)
+
+
 def header_issues(headers: dict[str, str]) -> list[Issue]:
     issues: list[Issue] = []
     if len(headers) > MAX_HEADERS:
@@ -302,6 +325,11 @@ def header_issues(headers: dict[str, str]) -> list[Issue]:
             issues.append(Issue(f"headers/{name}", "must be string"))
         elif any(ch in value for ch in "\r\n\x00"):
             issues.append(Issue(f"headers/{name}", "must NOT contain line breaks"))
+        elif not is_sendable_header_value(value):
+            issues.append(Issue(
+                f"headers/{name}",
+                "must contain only printable Latin-1 characters (HTTP cannot send others)",
+            ))
         elif len(value) > MAX_HEADER_VALUE:
             issues.append(
                 Issue(f"headers/{name}", f"must NOT have more than {MAX_HEADER_VALUE} characters")

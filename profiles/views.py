@@ -23,6 +23,7 @@ from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
 from delivery.services import RateLimited, TestOutcome, send_test
+from delivery.throttles import CallbackTestThrottle, check_throttle
 
 from . import catalog
 from .charts import NARROW, WIDE, success_chart
@@ -38,17 +39,16 @@ from .placeholders import check_placeholders, empty_placeholders, placeholders_i
 from .selectors import get_profile_for_account, profile_list
 from .services import (
     MANAGED_MESSAGE,
-    active_signing_secrets,
     profile_create,
     profile_delete,
     profile_rotate_signing_secret,
     profile_set_status,
     profile_update,
+    retired_secrets_signing,
 )
 from .validation import BODY_METHODS, ProfileInput, validate_profile
 
 PAGE_SIZE = 20
-SECRET_MASK = "•••••••• (hidden)"
 LOG_PAGE_SIZE = 20
 SECRET_MASK = "•••••••• (hidden)"
 
@@ -207,6 +207,7 @@ def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> Ht
     status = 200
     if form.is_valid():
         try:
+            check_throttle(CallbackTestThrottle, request)
             data = form.to_input()
             outcome = send_test(account=request.account, data=data, profile=profile)
         except RateLimited as exc:
@@ -273,7 +274,7 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             # A template string (XML, HTML, Text) is shown as written.
             "body_json": profile.body if isinstance(profile.body, str)
             else json.dumps(profile.body, indent=2, ensure_ascii=False) if profile.body else "",
-            "previous_secret_active": len(active_signing_secrets(profile)) > 1,
+            "retired_secrets": retired_secrets_signing(profile),
             "statuses": ProfileStatus,
             "configurations": profile.receive_configurations.select_related("vmn"),
             "endpoint": endpoint_status(profile),
@@ -325,11 +326,17 @@ def profile_status_view(request: HttpRequest, profile_id: str) -> HttpResponse:
 @account_required
 @require_POST
 def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpResponse:
-    profile = profile_rotate_signing_secret(profile=_profile_or_404(request, profile_id))
-    messages.success(
-        request,
-        "New signing secret created. The previous one keeps signing alongside it for 24 hours.",
-    )
+    profile = _profile_or_404(request, profile_id)
+    try:
+        profile = profile_rotate_signing_secret(profile=profile)
+    except InvalidInput as exc:
+        messages.error(request, f"Signing secret {exc.issues[0].message}.")
+    else:
+        messages.success(
+            request,
+            "New signing secret created. The previous one keeps signing alongside it for 24 "
+            "hours.",
+        )
     return redirect(f"{reverse('profiles:detail', args=[profile.profile_id])}#signing")
 
 

@@ -20,9 +20,12 @@ from .models import (
 )
 from .services import (
     ConfigurationInput,
+    configuration_create,
     configuration_delete,
+    configuration_update,
     normalise_number,
     validate_configuration,
+    vmn_provision,
 )
 
 
@@ -42,6 +45,17 @@ class VMNAdminForm(forms.ModelForm):
 class VMNAdmin(admin.ModelAdmin):
     form = VMNAdminForm
     list_display = ["number", "account", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A number is provisioned once (vmn_provision); moving it would orphan its setup.
+        return ["account", "number"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        vmn = vmn_provision(account=form.cleaned_data["account"], number=obj.number)
+        obj.pk, obj.created_at = vmn.pk, vmn.created_at
+        obj._state.adding = False
     search_fields = ["number", "account__sid", "account__name"]
     list_select_related = ["account"]
 
@@ -105,6 +119,7 @@ class ReceiveConfigurationAdminForm(forms.ModelForm):
         )
         cleaned["forward_template"] = data.forward_template
         cleaned["auto_reply_delay_minutes"] = data.auto_reply_delay_minutes
+        self.configuration_input = data
         try:
             validate_configuration(account=cleaned["account"], data=data,
                                    existing=self.instance if self.instance.pk else None)
@@ -126,10 +141,16 @@ class ReceiveConfigurationAdmin(admin.ModelAdmin):
     readonly_fields = ["public_id", "webhook_profile", "created_at", "modified_at"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        from .webhooks import sync_webhook_profile
-
-        sync_webhook_profile(obj)
+        """The same services as the pages and the API write the configuration (and its webhook
+        URL's managed profile)."""
+        data = form.configuration_input
+        if change:
+            saved = configuration_update(
+                configuration=ReceiveConfiguration.objects.get(pk=obj.pk), data=data)
+        else:
+            saved = configuration_create(account=form.cleaned_data["account"], data=data)
+        obj.pk, obj.public_id = saved.pk, saved.public_id
+        obj._state.adding = False
 
     def delete_model(self, request, obj):
         configuration_delete(configuration=obj)  # also removes its webhook URL's profile

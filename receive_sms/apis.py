@@ -7,13 +7,15 @@ profile or configuration answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.models import Account
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
+from api.schema import page_of
 from profiles.selectors import get_profile_for_account
 
 from .models import IncomingMessage, ReceiveConfiguration, TriggerType
@@ -236,14 +238,13 @@ class ConfigurationListFilterSerializer(serializers.Serializer):
 
 class ConfigurationListCreateApi(APIView):
     @extend_schema(
-        parameters=[ConfigurationListFilterSerializer,
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=ConfigurationOutputSerializer(many=True),
+        parameters=[ConfigurationListFilterSerializer, *PAGE_PARAMETERS],
+        responses=page_of(ConfigurationOutputSerializer, "ConfigurationPage"),
+        operation_id="receive_sms_configurations_list",
     )
     def get(self, request, sid: str):
-        filters = ConfigurationListFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        queryset = configuration_list(account=request.auth, **filters.validated_data)
+        filters = parse_query(request, ConfigurationListFilterSerializer)
+        queryset = configuration_list(account=request.auth, **filters)
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         data = paginator.page_data(ConfigurationOutputSerializer(page, many=True).data)
@@ -283,7 +284,8 @@ class ConfigurationDetailApi(APIView):
         return envelope(_output(configuration), code=SUCCESS,
                         message="Configuration updated successfully")
 
-    @extend_schema(responses=None)
+    @extend_schema(responses=inline_serializer("DeletedConfiguration", {
+        "id": serializers.UUIDField()}))
     def delete(self, request, sid: str, configuration_id: str):
         configuration = get_configuration_for_account(
             account=request.auth, configuration_id=configuration_id
@@ -299,8 +301,10 @@ class NumberOutputSerializer(serializers.Serializer):
 
 
 class NumberListApi(APIView):
-    @extend_schema(responses=NumberOutputSerializer(many=True))
+    @extend_schema(parameters=PAGE_PARAMETERS, operation_id="receive_sms_numbers_list",
+                   responses=page_of(NumberOutputSerializer, "NumberPage"))
     def get(self, request, sid: str):
+        parse_query(request)
         queryset = vmn_list(account=request.auth)
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
@@ -342,14 +346,12 @@ class IncomingMessageFilterSerializer(serializers.Serializer):
 
 class IncomingMessageListApi(APIView):
     @extend_schema(
-        parameters=[IncomingMessageFilterSerializer,
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses=IncomingMessageOutputSerializer(many=True),
+        parameters=[IncomingMessageFilterSerializer, *PAGE_PARAMETERS],
+        responses=page_of(IncomingMessageOutputSerializer, "IncomingMessagePage"),
+        operation_id="receive_sms_messages_list",
     )
     def get(self, request, sid: str):
-        filters = IncomingMessageFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        values = dict(filters.validated_data)
+        values = parse_query(request, IncomingMessageFilterSerializer)
         # A bare date as date_to means "through the end of that day".
         if "date_to" in values and len(request.query_params.get("date_to", "")) == 10:
             values["date_to"] = values["date_to"].date()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
+from api.schema import page_of
+from profiles.api_fields import StrictCharField
 
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
 from .subscribers import subscriber_list_get_or_create
@@ -36,16 +39,17 @@ class SubscriberOutputSerializer(serializers.Serializer):
 
 
 class SubscriberListInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, error_messages={
+    name = StrictCharField(max_length=100, error_messages={
         "blank": "must NOT be empty", "invalid": "must be string",
         "max_length": "must NOT have more than {max_length} characters",
     })
 
 
 class SubscriberListListCreateApi(APIView):
-    @extend_schema(parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-                   responses=SubscriberListOutputSerializer(many=True))
+    @extend_schema(parameters=PAGE_PARAMETERS, operation_id="receive_sms_lists_list",
+                   responses=page_of(SubscriberListOutputSerializer, "SubscriberListPage"))
     def get(self, request, sid: str):
+        parse_query(request)
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(subscriber_list_list(account=request.auth), request,
                                            view=self)
@@ -71,14 +75,13 @@ class SubscriberFilterSerializer(serializers.Serializer):
 
 
 class SubscriberListMembersApi(APIView):
-    @extend_schema(parameters=[SubscriberFilterSerializer, OpenApiParameter("limit", int),
-                               OpenApiParameter("offset", int)],
-                   responses=SubscriberOutputSerializer(many=True))
+    @extend_schema(parameters=[SubscriberFilterSerializer, *PAGE_PARAMETERS],
+                   operation_id="receive_sms_list_members_list",
+                   responses=page_of(SubscriberOutputSerializer, "SubscriberPage"))
     def get(self, request, sid: str, list_id: str):
         subscriber_list = get_subscriber_list_for_account(account=request.auth, list_id=list_id)
-        filters = SubscriberFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        members = subscriber_members(subscriber_list=subscriber_list, **filters.validated_data)
+        filters = parse_query(request, SubscriberFilterSerializer)
+        members = subscriber_members(subscriber_list=subscriber_list, **filters)
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(members, request, view=self)
         data = paginator.page_data(SubscriberOutputSerializer(page, many=True).data)

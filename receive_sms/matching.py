@@ -25,8 +25,7 @@ back (seed: "With the GET method only the matching Keyword will be passed back")
 
 from __future__ import annotations
 
-import datetime as dt
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -89,8 +88,7 @@ def callback_variables(*, incoming: IncomingMessage, http_method: str) -> dict[s
         "keyword": keyword,
         "operator": incoming.operator,
         "circle": incoming.circle,
-        # UTC whatever zone the page that simulated the message displays (README).
-        "timestamp": incoming.received_at.astimezone(dt.UTC).strftime(TIMESTAMP_FORMAT),
+        "timestamp": incoming.received_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
     }
     if with_body:
         for index, word in enumerate(words, start=1):

@@ -228,12 +228,24 @@ class IncomingMessage(models.Model):
     )
     # Why no callback was fired, in words for the Logs page ("No configuration matched").
     note = models.CharField(max_length=200, blank=True)
+    # The carrier's id for the message (`message_id` on /inbound/sms): a replayed post with the
+    # same id is recognised and neither stored nor fired again.
+    carrier_message_id = models.CharField(max_length=100, blank=True, default="")
     # What the actions and the opt-out keywords did: [{"action", "ok", "detail"}], in order.
     actions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["account", "-received_at"])]
+        indexes = [
+            models.Index(fields=["account", "-received_at"]),
+            models.Index(fields=["vmn", "source", "-received_at"], name="incoming_replay_window"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vmn", "carrier_message_id"], condition=~models.Q(carrier_message_id=""),
+                name="unique_carrier_message_per_vmn",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} → {self.recipient} at {self.received_at:%Y-%m-%d %H:%M:%S}"

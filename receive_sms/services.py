@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue, NotFound
+from common.phone_numbers import e164_or_none
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile
 from profiles.selectors import PROFILE_NOT_FOUND
@@ -27,12 +29,12 @@ from .selectors import VMN_NOT_FOUND
 from .subscribers import subscriber_list_get_or_create
 from .webhooks import sync_webhook_profile, webhook_url_issues
 
-E164_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
 SENDER_ID_PATTERN = re.compile(r"^[A-Za-z0-9]{3,11}$")
 MAX_KEYWORD = 30
 MAX_MESSAGE = 2000
 MAX_SOURCE = 32
 MAX_OPERATOR = 60
+MAX_CARRIER_ID = 100
 INCOMING_EVENT = "SMS-incoming"
 INCOMING_SOURCE_TYPE = "incoming_sms"
 # A configuration whose profile was deleted keeps Trigger URL on but fires nothing.
@@ -40,13 +42,9 @@ ORPHAN_NOTE = "Not sent: the configuration's callback profile was deleted"
 
 
 def normalise_number(raw: str) -> str | None:
-    """`raw` as E.164 (`+` and digits), or None. Carriers often drop the `+` or use `00`."""
-    text = re.sub(r"[\s().-]", "", raw or "")
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    elif text and not text.startswith("+"):
-        text = "+" + text
-    return text if E164_PATTERN.match(text) else None
+    """`raw` as E.164, or None: the one number rule (common/phone_numbers.py), the same as SMS
+    send. Carriers often drop the `+` or use `00`."""
+    return e164_or_none(raw)
 
 
 # --- VMNs and sender IDs ------------------------------------------------------------------------
@@ -272,48 +270,90 @@ def _run_actions(
     return results
 
 
-def _incoming_issues(*, source: str, message: str, operator: str, circle: str) -> list[Issue]:
+def _incoming_issues(*, source: str, message: str, operator: str, circle: str,
+                     carrier_message_id: str) -> list[Issue]:
     issues: list[Issue] = []
     if not source:
         issues.append(Issue("from", "must NOT be empty"))
-    elif len(source) > MAX_SOURCE or any(not ch.isprintable() for ch in source):
-        issues.append(Issue("from", "must be a phone number"))
+    elif len(source) > MAX_SOURCE or normalise_number(source) is None:
+        issues.append(Issue("from", "must be a valid international phone number"))
     if len(message) > MAX_MESSAGE:
         issues.append(Issue("message", f"must NOT have more than {MAX_MESSAGE} characters"))
     for name, value in (("operator", operator), ("circle", circle)):
         if len(value) > MAX_OPERATOR:
             issues.append(Issue(name, f"must NOT have more than {MAX_OPERATOR} characters"))
+    if len(carrier_message_id) > MAX_CARRIER_ID:
+        issues.append(Issue("message_id", f"must NOT have more than {MAX_CARRIER_ID} characters"))
+    for name, value in (("message", message), ("operator", operator), ("circle", circle),
+                        ("message_id", carrier_message_id)):
+        # PostgreSQL cannot store NUL in text; refused on every database alike.
+        if "\x00" in value:
+            issues.append(Issue(name, "must NOT contain NUL (\\u0000) characters"))
     return issues
+
+
+def _replay_of(*, vmn: VMN, source: str, message: str, carrier_message_id: str,
+               now: datetime) -> IncomingMessage | None:
+    """The message this one repeats, if the carrier is replaying a post.
+
+    With the carrier's own message id that id decides; without one, the same sender and text on
+    the same number within INBOUND_DEDUP_WINDOW_SECONDS is taken as a replay."""
+    earlier = IncomingMessage.objects.filter(vmn=vmn)
+    if carrier_message_id:
+        return earlier.filter(carrier_message_id=carrier_message_id).first()
+    window = timedelta(seconds=settings.INBOUND_DEDUP_WINDOW_SECONDS)
+    return (
+        earlier.filter(source=source, message=message, carrier_message_id="",
+                       received_at__gte=now - window)
+        .order_by("-received_at").first()
+    )
 
 
 @transaction.atomic
 def incoming_sms_receive(
-    *, to: str, source: str, message: str, operator: str = "", circle: str = ""
+    *, to: str, source: str, message: str, operator: str = "", circle: str = "",
+    carrier_message_id: str = "", deduplicate: bool = False,
 ) -> IncomingMessage:
     """Log an SMS received on VMN `to` and fire its configuration's callback.
 
     The log row and the Delivery are written in one transaction, so a callback is never lost
     between "it arrived" and "we queued the send" (the send itself starts on commit).
+    With `deduplicate` (the carrier endpoint), a replayed post returns the message it repeats,
+    marked `.duplicate = True`, and stores and fires nothing.
     Raises InvalidInput for malformed input and NotFound for a number no account owns.
     """
     source, message = (source or "").strip(), (message or "").strip()
     operator, circle = (operator or "").strip(), (circle or "").strip()
+    carrier_message_id = (carrier_message_id or "").strip()
     number = normalise_number(to)
     issues = [] if number else [Issue("to", "must be an E.164 number such as +919870012345")]
-    issues += _incoming_issues(source=source, message=message, operator=operator, circle=circle)
+    issues += _incoming_issues(source=source, message=message, operator=operator, circle=circle,
+                               carrier_message_id=carrier_message_id)
     if issues:
         raise InvalidInput(issues)
-    vmn = VMN.objects.select_related("account").filter(number=number).first()
+    source = normalise_number(source) or source
+    # Locking the number serialises concurrent posts to it, so two replays racing each other
+    # cannot both pass the duplicate check.
+    vmn = VMN.objects.select_for_update().select_related("account").filter(number=number).first()
     if vmn is None:
         raise NotFound(VMN_NOT_FOUND)
 
     now = timezone.now()
+    if deduplicate or carrier_message_id:
+        original = _replay_of(vmn=vmn, source=source, message=message,
+                              carrier_message_id=carrier_message_id, now=now)
+        if original is not None:
+            original.duplicate = True
+            return original
+
     configuration = match_configuration(vmn=vmn, message=message, now=now)
     incoming = IncomingMessage(
         account=vmn.account, vmn=vmn, source=source, recipient=vmn.number, message=message,
         keyword=configuration.keyword if configuration else "", operator=operator, circle=circle,
         received_at=now, configuration=configuration, matched=configuration is not None,
+        carrier_message_id=carrier_message_id,
     )
+    incoming.duplicate = False
     profile = configuration.trigger_profile if configuration else None
     if configuration is None:
         incoming.note = "No configuration matched"

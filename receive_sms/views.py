@@ -281,8 +281,9 @@ def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResp
 @csrf_exempt
 @require_POST
 def inbound_sms(request: HttpRequest) -> JsonResponse:
-    """Contract 5: the carrier posts form fields to, from, message, operator, circle with the
-    `X-Inbound-Token` header; anything else is refused before a byte is stored."""
+    """Contract 5: the carrier posts form fields to, from, message, operator, circle (and
+    optionally its own `message_id`) with the `X-Inbound-Token` header; anything else is
+    refused before a byte is stored. Replayed posts are recognised (see incoming_sms_receive)."""
     expected = settings.INBOUND_SMS_TOKEN or ""
     given = request.headers.get("X-Inbound-Token", "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
@@ -295,14 +296,19 @@ def inbound_sms(request: HttpRequest) -> JsonResponse:
         incoming = incoming_sms_receive(
             to=request.POST["to"], source=request.POST["from"], message=request.POST["message"],
             operator=request.POST.get("operator", ""), circle=request.POST.get("circle", ""),
+            carrier_message_id=request.POST.get("message_id", ""), deduplicate=True,
         )
     except InvalidInput as exc:
         issue = exc.issues[0]
         return _inbound_error("RBC302", issue.api_text(), issue.field, 400)
     except NotFound as exc:
         return _inbound_error("RBC404", exc.message, "to", 404)
+    # A replay is answered 200 like the original (so the carrier stops retrying), and says so.
+    duplicate = getattr(incoming, "duplicate", False)
     return JsonResponse({
-        "code": "RBC024", "message": "Message received",
-        "data": {"id": str(incoming.public_id), "matched": incoming.matched},
+        "code": "RBC024",
+        "message": "Message already received" if duplicate else "Message received",
+        "data": {"id": str(incoming.public_id), "matched": incoming.matched,
+                 "duplicate": duplicate},
         "error": {}, "status": 200,
     })

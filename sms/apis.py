@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 from rest_framework.views import APIView
 
+from api.idempotency import HEADER, idempotent
 from api.responses import envelope
 from profiles.api_fields import StrictCharField
 
@@ -70,8 +71,10 @@ def _text(**kwargs) -> StrictCharField:
 
 class MessageSendApi(APIView):
     class InputSerializer(serializers.Serializer):
-        to = RecipientsField(required=False, help_text="Comma-separated E.164 numbers.")
-        body = _text()
+        to = RecipientsField(help_text="Comma-separated E.164 numbers.")
+        body = StrictCharField(trim_whitespace=False, allow_blank=True,
+                               error_messages={"invalid": "must be string",
+                                               "null": "must NOT be null"})
         type = _text(help_text="OTP, TXN (default) or MKT.")
         sender = _text(help_text="Sender id; default KLRHXA.")
         template_id = ScalarTextField(required=False, allow_null=True)
@@ -123,12 +126,26 @@ class MessageSendApi(APIView):
             "messages": result.messages,
         }).data
 
-    @extend_schema(request=InputSerializer, responses={202: OutputSerializer})
+    @extend_schema(
+        request=InputSerializer, responses={202: OutputSerializer},
+        parameters=[OpenApiParameter(
+            HEADER, str, OpenApiParameter.HEADER, required=False,
+            description="Any unique string (at most 255 characters). A retry with the same key "
+                        "and the same parameters within 24 hours gets the first answer (header "
+                        "`Idempotent-Replayed: true`) and sends nothing again; the same key "
+                        "with other parameters gets 422.",
+        )],
+    )
     def post(self, request, sid: str):
         if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
             raise serializers.ValidationError({"non_field_errors": ["must be object"]})
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = message_send(account=request.auth, **serializer.validated_data)
-        return envelope(self._output(result), code=ACCEPTED,
-                        message="Messages accepted for delivery", status=202)
+
+        def send():
+            result = message_send(account=request.auth, **serializer.validated_data)
+            return envelope(self._output(result), code=ACCEPTED,
+                            message="Messages accepted for delivery", status=202)
+
+        return idempotent(request, account=request.auth, operation="POST messages",
+                          handler=send)

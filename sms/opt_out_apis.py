@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
+from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
+from api.schema import page_of
+from profiles.api_fields import StrictCharField, schema_messages
 
-from .opt_outs import opt_out_list, opt_out_replies, opt_out_settings_update
+from .opt_outs import MAX_REPLY, opt_out_list, opt_out_replies, opt_out_settings_update
 
 SUCCESS = "RBC024"
 
@@ -28,24 +31,25 @@ class OptOutFilterSerializer(serializers.Serializer):
 
 
 class OptOutListApi(APIView):
-    @extend_schema(parameters=[OptOutFilterSerializer, OpenApiParameter("limit", int),
-                               OpenApiParameter("offset", int)],
-                   responses=OptOutOutputSerializer(many=True))
+    @extend_schema(parameters=[OptOutFilterSerializer, *PAGE_PARAMETERS],
+                   operation_id="opt_outs_list",
+                   responses=page_of(OptOutOutputSerializer, "OptOutPage"))
     def get(self, request, sid: str):
-        filters = OptOutFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = parse_query(request, OptOutFilterSerializer)
         queryset = opt_out_list(account=request.auth,
-                                opted_out_only=not filters.validated_data["include_opted_in"])
+                                opted_out_only=not filters.get("include_opted_in", False))
         paginator = EnvelopeLimitOffsetPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         data = paginator.page_data(OptOutOutputSerializer(page, many=True).data)
         return envelope(data, code=SUCCESS, message="Opt-outs fetched successfully")
 
 
+@schema_messages
 class OptOutSettingsSerializer(serializers.Serializer):
-    opt_out_reply = serializers.CharField(required=False, allow_blank=True)
-    opt_in_reply = serializers.CharField(required=False, allow_blank=True)
-    help_reply = serializers.CharField(required=False, allow_blank=True)
+    # Strings only (a number is refused, not turned into text), as the profile API.
+    opt_out_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
+    opt_in_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
+    help_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
 
     class Meta:
         ref_name = "OptOutSettings"
@@ -62,6 +66,11 @@ class OptOutSettingsApi(APIView):
     def patch(self, request, sid: str):
         serializer = OptOutSettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data:
+            # An empty (or unreadable) body changes nothing: say so instead of answering 200.
+            names = ", ".join(serializer.fields)
+            raise serializers.ValidationError({"non_field_errors": [
+                f"must have at least one of: {names}"]})
         current = _settings_data(opt_out_replies(account=request.auth))
         opt_out_settings_update(account=request.auth, **{**current, **serializer.validated_data})
         return envelope(_settings_data(opt_out_replies(account=request.auth)), code=SUCCESS,

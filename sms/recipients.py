@@ -10,7 +10,6 @@ the right length, so typos are caught at the API instead of surfacing later as f
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -21,14 +20,12 @@ import phonenumbers
 from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
+from common.phone_numbers import InvalidNumber, parse_number
+
+__all__ = ["InvalidNumber", "Recipient", "parse_recipient", "price_for", "split_numbers"]
+
 RATES_FILE = Path(__file__).with_name("data") / "rates.csv"
 DEFAULT_RATE_KEY = "*"
-_SEPARATORS = re.compile(r"[\s().\-]")
-MAX_NUMBER_CHARS = 32
-
-
-class InvalidNumber(ValueError):
-    """A `to` entry that is not a valid international number; str() says which one."""
 
 
 @dataclass(frozen=True)
@@ -45,21 +42,7 @@ class Recipient:
 
 
 def parse_recipient(raw: str) -> Recipient:
-    text = _SEPARATORS.sub("", raw or "")
-    if not text:
-        raise InvalidNumber("an empty entry is not a phone number")
-    if len(text) > MAX_NUMBER_CHARS:
-        raise InvalidNumber(f"'{raw[:MAX_NUMBER_CHARS]}…' is not a valid phone number")
-    if not text.startswith("+"):
-        text = "+" + text
-    if not text[1:].isdigit():
-        raise InvalidNumber(f"'{raw}' is not a valid phone number")
-    try:
-        number = phonenumbers.parse(text, None)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidNumber(f"'{raw}' is not a valid phone number") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidNumber(f"'{raw}' is not a valid phone number")
+    number = parse_number(raw)  # the one number rule (common/phone_numbers.py)
     iso_code = phonenumbers.region_code_for_number(number) or ""
     zones = [z for z in phone_timezone.time_zones_for_number(number) if z != "Etc/Unknown"]
     return Recipient(

@@ -109,9 +109,8 @@ def _text_issues(fields: dict[str, str | None], issues: list[Issue]) -> None:
 
 
 def _units_sent_today(account: Account) -> int:
-    # The UTC day (README), whatever display time zone the page sending it is using.
-    today = timezone.now().astimezone(UTC).date()
-    start = datetime.combine(today, time.min, tzinfo=UTC)
+    # The account's units that UTC day, whatever TIME_ZONE says.
+    start = datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
     found = Message.objects.filter(account=account, sent_at__gte=start).aggregate(n=Sum("units"))
     return found["n"] or 0
 

@@ -1,14 +1,12 @@
 """Test callbacks (the Test button and `POST .../profiles/<id>/test`): one synchronous send of
-the catalog's example values, rate-limited per account, never retried, never recorded.
+the catalog's example values, never retried, never recorded. The views rate-limit it per
+account with `delivery.throttles.CallbackTestThrottle`.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.core.cache import cache
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
@@ -22,7 +20,6 @@ from ..signing import generate_secret
 from .sending import (
     _authenticated,
     _error_text,
-    _setting,
     _signed,
     _transport_options,
     new_webhook_id,
@@ -51,27 +48,12 @@ class TestOutcome:
 
 
 class RateLimited(InvalidInput):
-    """Too many test callbacks; an InvalidInput so forms show it, the API answers 429."""
+    """Too many requests of one kind; an InvalidInput so forms show it (delivery/throttles.py)."""
 
-    def __init__(self, retry_after: int):
-        super().__init__([Issue("test", f"too many test callbacks: try again in {retry_after} s")])
+    def __init__(self, retry_after: int, message: str = ""):
+        text = message or f"too many test callbacks: try again in {retry_after} s"
+        super().__init__([Issue("test", text)])
         self.retry_after = retry_after
-
-
-def _check_test_rate(account: Account) -> None:
-    limit = int(_setting("CALLBACK_TEST_RATE_LIMIT", 10))
-    window = int(_setting("CALLBACK_TEST_RATE_WINDOW", 60))
-    now = int(time.time())
-    slot = now // window
-    key = f"delivery:test-rate:{account.sid}:{slot}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    if count > limit:
-        raise RateLimited(retry_after=(slot + 1) * window - now)
 
 
 # Fields a Test does not need: a half-filled form can still be tested.
@@ -92,7 +74,6 @@ def send_test(
     ]
     if issues:
         raise InvalidInput(issues)
-    _check_test_rate(account)
 
     event = example_event(data.channel)
     values = example_values(event)

@@ -9,6 +9,7 @@ from pytest_httpserver import HTTPServer
 from delivery.models import Delivery, DeliveryStatus
 from delivery.selectors import delivery_hourly_counts, delivery_list
 from delivery.services import delivery_create
+from profiles.masking import MASK
 
 from .test_deliver_callbacks import SMS_VALUES, make_profile
 
@@ -89,7 +90,8 @@ def test_api_lists_filters_and_resends(alice, delivered, run_tasks):
 
     detail = api.get(f"/v1/{alice.sid}/callback/deliveries/{delivered.pk}").json()["data"]
     assert detail["attempts"][0]["status_code"] == 200
-    assert detail["request_headers"]["X-Token"] == "t-1"
+    assert detail["request_headers"]["X-Token"] == MASK  # a profile header: masked
+    assert detail["request_headers"]["Content-Type"] == "application/json"
 
     resent = api.post(f"/v1/{alice.sid}/callback/deliveries/{delivered.pk}/resend")
     assert resent.status_code == 202

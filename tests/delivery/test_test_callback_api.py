@@ -12,7 +12,7 @@ from werkzeug import Request, Response
 
 from common.errors import InvalidInput
 from delivery.models import Delivery
-from delivery.services import RateLimited, send_test
+from delivery.services import send_test
 from profiles import catalog
 from profiles.validation import ProfileInput
 
@@ -165,16 +165,3 @@ def test_invalid_input_is_a_clear_error(alice, settings_private_ok):
         send_test(account=alice.account, data=data)
 
     assert [i.field for i in caught.value.issues] == ["url"]
-
-
-def test_rate_limit_is_an_invalid_input_for_forms(alice, settings_private_ok, httpserver):
-    settings_private_ok.CALLBACK_TEST_RATE_LIMIT = 1
-    httpserver.expect_request("/dlr").respond_with_data("ok")
-    data = ProfileInput(title="", channel="sms", http_method="GET", url=httpserver.url_for("/dlr"))
-    send_test(account=alice.account, data=data)
-
-    with pytest.raises(RateLimited) as caught:
-        send_test(account=alice.account, data=data)
-
-    assert isinstance(caught.value, InvalidInput)
-    assert caught.value.issues[0].message.startswith("too many test callbacks")

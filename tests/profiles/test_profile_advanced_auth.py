@@ -8,6 +8,7 @@ import json
 import pytest
 from django.db import connection
 
+from profiles.masking import MASK, mask
 from profiles.models import CallbackProfile, ProfileAuth
 
 VALID = {
@@ -34,10 +35,13 @@ def test_auth_is_saved_and_returned_to_the_owner(alice):
     response = create(alice, auth=AUTH)
 
     assert response.status_code == 201
-    assert response.json()["data"]["auth"] == AUTH
+    masked = {**AUTH, "client_secret": mask(AUTH["client_secret"])}
+    assert response.json()["data"]["auth"] == masked
     profile_id = response.json()["data"]["profile_id"]
     fetched = alice.api().get(f"/v1/{alice.sid}/callback/profiles/{profile_id}").json()["data"]
-    assert fetched["auth"] == AUTH
+    assert fetched["auth"] == masked
+    secrets = alice.api().get(f"/v1/{alice.sid}/callback/profiles/{profile_id}/secrets").json()
+    assert secrets["data"]["auth"] == {"client_secret": AUTH["client_secret"]}
 
 
 def test_auth_may_be_a_json_string_and_scope_is_optional(alice):
@@ -46,7 +50,8 @@ def test_auth_may_be_a_json_string_and_scope_is_optional(alice):
     response = create(alice, auth=json.dumps(without_scope))
 
     assert response.status_code == 201
-    assert response.json()["data"]["auth"] == {**without_scope, "scope": ""}
+    assert response.json()["data"]["auth"] == {
+        **without_scope, "client_secret": mask(AUTH["client_secret"]), "scope": ""}
 
 
 def test_patch_changes_auth_and_null_removes_it(alice):
@@ -55,9 +60,10 @@ def test_patch_changes_auth_and_null_removes_it(alice):
 
     changed = alice.api().patch(url, {"auth": {**AUTH, "client_secret": "rotated"}},
                                 format="json")
-    assert changed.json()["data"]["auth"]["client_secret"] == "rotated"
+    assert changed.json()["data"]["auth"]["client_secret"] == MASK
     untouched = alice.api().patch(url, {"title": "Renamed"}, format="json")
-    assert untouched.json()["data"]["auth"]["client_secret"] == "rotated"
+    assert untouched.status_code == 200
+    assert ProfileAuth.objects.get().client_secret == "rotated"
 
     removed = alice.api().patch(url, {"auth": None}, format="json")
 

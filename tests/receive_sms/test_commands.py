@@ -52,6 +52,6 @@ def test_simulate_incoming_sms_prints_id_and_matched(alice, alice_vmn, make_conf
 
 def test_simulate_incoming_sms_explains_an_unknown_number(alice, alice_vmn):
     with pytest.raises(CommandError, match="no account has this number"):
-        run("simulate_incoming_sms", "--to", "+15550000000", "--from", "+1555", "--message", "x")
+        run("simulate_incoming_sms", "--to", "+14155552671", "--from", "+919812345678", "--message", "x")
     with pytest.raises(CommandError, match="--from must NOT be empty"):
         run("simulate_incoming_sms", "--to", ALICE_VMN, "--from", " ", "--message", "x")

@@ -60,7 +60,7 @@ def test_a_good_request_is_logged_and_fires_the_callback(
     assert response.status_code == 200
     data = response.json()["data"]
     incoming = IncomingMessage.objects.get()
-    assert data == {"id": str(incoming.public_id), "matched": True}
+    assert data == {"id": str(incoming.public_id), "matched": True, "duplicate": False}
     assert (incoming.recipient, incoming.source) == (ALICE_VMN, "+919812345678")
     assert (incoming.operator, incoming.circle) == ("Airtel", "Airtel Karnataka")
     assert json.loads(httpserver.log[0][0].get_data()) == {
@@ -77,7 +77,7 @@ def test_the_carrier_may_send_the_number_without_plus(client, alice, alice_vmn):
 
 
 def test_an_unknown_number_is_404_and_stores_nothing(client, alice, alice_vmn):
-    response = post(client, {**FORM, "to": "+15550000000"})
+    response = post(client, {**FORM, "to": "+14155552671"})
 
     assert response.status_code == 404
     assert response.json()["message"] == "No number exists with this value"

@@ -1,0 +1,70 @@
+"""Query-string parameters of list endpoints: every bad or unknown one is a 400 naming
+`query/<name>`, never silently ignored (the schema lists exactly what is accepted)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from common.errors import InvalidInput, Issue
+
+from .pagination import EnvelopeLimitOffsetPagination
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1,
+                               "maximum": EnvelopeLimitOffsetPagination.max_limit},
+                     description="Page size, 1-100 (default 25)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0},
+                     description="Rows to skip, 0 or more (default 0)."),
+]
+
+
+class PageSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=EnvelopeLimitOffsetPagination.max_limit,
+        error_messages={"invalid": "must be integer",
+                        "min_value": "must be >= {min_value}",
+                        "max_value": "must be <= {max_value}"},
+    )
+    offset = serializers.IntegerField(
+        required=False, min_value=0,
+        error_messages={"invalid": "must be integer", "min_value": "must be >= {min_value}"},
+    )
+
+
+def _issues(errors: dict) -> list[Issue]:
+    return [Issue(name, " ".join(str(m) for m in messages), location="query")
+            for name, messages in errors.items()]
+
+
+def parse_query(request, filters: type[serializers.Serializer] | None = None, *,
+                paginated: bool = True, data=None) -> dict:
+    """The validated filters of `request`'s query string; raises InvalidInput listing every
+    unknown parameter and every bad value, each as `query/<name>`."""
+    params = request.query_params if data is None else data
+    known: set[str] = set(filters().fields) if filters else set()
+    if paginated:
+        known |= {"limit", "offset"}
+    issues = [Issue(name, "is not a known parameter", location="query")
+              for name in params if name not in known]
+    fields = filters().fields if filters else {}
+    for name in params:
+        field = fields.get(name)
+        blank_ok = field is not None and getattr(field, "allow_blank", False)
+        if name in known and params.get(name) == "" and not blank_ok:
+            # An empty value is a mistake, not "no filter": say so instead of ignoring it.
+            issues.append(Issue(name, "must NOT be empty", location="query"))
+    values: dict = {}
+    if filters is not None:
+        serializer = filters(data=params)
+        if serializer.is_valid():
+            values = dict(serializer.validated_data)
+        else:
+            issues += _issues(serializer.errors)
+    if paginated:
+        page = PageSerializer(data=params)
+        if not page.is_valid():
+            issues += _issues(page.errors)
+    if issues:
+        raise InvalidInput(issues)
+    return values
