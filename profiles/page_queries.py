@@ -7,7 +7,7 @@ fixed number of queries however many deliveries there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
@@ -52,7 +52,8 @@ class HourBucket:
 
 
 def profile_delivery_success_by_hour(
-    *, account: Account, profile: CallbackProfile, now: datetime | None = None
+    *, account: Account, profile: CallbackProfile, now: datetime | None = None,
+    tz: tzinfo = UTC,
 ) -> list[HourBucket]:
     """Succeeded vs failed deliveries per hour for the last 24 hours, oldest first.
 
@@ -61,14 +62,14 @@ def profile_delivery_success_by_hour(
     failing; ones not attempted yet and skipped ones are not counted: the chart answers "are
     my callbacks getting through?".
     """
-    # Hours of the display time zone (TruncHour uses the active zone too), so a +05:30 zone
-    # gets buckets starting at its own full hours.
-    now = timezone.localtime(now or timezone.now())
+    # Hours of `tz` (the page passes the account's display zone; UTC by default, whatever
+    # TIME_ZONE says), so a +05:30 zone gets buckets starting at its own full hours.
+    now = (now or timezone.now()).astimezone(tz)
     last_hour = now.replace(minute=0, second=0, microsecond=0)
     first_hour = last_hour - timedelta(hours=CHART_HOURS - 1)
     rows = (
         Delivery.objects.filter(account=account, profile=profile, created_at__gte=first_hour)
-        .annotate(hour=TruncHour("created_at", tzinfo=UTC))
+        .annotate(hour=TruncHour("created_at", tzinfo=tz))
         .values("hour")
         .annotate(
             succeeded=Count("id", filter=Q(status=DeliveryStatus.SUCCEEDED)),

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -243,7 +244,8 @@ def _log_row_labels(delivery) -> None:
 def _live_context(request: HttpRequest, profile: CallbackProfile) -> dict[str, Any]:
     log = CappedPaginator(profile_delivery_log(account=request.account, profile=profile),
                           LOG_PAGE_SIZE)
-    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile)
+    buckets = profile_delivery_success_by_hour(account=request.account, profile=profile,
+                                               tz=timezone.get_current_timezone())
     log_page = log.get_page(request.GET.get("page"))
     for delivery in log_page:
         _log_row_labels(delivery)
