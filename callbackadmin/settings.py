@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "api",
     "accounts",
     "profiles",
+    "profile_pages",
     "delivery",
     "sms",
     "receive_sms",

@@ -19,7 +19,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
-    path("account/callback-profiles/", include("profiles.urls")),
+    path("account/callback-profiles/", include("profile_pages.urls")),
     path("deliveries/", include("delivery.urls")),
     path("inbox/", include("delivery.inbox_urls")),
     path("sms/", include("sms.urls")),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from delivery.models import Delivery, DeliveryStatus
 from delivery.selectors import delivery_hourly_counts
-from profiles.page_queries import profile_delivery_success_by_hour
+from profile_pages.queries import profile_delivery_success_by_hour
 from receive_sms.matching import callback_variables
 from receive_sms.models import IncomingMessage
 from receive_sms.services import incoming_sms_receive, vmn_provision

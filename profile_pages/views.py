@@ -25,20 +25,13 @@ from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
 from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
-
-from . import catalog
-from .charts import NARROW, WIDE, success_chart
-from .endpoint_status import delivery_limits_text, endpoint_status
-from .forms import ProfileFilterForm, ProfileForm
-from .models import CallbackProfile, NonceMode, ProfileStatus
-from .page_queries import (
-    profile_delivery_log,
-    profile_delivery_success_by_hour,
-    profile_has_pending_deliveries,
-)
-from .placeholders import check_placeholders, empty_placeholders, placeholders_in
-from .selectors import get_profile_for_account, profile_list
-from .services import (
+from profiles import catalog
+from profiles.endpoint_status import delivery_limits_text, endpoint_status
+from profiles.forms import ProfileFilterForm, ProfileForm
+from profiles.models import CallbackProfile, NonceMode, ProfileStatus
+from profiles.placeholders import check_placeholders, empty_placeholders, placeholders_in
+from profiles.selectors import get_profile_for_account, profile_list
+from profiles.services import (
     MANAGED_MESSAGE,
     profile_create,
     profile_delete,
@@ -47,7 +40,14 @@ from .services import (
     profile_update,
     retired_secrets_signing,
 )
-from .validation import BODY_METHODS, ProfileInput, validate_profile
+from profiles.validation import BODY_METHODS, ProfileInput, validate_profile
+
+from .charts import NARROW, WIDE, success_chart
+from .queries import (
+    profile_delivery_log,
+    profile_delivery_success_by_hour,
+    profile_has_pending_deliveries,
+)
 
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 20

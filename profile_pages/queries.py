@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from delivery.models import Delivery, DeliveryStatus
-
-from .models import CallbackProfile
+from profiles.models import CallbackProfile
 
 CHART_HOURS = 24
 

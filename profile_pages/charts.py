@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .page_queries import HourBucket
+from .queries import HourBucket
 
 
 @dataclass(frozen=True)
