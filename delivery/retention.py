@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.db import transaction
 
+from common.retention import prune_batch
+
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, InboxRequest
 
 FINAL_STATUSES = (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED)
@@ -44,11 +46,5 @@ def prune_deliveries_batch(
 def prune_inbox_batch(
     *, before: datetime, batch: int, cursor: datetime | None = None
 ) -> tuple[int, datetime | None]:
-    due = InboxRequest.objects.filter(received_at__lt=before)
-    if cursor is not None:
-        due = due.filter(received_at__gte=cursor)
-    rows = list(due.order_by("received_at").values_list("pk", "received_at")[:batch])
-    if not rows:
-        return 0, cursor
-    deleted, _ = InboxRequest.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-    return deleted, rows[-1][1]
+    return prune_batch(InboxRequest, time_field="received_at", before=before, batch=batch,
+                       cursor=cursor)
