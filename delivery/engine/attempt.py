@@ -9,7 +9,7 @@ failed attempt under the usual retry rules. Nothing can leave a delivery silentl
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +36,6 @@ class PreparedAttempt:
     secrets: list[str]
     auth: AuthInput | None
     options: dict[str, Any]
-    probe: bool = False
 
     @property
     def profile_pk(self) -> int:
@@ -52,7 +51,6 @@ class Outcome:
     permanent: bool = False
     # A timeout, connection/TLS error or 5xx: the endpoint itself is unwell (circuit breaker).
     endpoint_failure: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -85,12 +83,21 @@ class ProfileCache:
         return self._values[profile.pk]
 
 
-def prepare(delivery: Delivery, *, options: dict[str, Any], cache: ProfileCache,
-            probe: bool = False) -> PreparedAttempt:
+def prepare(delivery: Delivery, *, options: dict[str, Any],
+            cache: ProfileCache) -> PreparedAttempt:
     assert delivery.profile is not None
     secrets, auth = cache.get(delivery.profile)
     return PreparedAttempt(delivery=delivery, request=stored_request(delivery), secrets=secrets,
-                           auth=auth, options=options, probe=probe)
+                           auth=auth, options=options)
+
+
+def unloadable(delivery: Delivery, *, now: datetime) -> Outcome:
+    """The failed attempt of a delivery whose stored secrets no longer decrypt (claims._load):
+    never sent, recorded with the reason, retried on the usual schedule."""
+    prepared = PreparedAttempt(delivery=delivery, request=None, secrets=[], auth=None,
+                               options={})
+    return Outcome(prepared=prepared, started_at=now, result=None,
+                   error=delivery.load_error[:300])
 
 
 def perform(prepared: PreparedAttempt) -> Outcome:

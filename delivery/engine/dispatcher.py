@@ -36,7 +36,7 @@ from ..models import Delivery
 from ..services.outbox import _skip_reason
 from ..services.sending import _transport_options
 from . import claims, health, rate_limit, recording, wakeup
-from .attempt import Outcome, PreparedAttempt, ProfileCache, perform, prepare
+from .attempt import Outcome, ProfileCache, perform, prepare, unloadable
 from .concurrency import EndpointLimiter
 
 logger = logging.getLogger(__name__)
@@ -166,8 +166,8 @@ class Engine:
         profile = self._profiles.get(pk)
         return profile.max_concurrency if profile else None
 
-    def _submit(self, delivery: Delivery, *, cache: ProfileCache, probe: bool = False) -> None:
-        prepared = prepare(delivery, options=self.options, cache=cache, probe=probe)
+    def _submit(self, delivery: Delivery, *, cache: ProfileCache) -> None:
+        prepared = prepare(delivery, options=self.options, cache=cache)
         self.limiter.acquire(delivery.profile_id)
         future = self._executor.submit(perform, prepared)
         future.add_done_callback(self._finished_callback)
@@ -180,13 +180,8 @@ class Engine:
         """Sort claimed deliveries: unsendable ones are finished, the rest wait for a slot."""
         skipped = []
         for delivery in deliveries:
-            load_error = getattr(delivery, "load_error", None)
-            if load_error:
-                self._broken.append(Outcome(
-                    prepared=PreparedAttempt(delivery=delivery, request=None, secrets=[],
-                                             auth=None, options={}),
-                    started_at=now, result=None, error=load_error[:300],
-                ))
+            if getattr(delivery, "load_error", None):
+                self._broken.append(unloadable(delivery, now=now))
                 continue
             reason = _skip_reason(delivery.profile)
             if reason:
@@ -194,7 +189,7 @@ class Engine:
                 continue
             self._profiles[delivery.profile_id] = delivery.profile
             if probe:
-                self._submit(delivery, cache=ProfileCache(), probe=True)
+                self._submit(delivery, cache=ProfileCache())  # the one probe: no waiting
             else:
                 self._waiting[delivery.profile_id].append(delivery)
         recording.finish_skipped(skipped, worker_id=self.worker_id, now=now)

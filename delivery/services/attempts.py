@@ -29,11 +29,8 @@ def delivery_attempt(*, delivery_id: uuid.UUID | str) -> Delivery | None:
     if reason:
         recording.finish_skipped([(delivery, reason)], worker_id=ONE_OFF_WORKER, now=now)
     elif getattr(delivery, "load_error", None):
-        prepared = attempt.PreparedAttempt(delivery=delivery, request=None, secrets=[],
-                                           auth=None, options={})
-        outcome = attempt.Outcome(prepared=prepared, started_at=now, result=None,
-                                  error=delivery.load_error[:300])
-        recording.record([outcome], worker_id=ONE_OFF_WORKER, now=timezone.now())
+        recording.record([attempt.unloadable(delivery, now=now)], worker_id=ONE_OFF_WORKER,
+                         now=timezone.now())
     else:
         prepared = attempt.prepare(delivery, options=_transport_options(),
                                    cache=attempt.ProfileCache())

@@ -111,3 +111,18 @@ def test_deliveries_are_found_by_the_worker_from_the_table_without_any_task(
 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED
+
+
+def test_a_delivery_whose_secrets_no_longer_decrypt_is_a_failed_attempt_not_a_crash(
+    alice, settings, run_tasks
+):
+    delivery = create(make_profile(alice.account, url="http://127.0.0.1:9/dlr"))
+    settings.FIELD_ENCRYPTION_KEYS = ["a-key-that-encrypted-nothing-here"]  # keys were changed
+
+    run_tasks()
+
+    row = Delivery.objects.filter(pk=delivery.pk).values(
+        "status", "attempt_count", "last_error").get()
+    assert row["status"] == DeliveryStatus.PENDING  # retried on the usual schedule
+    assert row["attempt_count"] == 1
+    assert "cannot be decrypted" in row["last_error"]
