@@ -113,6 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate limits (Test button) count in this cache: set CACHE_URL=redis://... (or a database
 # cache) when several web processes must share the count.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# API key → account is remembered this long in that cache (accounts/api_key_cache.py).
+API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", default=10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -126,7 +126,10 @@ class ReceiveConfigurationAdminForm(forms.ModelForm):
         except NotFound as exc:
             raise forms.ValidationError(f"{exc.message} in the chosen account.") from exc
         except InvalidInput as exc:
-            raise forms.ValidationError([f"{i.field}: {i.message}" for i in exc.issues]) from exc
+            raise forms.ValidationError([
+                f"{i.field}: {i.message}" if i.field else f"{i.message[0].upper()}{i.message[1:]}."
+                for i in exc.issues
+            ]) from exc
         return cleaned
 
 

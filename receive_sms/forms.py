@@ -10,8 +10,14 @@ from profiles.models import CallbackProfile, Channel, ProfileStatus
 from profiles.placeholders import profile_misfits_for_incoming
 
 from .action_rules import DEFAULT_FORWARD_TEMPLATE, MAX_DELAY_MINUTES
-from .models import VMN, SubscriberList, TriggerType
-from .services import MAX_KEYWORD, MAX_MESSAGE, ConfigurationInput, normalise_number
+from .models import VMN, ReceiveConfiguration, SubscriberList, TriggerType
+from .services import (
+    MAX_KEYWORD,
+    MAX_MESSAGE,
+    ConfigurationInput,
+    configuration_check,
+    normalise_number,
+)
 
 # The catalog's example subscriber: never one of the account's own numbers.
 SAMPLE_SENDER = "+918240123456"
@@ -37,9 +43,14 @@ def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
         field = SERVICE_FIELDS.get(issue.field, issue.field)
         if field == "keyword" and "vmn" in form.fields and not cleaned.get("keyword"):
             field = "vmn"  # "the number already has a default configuration" is about the number
-        label = form.fields[field].label if field in form.fields else None
-        form.add_error(field if field in form.fields else None,
-                       f"{label or issue.field.capitalize()} {issue.message}.")
+        if field in form.errors:
+            continue  # the field's own (type) error already says what is wrong
+        if field not in form.fields:
+            text = f"{issue.field.capitalize()} {issue.message}." if issue.field else \
+                f"{issue.message[0].upper()}{issue.message[1:]}."
+            form.add_error(None, text)
+        else:
+            form.add_error(field, f"{form.fields[field].label} {issue.message}.")
 
 
 class VmnChoiceField(forms.ModelChoiceField):
@@ -144,8 +155,10 @@ class ConfigurationForm(forms.Form):
                   "messages go to the default configuration.",
     )
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account,
+                 configuration: ReceiveConfiguration | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.account, self.configuration = account, configuration
         self.fields["vmn"].queryset = VMN.objects.filter(account=account)
         self.fields["callback_profile"].queryset = CallbackProfile.objects.filter(
             account=account, managed=False
@@ -162,22 +175,29 @@ class ConfigurationForm(forms.Form):
         for switch, name in (("subscribe", "subscribe_list"), ("unsubscribe", "unsubscribe_list")):
             if cleaned.get(switch) and not (cleaned.get(name) or "").strip():
                 self.add_error(name, "Enter the name of the list.")
+        if "vmn" in cleaned:  # the service's rules too, so one submit reports every problem
+            try:
+                configuration_check(account=self.account, data=self.to_input(),
+                                    existing=self.configuration)
+            except InvalidInput as exc:
+                add_service_errors(self, exc)
         return cleaned
 
     def to_input(self) -> ConfigurationInput:
-        data = self.cleaned_data
+        # Fields with a type error are missing from cleaned_data: their initial values stand in.
+        data = {name: self.fields[name].initial for name in self.fields} | self.cleaned_data
         return ConfigurationInput(
             vmn=data["vmn"], keyword=data["keyword"], trigger_url=data["trigger_url"],
             trigger_type=data["trigger_type"], callback_profile=data["callback_profile"],
             active=data["active"], expires_at=data["expires_at"],
-            webhook_url=data["webhook_url"], auto_reply=data["auto_reply"],
-            auto_reply_text=data["auto_reply_text"],
+            webhook_url=data["webhook_url"] or "", auto_reply=data["auto_reply"],
+            auto_reply_text=data["auto_reply_text"] or "",
             auto_reply_delay_minutes=data["auto_reply_delay_minutes"] or 0,
-            forward=data["forward"], forward_numbers=data["forward_numbers"],
-            forward_emails=data["forward_emails"],
+            forward=data["forward"], forward_numbers=data["forward_numbers"] or [],
+            forward_emails=data["forward_emails"] or [],
             forward_template=data["forward_template"] or DEFAULT_FORWARD_TEMPLATE,
-            subscribe_list=data["subscribe_list"] if data["subscribe"] else "",
-            unsubscribe_list=data["unsubscribe_list"] if data["unsubscribe"] else "",
+            subscribe_list=(data["subscribe_list"] or "") if data["subscribe"] else "",
+            unsubscribe_list=(data["unsubscribe_list"] or "") if data["unsubscribe"] else "",
             reply_callback_profile=data["reply_callback_profile"],
         )
 

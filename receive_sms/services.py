@@ -4,6 +4,7 @@ call these, so an incoming SMS takes exactly one code path whatever brought it i
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,6 +39,9 @@ MAX_CARRIER_ID = 100
 INCOMING_EVENT = "SMS-incoming"
 INCOMING_SOURCE_TYPE = "incoming_sms"
 # A configuration whose profile was deleted keeps Trigger URL on but fires nothing.
+# A configuration must do something: one with no action would swallow its keyword's messages.
+NO_ACTION = ("must turn on at least one action: Auto Reply, Forward, Trigger URL, Subscribe or "
+             "Unsubscribe")
 ORPHAN_NOTE = "Not sent: the configuration's callback profile was deleted"
 
 
@@ -158,6 +162,8 @@ def validate_configuration(
         issues.append(Issue("callback_profile_id", "is a webhook URL's own profile; choose "
                                                    "trigger type URL instead"))
     issues += action_issues(data)
+    if not _has_action(data):
+        issues.append(Issue("", NO_ACTION))
     if data.expires_at is not None:
         changed = existing is None or existing.expires_at != data.expires_at
         if not keyword:
@@ -167,10 +173,24 @@ def validate_configuration(
     taken = ReceiveConfiguration.objects.filter(vmn=data.vmn, keyword=keyword)
     if existing is not None:
         taken = taken.exclude(pk=existing.pk)
-    if not issues and taken.exists():
+    # Checked with the other rules so a form reports everything in one submit.
+    keyword_ok = not any(issue.field == "keyword" for issue in issues)
+    if keyword_ok and taken.exists():
         issues.append(_duplicate_issue(data))
     if issues:
         raise InvalidInput(issues)
+
+
+def _has_action(data: ConfigurationInput) -> bool:
+    return any((data.trigger_url, data.auto_reply, data.forward, data.subscribe_list,
+                data.unsubscribe_list))
+
+
+def configuration_check(
+    *, account: Account, data: ConfigurationInput, existing: ReceiveConfiguration | None
+) -> None:
+    """Every rule the save would apply, without saving (forms report all problems at once)."""
+    validate_configuration(account=account, data=_clean_input(copy(data)), existing=existing)
 
 
 def _clean_input(data: ConfigurationInput) -> ConfigurationInput:
@@ -363,8 +383,6 @@ def incoming_sms_receive(
         incoming.note = ORPHAN_NOTE
     incoming.save()
     incoming.actions = _run_actions(incoming=incoming, configuration=configuration)
-    incoming.save(update_fields=["actions"])
-
     if configuration is not None and configuration.trigger_url and profile is not None:
         incoming.callback_delivery = delivery_create(
             profile=profile,
@@ -373,6 +391,7 @@ def incoming_sms_receive(
             source_type=INCOMING_SOURCE_TYPE,
             source_id=str(incoming.public_id),
         )
-        incoming.save(update_fields=["callback_delivery"])
+    if incoming.actions or incoming.callback_delivery_id:  # one UPDATE for both
+        incoming.save(update_fields=["actions", "callback_delivery"])
     metrics.RECEIVED.labels(matched="true" if incoming.matched else "false").inc()
     return incoming

@@ -95,8 +95,9 @@ def _flagged(configurations) -> list[ReceiveConfiguration]:
 
 
 def _chosen_profile(configuration: ReceiveConfiguration | None):
-    """The callback profile the customer picked (trigger type Callback ID), if any."""
-    if configuration is None or configuration.trigger_type != TriggerType.CALLBACK_ID:
+    """The callback profile Trigger URL fires when its type is Callback ID, if any."""
+    if (configuration is None or not configuration.trigger_url
+            or configuration.trigger_type != TriggerType.CALLBACK_ID):
         return None
     return configuration.callback_profile
 
@@ -122,7 +123,8 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
     configuration = _configuration_or_404(request, public_id) if public_id else None
     initial = (ConfigurationForm.initial_from(ConfigurationInput.from_configuration(configuration))
                if configuration else {})
-    form = ConfigurationForm(request.POST or None, account=account, initial=initial)
+    form = ConfigurationForm(request.POST or None, account=account, configuration=configuration,
+                             initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if configuration is None:
@@ -145,7 +147,7 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
 
 def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
     profile = _chosen_profile(configuration)
-    misfits = profile_misfits_for_incoming(profile) if profile and configuration.trigger_url else []
+    misfits = profile_misfits_for_incoming(profile) if profile else []
     if misfits:
         names = ", ".join(f"<{name}>" for name in misfits)
         messages.warning(request, f"“{profile.title}” uses {names}, which an incoming SMS has "

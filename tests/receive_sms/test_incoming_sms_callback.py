@@ -126,7 +126,8 @@ def test_trigger_url_off_matches_but_fires_nothing(
     django_capture_on_commit_callbacks,
 ):
     profile = make_profile(alice, url=httpserver.url_for("/incoming"))
-    make_configuration(alice, alice_vmn, profile, keyword="STOP", trigger_url=False)
+    make_configuration(alice, alice_vmn, profile, keyword="STOP", trigger_url=False,
+                       subscribe_list="Offers")
 
     incoming = receive(django_capture_on_commit_callbacks, run_tasks, "STOP")
 
