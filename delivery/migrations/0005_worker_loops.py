@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0003_recover_run'),
+        ('delivery', '0004_endpoint_state_to_profiles'),
     ]
 
     operations = [
