@@ -25,6 +25,7 @@ from common.template_grammar import (
     VARIABLE_NAME_RE,
     is_known_variable,
 )
+from common.value_encryption import validate_encryption_settings
 
 from . import catalog
 from .models import EncryptionAlgorithm, NonceMode, RatePeriod
@@ -345,8 +346,6 @@ def header_issues(headers: dict[str, str]) -> list[Issue]:
 
 
 def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> list[Issue]:
-    from .encryption_rules import validate_encryption_settings
-
     issues: list[Issue] = []
     if enc.algorithm not in EncryptionAlgorithm.values:
         allowed = ", ".join(EncryptionAlgorithm.values)

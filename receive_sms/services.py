@@ -383,8 +383,6 @@ def incoming_sms_receive(
         incoming.note = ORPHAN_NOTE
     incoming.save()
     incoming.actions = _run_actions(incoming=incoming, configuration=configuration)
-    incoming.save(update_fields=["actions"])
-
     if configuration is not None and configuration.trigger_url and profile is not None:
         incoming.callback_delivery = delivery_create(
             profile=profile,
@@ -393,6 +391,7 @@ def incoming_sms_receive(
             source_type=INCOMING_SOURCE_TYPE,
             source_id=str(incoming.public_id),
         )
-        incoming.save(update_fields=["callback_delivery"])
+    if incoming.actions or incoming.callback_delivery_id:  # one UPDATE for both
+        incoming.save(update_fields=["actions", "callback_delivery"])
     metrics.RECEIVED.labels(matched="true" if incoming.matched else "false").inc()
     return incoming
