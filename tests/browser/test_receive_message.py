@@ -87,7 +87,7 @@ def test_a_configuration_with_every_action_off_is_refused_with_a_visible_error(
 
     error = page.get_by_role("alert")
     error.get_by_text("The configuration was not saved.").wait_for()
-    assert error.get_by_text("Must turn on at least one action: Auto Reply, Forward, "
-                             "Trigger URL, Subscribe or Unsubscribe.").is_visible()
+    assert error.get_by_text("Must turn on at least one action: Subscribe, Unsubscribe, "
+                             "Auto Reply, Forward or Trigger URL.").is_visible()
     assert page.get_by_label("Keyword").input_value() == "promotwo"
     assert not ReceiveConfiguration.objects.exists()

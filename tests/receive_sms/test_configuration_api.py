@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration
 
 from .conftest import ALICE_VMN, CHARLIE_VMN
@@ -66,8 +67,8 @@ def test_a_configuration_with_no_action_is_refused(alice, alice_vmn):
 
     assert response.status_code == 400
     assert response.json()["message"] == (
-        "body must turn on at least one action: Auto Reply, Forward, Trigger URL, Subscribe or "
-        "Unsubscribe")
+        "body must turn on at least one action: Subscribe, Unsubscribe, Auto Reply, Forward or "
+        "Trigger URL")
     assert not ReceiveConfiguration.objects.exists()
 
 
@@ -197,7 +198,7 @@ def test_numbers_and_messages_endpoints(alice, charlie, alice_vmn, make_configur
     from receive_sms.services import incoming_sms_receive
 
     make_configuration(alice, alice_vmn, keyword="STOP", trigger_url=False,
-                       subscribe_list="Offers")
+                       actions={"subscribe": ListSettings("Offers")})
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="STOP it")
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="hello")
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration
 from receive_sms.services import incoming_sms_receive
 
 from .conftest import ALICE_VMN
 
-NO_ACTION = ("Must turn on at least one action: Auto Reply, Forward, Trigger URL, Subscribe or "
-             "Unsubscribe.")
+NO_ACTION = ("Must turn on at least one action: Subscribe, Unsubscribe, Auto Reply, Forward or "
+             "Trigger URL.")
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_list_and_logs_show_no_trigger_type_when_trigger_url_is_off(
 ):
     profile = make_profile(alice, title="Still chosen hook")
     make_configuration(alice, alice_vmn, profile, keyword="JOIN", trigger_url=False,
-                       subscribe_list="Offers")
+                       actions={"subscribe": ListSettings("Offers")})
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="JOIN now")
 
     listing = alice_client.get("/channels/sms/receive/").content.decode()
