@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
+from common.template_grammar import BODY_METHODS
 from profiles import catalog
 from profiles.placeholders import empty_placeholders, profile_placeholders, unknown_placeholders
 from profiles.selectors import get_profile_for_account
@@ -72,7 +73,7 @@ def _placeholder_notes(delivery: Delivery) -> list[dict[str, str]]:
     profile = delivery.profile
     if profile is None:
         return []
-    url_only = delivery.request_method not in ("POST", "PUT")
+    url_only = delivery.request_method not in BODY_METHODS
     names = profile_placeholders(profile, url_only=url_only)
     unknown = set(unknown_placeholders(names, delivery.event))
     label = catalog.event_label(delivery.event)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
+from common.template_grammar import BODY_FORMATS, BODY_METHODS, STRING_FORMATS, page_data
 from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
 from profiles import catalog
@@ -40,7 +41,7 @@ from profiles.services import (
     profile_update,
     retired_secrets_signing,
 )
-from profiles.validation import BODY_METHODS, ProfileInput, validate_profile
+from profiles.validation import ProfileInput, validate_profile
 
 from .charts import NARROW, WIDE, success_chart
 from .queries import (
@@ -102,6 +103,9 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
         "profile": profile,
         "channel_options": channel_options,
         "variable_events": list(variable_events.values()),
+        "template_grammar": page_data(),
+        "object_formats": " ".join(f for f in BODY_FORMATS if f not in STRING_FORMATS),
+        "string_formats": " ".join(f for f in BODY_FORMATS if f in STRING_FORMATS),
         # Without JS everything shows; these only decide what the JS starts with.
         "body_visible": method in BODY_METHODS or bool(form.current("body"))
         or "body" in form.errors,
