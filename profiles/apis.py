@@ -19,6 +19,7 @@ from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope
 from api.schema import page_of
 from common.errors import InvalidInput, Issue
+from common.template_grammar import HTTP_METHODS, STRING_FORMATS
 
 from . import catalog
 from .api_fields import (
@@ -43,7 +44,6 @@ from .services import (
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
-    STRING_BODY_FORMATS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
@@ -192,7 +192,7 @@ class ProfileOutputSerializer(serializers.Serializer):
 def _body_for_format(body, body_format: str):
     """XML, HTML and Text bodies are template strings; the other formats take a JSON object,
     also given as a string holding JSON (as the original API sends it)."""
-    if body_format in STRING_BODY_FORMATS or not isinstance(body, str):
+    if body_format in STRING_FORMATS or not isinstance(body, str):
         return body
     if not body.strip():
         return None
@@ -333,7 +333,7 @@ def _parse(serializer_class, request, **kwargs) -> dict:
 
 class ProfileListFilterSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
-    http_method = serializers.ChoiceField(choices=["GET", "POST", "PUT", "DELETE"], required=False)
+    http_method = serializers.ChoiceField(choices=HTTP_METHODS, required=False)
     status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
     created_from = serializers.DateTimeField(required=False,
                                              input_formats=["iso-8601", "%Y-%m-%d"])
