@@ -98,6 +98,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Persistent connections: each web thread and worker loop keeps its connection this many
+# seconds instead of opening one per request (a PostgreSQL connection costs more than a
+# send); checked before reuse, so a database restart costs one failed check, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web process and the workers share the file. In WAL mode
     # synchronous=NORMAL survives any process crash (a killed worker loses nothing committed);

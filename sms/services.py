@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
+from common.bulk_update import update_rows
 from common.errors import InvalidInput, Issue
-from delivery.services import delivery_create
+from delivery.services import deliveries_save, delivery_build
 from profiles.models import CallbackProfile, Channel
 
 from . import carrier, metrics
@@ -222,33 +223,42 @@ def message_settle(*, message_pk: int) -> Message | None:
         )
         if message is None:
             return None
-        apply_carrier_report(message)
+        apply_carrier_reports([message])
     return message
 
 
-def apply_carrier_report(message: Message) -> None:
-    """The carrier simulator's outcome for a locked, unsettled message, and its callback."""
-    seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
-    outcome = carrier.outcome_for(
-        recipient=message.recipient, sms_type=message.type, units=message.units,
-        single_limit=seg_limit,
-    )
+SETTLED_FIELDS = ("status", "status_trace", "description", "status_at", "settled_at",
+                  "callback_delivery")
+
+
+def apply_carrier_reports(messages: list[Message]) -> None:
+    """The carrier simulator's outcome for locked, unsettled messages, and their callbacks:
+    one INSERT for the callbacks and one UPDATE for the messages, whatever their number."""
     now = timezone.now()
-    message.status = outcome.status
-    message.status_trace = outcome.status_trace
-    message.description = outcome.description
-    message.status_at = now
-    message.settled_at = now
-    if message.callback_profile is not None:
-        message.callback_delivery = delivery_create(
-            profile=message.callback_profile,
-            event=SMS_SENT_EVENT,
-            variables=message.callback_variables(),
-            source_type="sms_message",
-            source_id=message.message_id,
+    deliveries = []
+    for message in messages:
+        seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
+        outcome = carrier.outcome_for(
+            recipient=message.recipient, sms_type=message.type, units=message.units,
+            single_limit=seg_limit,
         )
-    message.save(update_fields=[
-        "status", "status_trace", "description", "status_at", "settled_at",
-        "callback_delivery",
-    ])
-    metrics.SETTLED.labels(status=message.status).inc()
+        message.status = outcome.status
+        message.status_trace = outcome.status_trace
+        message.description = outcome.description
+        message.status_at = now
+        message.settled_at = now
+        if message.callback_profile is not None:
+            message.callback_delivery = delivery_build(
+                profile=message.callback_profile,
+                event=SMS_SENT_EVENT,
+                variables=message.callback_variables(),
+                source_type="sms_message",
+                source_id=message.message_id,
+            )
+            deliveries.append(message.callback_delivery)
+    deliveries_save(deliveries)
+    columns = {name: Message._meta.get_field(name).attname for name in SETTLED_FIELDS}
+    update_rows(Message, {m.pk: {name: getattr(m, attname) for name, attname in columns.items()}
+                          for m in messages}, SETTLED_FIELDS)
+    for message in messages:
+        metrics.SETTLED.labels(status=message.status).inc()

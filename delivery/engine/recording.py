@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from alerts.models import AlertKind
 from alerts.services import alert_raise
+from common.bulk_update import update_rows
 
 from .. import metrics, policy
 from ..attempt_log import log_attempt
@@ -75,44 +76,13 @@ _HELD_COLUMNS = ("status", "attempt_count", "last_status_code", "last_latency_ms
 
 def update_held(rows: dict[uuid.UUID, dict[str, Any]], *, worker_id: str) -> int:
     """Apply each row's new values (every column of `_HELD_COLUMNS`) to the deliveries this
-    worker still holds; how many changed.
-
-    PostgreSQL: one UPDATE joined to a VALUES list; SQLite: one prepared UPDATE run with
-    `executemany`. (The ORM's per-row CASE expressions cost more than the HTTP requests.)
-    """
-    if not rows:
-        return 0
-    fields = [Delivery._meta.get_field(name) for name in _HELD_COLUMNS]
-    pk_field = Delivery._meta.pk
-    values = [
-        [pk_field.get_db_prep_value(pk, connection),
-         *(f.get_db_prep_value(change[f.name], connection) for f in fields)]
-        for pk, change in rows.items()
-    ]
+    worker still holds; how many changed (one statement: common/bulk_update.py)."""
     quote = connection.ops.quote_name
-    table = quote(Delivery._meta.db_table)
-    guard = "{t}" + quote("status") + " = %s AND {t}" + quote("claimed_by") + " = %s"
-    guard_params = [DeliveryStatus.SENDING.value, worker_id]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement: UPDATE … FROM (VALUES (…), (…)) joined on the id.
-            columns = [pk_field, *fields]
-            casts = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}" for c in columns)
-            rows_sql = ", ".join([f"({casts})"] * len(values))
-            names = ", ".join(quote(c.column) for c in columns)
-            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
-            cursor.execute(
-                f"UPDATE {table} AS d SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
-                f"WHERE d.{quote('id')} = v.{quote('id')} AND {guard.format(t='d.')}",
-                [value for row in values for value in row] + guard_params,
-            )
-        else:
-            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE {quote('id')} = %s AND {guard.format(t='')}",
-                [[*row[1:], row[0], *guard_params] for row in values],
-            )
-        return max(cursor.rowcount, 0)
+    return update_rows(
+        Delivery, rows, _HELD_COLUMNS,
+        guard="{t}" + quote("status") + " = %s AND {t}" + quote("claimed_by") + " = %s",
+        guard_params=[DeliveryStatus.SENDING.value, worker_id],
+    )
 
 
 def record(outcomes: Iterable[Outcome], *, worker_id: str,
