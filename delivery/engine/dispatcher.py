@@ -140,7 +140,7 @@ class Engine:
                 self._paused.discard(pk)  # it answered: health.apply closes its circuit
             profile = self._profiles.get(pk)
             self.limiter.observe(pk, ok=outcome.succeeded,
-                                 endpoint_failure=outcome.endpoint_failure,
+                                 endpoint_failure=outcome.endpoint_failure or outcome.overloaded,
                                  latency_ms=outcome.latency_ms,
                                  profile_max=profile.max_concurrency if profile else None)
             if not self.limiter.in_flight[pk] and pk not in self._waiting:

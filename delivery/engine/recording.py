@@ -44,7 +44,9 @@ def _changes(outcome: Outcome, *, now: datetime) -> dict[str, Any]:
         "claimed_by": "",
         "updated_at": now,
     }
-    delay = None if outcome.succeeded or outcome.permanent else policy.retry_delay(number)
+    asked = policy.retry_after(result.status_code, result.headers, now=now) if result else None
+    delay = None if outcome.succeeded or outcome.permanent else \
+        policy.retry_delay(number, asked=asked)
     if outcome.succeeded:
         changes.update(status=DeliveryStatus.SUCCEEDED, completed_at=now, next_attempt_at=None)
     elif delay is None:
