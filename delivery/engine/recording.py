@@ -119,19 +119,20 @@ def record(outcomes: Iterable[Outcome], *, worker_id: str,
         changes = [change for pk, report in reports.items()
                    if (change := health.apply(profiles.get(pk), report, now=now))]
         for outcome in outcomes:
-            final = rows[outcome.prepared.delivery.pk]["status"] == DeliveryStatus.FAILED
-            _report(outcome, final_failure=final)
+            if rows[outcome.prepared.delivery.pk]["status"] == DeliveryStatus.FAILED:
+                _alert_final_failure(outcome)
         for change in changes:
             _alert_health(change, profiles.get(change.profile_pk))
+    for outcome in outcomes:  # after the commit: the write lock is not held while logging
+        _report(outcome)
     if held < len(rows):
         logger.warning("%s of %s deliveries were re-queued by the sweep during their attempt",
                        len(rows) - held, len(rows))
     return changes
 
 
-def _report(outcome: Outcome, *, final_failure: bool) -> None:
-    """The operator's view of one attempt: a metric, a structured log line, and for a delivery
-    that has used up its retries, the customer's alert."""
+def _report(outcome: Outcome) -> None:
+    """The operator's view of one attempt: a metric and a structured log line."""
     delivery = outcome.prepared.delivery
     status = "succeeded" if outcome.succeeded else "failed"
     metrics.observe_attempt(
@@ -146,7 +147,12 @@ def _report(outcome: Outcome, *, final_failure: bool) -> None:
         status_code=outcome.result.status_code if outcome.result else None,
         latency_ms=outcome.latency_ms, error=outcome.error,
     )
-    if final_failure and profile is not None:
+
+
+def _alert_final_failure(outcome: Outcome) -> None:
+    """The customer's alert for a delivery that has used up its retries."""
+    delivery, profile = outcome.prepared.delivery, outcome.prepared.profile
+    if profile is not None:
         alert_raise(profile=profile, kind=AlertKind.DELIVERY_FAILED,
                     detail=f"A {delivery.event} callback failed after "
                            f"{delivery.attempt_count + 1} attempts: {outcome.error}")
