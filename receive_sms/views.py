@@ -3,10 +3,8 @@ inbound endpoint `POST /inbound/sms`."""
 
 from __future__ import annotations
 
-import hmac
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
+from common.inbound import inbound_token_ok
 from profiles.placeholders import profile_misfits_for_incoming
 
 from .forms import (
@@ -284,9 +283,7 @@ def inbound_sms(request: HttpRequest) -> JsonResponse:
     """Contract 5: the carrier posts form fields to, from, message, operator, circle (and
     optionally its own `message_id`) with the `X-Inbound-Token` header; anything else is
     refused before a byte is stored. Replayed posts are recognised (see incoming_sms_receive)."""
-    expected = settings.INBOUND_SMS_TOKEN or ""
-    given = request.headers.get("X-Inbound-Token", "")
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+    if not inbound_token_ok(request):
         return _inbound_error("RBC403", "X-Inbound-Token is missing or wrong", "token", 403)
     missing = [name for name in ("to", "from") if not request.POST.get(name, "").strip()]
     if missing or "message" not in request.POST:

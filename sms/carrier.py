@@ -39,6 +39,13 @@ BLACKLISTED = Outcome("Undelivered", "UNDELIV", "Rejected as the number is black
 EXPIRED = Outcome("Failed", "EXPIRED", "Message validity period expired before delivery")
 
 
+# Real carriers (README: Connecting a carrier).
+NO_DLR = Outcome("Expired", "NO-DLR", "No delivery receipt within the validity period")
+NO_ROUTE = Outcome("Rejected", "NO-ROUTE", "No carrier takes this destination")
+UNKNOWN_SUBMIT = Outcome("Failed", "UNKNOWN-SUBMIT",
+                         "The worker stopped mid-submit; not retried (at-most-once)")
+
+
 def multipart_rejected(single_limit: int) -> Outcome:
     return Outcome(
         "Undelivered", "REJECTED-MULTIPART",

@@ -25,10 +25,12 @@ from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
 from . import carrier, metrics
-from .models import Encoding, Message, MessageType
+from .models import Encoding, Message, MessageType, SubmitState
 from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
 from .segmentation import GSM7, LIMITS, UCS2, segment
+from .smpp import routing
+from .smpp.url import parse_carrier_url
 
 SMS_SENT_EVENT = "SMS-sent"
 SOURCE_API = "API"
@@ -198,9 +200,13 @@ def _record(
     now = timezone.now()
     total = _units_sent_today(account)
     settle_after = now + timedelta(seconds=float(getattr(settings, "SMS_DLR_DELAY_SECONDS", 0)))
+    carriers = routing.active_carriers()
+    validity = {c.pk: timedelta(seconds=parse_carrier_url(c.url).validity) for c in carriers}
     messages = []
     for position, recipient in enumerate(recipients, start=1):
         total += seg.units
+        routed = {"settle_after": settle_after,
+                  **_routing_fields(routing.route(recipient.e164, carriers), now, validity)}
         messages.append(Message(
             account=account, request_id=request_id, position=position,
             message_id=f"{request_id}:{position}", recipient=recipient.e164, body=body,
@@ -211,13 +217,24 @@ def _record(
             template_id=template_id, flash=flash, total=total, source=source,
             callback_profile=profile, status=carrier.SENT.status,
             status_trace=carrier.SENT.status_trace, description=carrier.SENT.description,
-            sent_at=now, status_at=now, settle_after=settle_after, **texts,
+            sent_at=now, status_at=now, **routed, **texts,
         ))
     Message.objects.bulk_create(messages)
     saved = Message.objects.filter(request_id=request_id).order_by("position")
     # Durable once committed: the worker settles every message past `settle_after`.
     wakeup.notify_on_commit()
     return SendResult(request_id=request_id, messages=list(saved))
+
+
+def _routing_fields(target, now: datetime, validity: dict) -> dict:
+    """A real carrier's message waits for a bind and then its receipt until its validity ends;
+    one no carrier takes settles at once (Rejected, NO-ROUTE); else the simulator settles it."""
+    if target is None:
+        return {}
+    if target is routing.NO_ROUTE:
+        return {"submit_state": SubmitState.DONE, "settle_after": now}
+    return {"carrier": target, "submit_state": SubmitState.QUEUED, "submit_after": now,
+            "settle_after": now + validity[target.pk]}
 
 
 def message_settle(*, message_pk: int) -> Message | None:
@@ -236,19 +253,41 @@ def message_settle(*, message_pk: int) -> Message | None:
     return message
 
 
+def _report_for(message: Message) -> carrier.Outcome:
+    if message.submit_state == SubmitState.NONE:
+        seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
+        return carrier.outcome_for(
+            recipient=message.recipient, sms_type=message.type, units=message.units,
+            single_limit=seg_limit,
+        )
+    if message.carrier_id is None:
+        return carrier.NO_ROUTE
+    return carrier.NO_DLR  # a real carrier's message past its validity period
+
+
 def apply_carrier_report(message: Message) -> None:
-    """The carrier simulator's outcome for a locked, unsettled message, and its callback."""
-    seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
-    outcome = carrier.outcome_for(
-        recipient=message.recipient, sms_type=message.type, units=message.units,
-        single_limit=seg_limit,
-    )
+    """Settle a locked, unsettled message that is due: the carrier simulator's outcome, or for
+    a real carrier's message, no final receipt within the validity period."""
+    message_settle_with(message, _report_for(message))
+
+
+def message_settle_with(message: Message, outcome: carrier.Outcome, *,
+                        smsc_error: str = "") -> None:
+    """Give a locked, unsettled message its final status and queue its callback."""
     now = timezone.now()
     message.status = outcome.status
     message.status_trace = outcome.status_trace
     message.description = outcome.description
     message.status_at = now
     message.settled_at = now
+    fields = ["status", "status_trace", "description", "status_at", "settled_at",
+              "callback_delivery"]
+    if smsc_error:
+        message.smsc_error = smsc_error
+        fields.append("smsc_error")
+    if message.submit_state in (SubmitState.QUEUED, SubmitState.SUBMITTING):
+        message.submit_state = SubmitState.DONE
+        fields.append("submit_state")
     if message.callback_profile is not None:
         message.callback_delivery = delivery_create(
             profile=message.callback_profile,
@@ -257,8 +296,5 @@ def apply_carrier_report(message: Message) -> None:
             source_type="sms_message",
             source_id=message.message_id,
         )
-    message.save(update_fields=[
-        "status", "status_trace", "description", "status_at", "settled_at",
-        "callback_delivery",
-    ])
+    message.save(update_fields=fields)
     metrics.SETTLED.labels(status=message.status).inc()
