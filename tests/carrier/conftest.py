@@ -4,6 +4,9 @@ it, with their own database; callbacks go to a local Receiver."""
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +25,7 @@ sent = profile_create(account=account, data=ProfileInput(
     body={{"id": "<message_id>", "status": "<status>", "trace": "<status_trace>"}}))
 incoming = profile_create(account=account, data=ProfileInput(
     title="Incoming", channel="default", http_method="POST", url="{url}",
-    body={{"from": "<from>", "message": "<message>"}}))
+    body={{"from": "<source>", "message": "<message>"}}))
 vmn = vmn_provision(account=account, number="{vmn}")
 configuration_create(account=account, data=ConfigurationInput(vmn=vmn, callback_profile=incoming))
 print(json.dumps({{"sid": account.sid, "profile": sent.profile_id}}))
@@ -40,20 +43,36 @@ print(json.dumps([m.message_id for m in result.messages]))
 VMN = "+919870012345"
 
 
-class CarrierDeployment:
-    """A scratch deployment whose SMS_CARRIER_URL is the test SMSC."""
+@dataclass
+class Template:
+    """A migrated SQLite database with the SETUP account, copied for each deployment (so a
+    test does not pay for migrations), and the secrets it was written with."""
 
-    def __init__(self, tmp_path, smsc: Smsc, receiver: Receiver, *, database: str = "sqlite",
-                 **url_options: object) -> None:
-        self.smsc, self.receiver = smsc, receiver
-        env = {"SMS_CARRIER_URL": smsc.url(**url_options), "SMS_DLR_DELAY_SECONDS": "0",
-               "DELIVERY_WORKER_STALE_SECONDS": "2"}
+    path: Path
+    env: dict[str, str]
+    account: dict
+    receiver: Receiver
+
+
+class CarrierDeployment:
+    """A scratch deployment whose SMS_CARRIER_URL is the test SMSC. On SQLite it starts from
+    the template; on PostgreSQL it migrates and runs SETUP."""
+
+    def __init__(self, tmp_path, smsc: Smsc, template: Template, *, database: str = "sqlite",
+                 env: dict[str, str] | None = None, **url_options: object) -> None:
+        self.smsc, self.template, self.receiver = smsc, template, template.receiver
+        env = {**template.env, "SMS_CARRIER_URL": smsc.url(**url_options),
+               "SMS_DLR_DELAY_SECONDS": "0", "DELIVERY_WORKER_STALE_SECONDS": "2",
+               **(env or {})}
         self.scratch = ScratchDeployment(tmp_path, database=database, env=env)
-        self.account: dict = {}
+        self.account: dict = template.account
 
     def __enter__(self) -> CarrierDeployment:
-        self.scratch.__enter__()
-        self.account = self.shell(SETUP.format(url=self.receiver.url, vmn=VMN))
+        if self.scratch.database == "sqlite":
+            shutil.copyfile(self.template.path, self.scratch.db_name)
+        else:
+            self.scratch.__enter__()
+            self.account = self.shell(SETUP.format(url=self.receiver.url, vmn=VMN))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -109,10 +128,16 @@ def smsc():
     server.close()
 
 
-@pytest.fixture
-def receiver():
-    with Receiver() as server:
-        yield server
+@pytest.fixture(scope="session")
+def template(tmp_path_factory):
+    with Receiver() as callbacks:
+        scratch = ScratchDeployment(tmp_path_factory.mktemp("template"))
+        with scratch:
+            account = json.loads(scratch.manage("shell", "-c", SETUP.format(
+                url=callbacks.url, vmn=VMN)).strip().splitlines()[-1])
+        secrets = {k: scratch.env[k] for k in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY",
+                                               "INBOUND_SMS_TOKEN")}
+        yield Template(Path(scratch.db_name), secrets, account, callbacks)
 
 
 @pytest.fixture(scope="module")
@@ -126,11 +151,11 @@ def shared_smsc():
 
 
 @pytest.fixture(scope="module")
-def shared_carrier(tmp_path_factory, shared_smsc):
+def shared_carrier(tmp_path_factory, shared_smsc, template):
     """One deployment with a worker bound to the SMSC, for the tests of a module (each uses
     its own recipients); the SMSC's behaviour is reset before each test."""
-    with Receiver() as callbacks, CarrierDeployment(
-            tmp_path_factory.mktemp("carrier"), shared_smsc, callbacks) as carrier:
+    with CarrierDeployment(tmp_path_factory.mktemp("carrier"), shared_smsc,
+                           template) as carrier:
         carrier.scratch.start_worker()
         assert shared_smsc.wait_for("bind", timeout=60), carrier.scratch.logs()
         yield carrier

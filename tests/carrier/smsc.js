@@ -10,6 +10,7 @@
 //   mo        {source, destination, text, coding: "gsm" | "ucs2", parts}
 //   drop      close every session's socket without unbind
 //   nack      {sequence}  answer a held submit_sm with generic_nack
+// deliver_sm still unanswered when a session closes are sent again after the next bind.
 // Events: listening {port}, bind, submit, submit_resp, unbind, deliver_sm_resp, closed, receipt_sent.
 'use strict';
 const smpp = require('smpp');
@@ -18,6 +19,8 @@ const readline = require('readline');
 const state = {refuse_binds: 0, hold: false, throttle: null, errors: {}, tps: 0};
 const held = [];
 const sessions = new Set();
+// deliver_sm not answered before their session closed: sent again on the next bind, as SMSCs do.
+const undelivered = [];
 let nextId = 1;
 let second = 0;
 let inSecond = 0;
@@ -38,6 +41,12 @@ function overRate() {
   return inSecond > state.tps;
 }
 
+function deliver(session, fields) {
+  session.unanswered = session.unanswered || new Set();
+  session.unanswered.add(fields);
+  session.deliver_sm(Object.assign({}, fields), () => session.unanswered.delete(fields));
+}
+
 function answer(session, pdu, messageId) {
   let status = 0;
   if (state.throttle && state.throttle.count > 0) {
@@ -55,7 +64,11 @@ function answer(session, pdu, messageId) {
 
 function onSession(session) {
   sessions.add(session);
-  session.on('close', () => { sessions.delete(session); emit('closed', {}); });
+  session.on('close', () => {
+    sessions.delete(session);
+    undelivered.push(...(session.unanswered || []));
+    emit('closed', {unanswered: (session.unanswered || new Set()).size});
+  });
   session.on('error', () => {});
   session.on('bind_transceiver', (pdu) => {
     const refused = state.refuse_binds > 0;
@@ -64,6 +77,9 @@ function onSession(session) {
                   system_type: pdu.system_type, accepted: !refused});
     session.send(pdu.response({command_status: refused ? smpp.errors.ESME_RBINDFAIL : 0,
                                system_id: 'test-smsc'}));
+    if (!refused) {
+      for (const fields of undelivered.splice(0, undelivered.length)) deliver(session, fields);
+    }
   });
   session.on('enquire_link', (pdu) => {
     emit('enquire_link', {});
@@ -118,7 +134,7 @@ function sendReceipt(command) {
     fields.receipted_message_id = command.message_id;
     fields.message_state = STATES[command.stat] || 7;
   }
-  session.deliver_sm(fields);
+  deliver(session, fields);
   emit('receipt_sent', {message_id: command.message_id});
 }
 
@@ -138,7 +154,7 @@ function sendMo(command) {
     } else {
       fields.short_message = text;
     }
-    session.deliver_sm(fields);
+    deliver(session, fields);
   }
 }
 

@@ -8,10 +8,10 @@ from tests.carrier.conftest import CarrierDeployment
 THREE_PARTS = "".join(f"{n:04d} " for n in range(80))  # 400 GSM-7 characters: 3 units
 
 
-def test_a_three_part_text_goes_out_as_three_concatenated_submits(tmp_path, smsc, receiver):
+def test_a_three_part_text_goes_out_as_three_concatenated_submits(tmp_path, smsc, template):
     url_options = {"system_type": "cbp", "source_ton": 5, "source_npi": 0,
                    "dest_ton": 1, "dest_npi": 1}
-    with CarrierDeployment(tmp_path, smsc, receiver, **url_options) as carrier:
+    with CarrierDeployment(tmp_path, smsc, template, **url_options) as carrier:
         carrier.scratch.start_worker()
         (message_id,) = carrier.send("+919876500001", THREE_PARTS)
 
@@ -37,8 +37,8 @@ def test_a_three_part_text_goes_out_as_three_concatenated_submits(tmp_path, smsc
         assert found["status"] == "Sent"
 
 
-def test_ucs2_text_and_numeric_sender(tmp_path, smsc, receiver):
-    with CarrierDeployment(tmp_path, smsc, receiver) as carrier:
+def test_ucs2_text_and_numeric_sender(tmp_path, smsc, template):
+    with CarrierDeployment(tmp_path, smsc, template) as carrier:
         carrier.scratch.start_worker()
         carrier.send("+919876500002", "Привет, мир", sender="919812345678")
 
