@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_account_display_time_zone'),
         ('delivery', '0003_recover_run'),
         ('profiles', '0006_retired_signing_secrets'),
-        ('sms', '0003_opt_outs'),
+        ('sms', '0004_daily_units'),
     ]
 
     operations = [
