@@ -1,6 +1,7 @@
-"""The carrier simulator: which delivery report a sent message gets.
+"""The carrier simulator: which delivery report a sent message gets (when no real carrier is
+configured: README "Connecting a carrier"; sms/smpp/ talks to real ones).
 
-There is no real operator behind this platform, so each message is settled by these rules,
+Without a real carrier each message is settled by these rules,
 `SMS_DLR_DELAY_SECONDS` after it was accepted (0 = right after the send commits). The rules are
 checked top to bottom; the first that matches decides. "Number" means the recipient in E.164.
 

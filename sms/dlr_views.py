@@ -15,6 +15,8 @@ from common.inbound import inbound_token_ok
 from .smpp.receipts import INTERMEDIATE, OUTCOMES, Receipt, apply_receipt
 
 STATES = sorted(INTERMEDIATE | set(OUTCOMES))
+# Kannel's dlr-url `%d` (the report type) for gateways that cannot send the SMPP word.
+KANNEL_TYPES = {"1": "DELIVRD", "2": "UNDELIV", "4": "ENROUTE", "8": "ACCEPTD", "16": "REJECTD"}
 DONE_DATE = re.compile(r"^[0-9]{10,12}$")  # YYMMDDhhmm[ss], as in SMPP receipt texts
 ANSWERS = {"applied": "Receipt applied", "ignored": "Receipt already applied or superseded",
            "early": "Receipt kept until the carrier's id is known"}
@@ -33,6 +35,7 @@ def inbound_dlr(request: HttpRequest) -> JsonResponse:
     data = request.POST if request.method == "POST" else request.GET
     message_id = data.get("message_id", "").strip()
     status = data.get("status", "").strip().upper()
+    status = KANNEL_TYPES.get(status, status)
     err, done_date = data.get("err", "").strip(), data.get("done_date", "").strip()
     for name, value in (("message_id", message_id), ("status", status)):
         if not value:
@@ -41,7 +44,8 @@ def inbound_dlr(request: HttpRequest) -> JsonResponse:
         return _error("RBC302", "body/message_id must be at most 65 characters, no NUL",
                       "message_id", 400)
     if status not in STATES:
-        message = f"body/status must be one of: {', '.join(STATES)}"
+        message = (f"body/status must be one of: {', '.join(STATES)} (or Kannel's "
+                   f"{', '.join(KANNEL_TYPES)})")
         return _error("RBC302", message, "status", 400)
     if len(err) > 10 or not err.isalnum() and err:
         return _error("RBC302", "body/err must be at most 10 letters or digits", "err", 400)
