@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Account
+from common.value_encryption import EncryptionError, decrypt_value
 
-from .encryption import EncryptionError, decrypt_value
 from .models import Delivery, Inbox, InboxRequest
 
 MAX_BODY_BYTES = 64 * 1024
