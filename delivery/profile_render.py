@@ -36,12 +36,6 @@ def variable_names(event: str, variables: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys([*names, *variables]))
 
 
-def channel_variable_names(channel: str) -> list[str]:
-    """Every variable name of the channel's variable sets (what the profile rules accept)."""
-    sets = catalog.variable_sets_for_channel(channel)
-    return list(dict.fromkeys(v.name for event in sets for v in event.variables))
-
-
 def transform_for(data: ProfileInput) -> Transform | None:
     enc = data.encryption
     if enc is None:
@@ -66,7 +60,7 @@ def render_input(
         headers=dict(data.headers or {}),
         variable_names=variable_names(event, variables),
         body_format=data.body_format or "json",
-        markup_placeholders=channel_variable_names(data.channel),
+        markup_placeholders=catalog.channel_variable_names(data.channel),
     )
     return render(template, variables, transform=transform_for(data))
 

@@ -19,6 +19,12 @@ from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
 from api.responses import envelope
 from api.schema import page_of
 from common.errors import InvalidInput, Issue
+from common.template_grammar import (
+    BODY_FORMATS,
+    DEFAULT_BODY_FORMAT,
+    HTTP_METHODS,
+    STRING_FORMATS,
+)
 
 from . import catalog
 from .api_fields import (
@@ -32,11 +38,9 @@ from .api_fields import (
 )
 from .masking import mask, unmasked
 from .models import (
-    BodyFormat,
     CallbackProfile,
     Channel,
     EncryptionAlgorithm,
-    HttpMethod,
     NonceMode,
     ProfileStatus,
     RatePeriod,
@@ -53,7 +57,6 @@ from .services import (
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
-    STRING_BODY_FORMATS,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     TITLE_PATTERN,
@@ -157,11 +160,11 @@ class ProfileOutputSerializer(serializers.Serializer):
     title = serializers.CharField()
     channel = serializers.ChoiceField(choices=Channel.values)
     events = serializers.ListField(child=serializers.CharField())
-    http_method = serializers.ChoiceField(choices=HttpMethod.values)
+    http_method = serializers.ChoiceField(choices=HTTP_METHODS)
     url = serializers.CharField()
     body = serializers.JSONField(help_text="A JSON object (json, form, multipart), a template "
                                            "string (xml, html, text), or null.")
-    body_format = serializers.ChoiceField(choices=BodyFormat.values)
+    body_format = serializers.ChoiceField(choices=list(BODY_FORMATS))
     managed = serializers.BooleanField()
     headers = serializers.SerializerMethodField(
         help_text="Values masked; GET .../secrets reveals them."
@@ -213,7 +216,7 @@ class ProfileOutputSerializer(serializers.Serializer):
 def _body_for_format(body, body_format: str):
     """XML, HTML and Text bodies are template strings; the other formats take a JSON object,
     also given as a string holding JSON (as the original API sends it)."""
-    if body_format in STRING_BODY_FORMATS or not isinstance(body, str):
+    if body_format in STRING_FORMATS or not isinstance(body, str):
         return body
     if not body.strip():
         return None
@@ -242,7 +245,7 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         if name in validated:
             setattr(data, name, validated[name])
     if "body_format" in validated:
-        data.body_format = validated["body_format"] or BodyFormat.JSON
+        data.body_format = validated["body_format"] or DEFAULT_BODY_FORMAT
     if "body" in validated:
         data.body = validated["body"]
     data.body = _body_for_format(data.body, data.body_format)
@@ -293,13 +296,13 @@ class ProfileInputSerializer(serializers.Serializer):
         schema=one_of([*CHANNEL_INPUTS, ""]),
         help_text="sms or default; when empty, sms if events names SMS-sent, else default.")
     events = StringListField()
-    http_method = StrictCharField(max_length=10, schema=one_of(HttpMethod.values),
+    http_method = StrictCharField(max_length=10, schema=one_of(HTTP_METHODS),
                                   help_text="GET or POST for the sms channel.")
     url = StrictCharField(max_length=4096)
     body = TemplateBodyField(help_text="A JSON object (json, form, multipart) or a template "
                                        "string (xml, html, text).")
     body_format = StrictCharField(required=False, allow_null=True, max_length=16,
-                                  schema=one_of(BodyFormat.values),
+                                  schema=one_of(BODY_FORMATS),
                                   help_text="json (default), form, multipart, xml, html or text.")
     headers = JsonValueField(kind=dict, shape={"type": "object",
                                                "additionalProperties": {"type": "string"}})
@@ -360,7 +363,7 @@ def _parse(serializer_class, request, **kwargs) -> dict:
 
 class ProfileListFilterSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
-    http_method = serializers.ChoiceField(choices=["GET", "POST", "PUT", "DELETE"], required=False)
+    http_method = serializers.ChoiceField(choices=HTTP_METHODS, required=False)
     status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
     created_from = DateOrDateTimeField(required=False)
     created_to = DateOrDateTimeField(required=False)

@@ -31,6 +31,8 @@ from .selectors import (
     vmn_list,
 )
 from .services import (
+    INPUT_DEFAULTS,
+    SAVED_FIELDS,
     ConfigurationInput,
     configuration_create,
     configuration_delete,
@@ -151,13 +153,10 @@ def _to_input(account: Account, validated: dict, base: ConfigurationInput) -> Co
         base.reply_callback_profile = (
             get_profile_for_account(account=account, profile_id=profile_id) if profile_id else None
         )
-    if "keyword" in validated:
-        base.keyword = validated["keyword"] or ""
-    for name in ("trigger_url", "trigger_type", "active", "expires_at"):
+    for name in SAVED_FIELDS:  # the fields the API names as the configuration does
         if name in validated:
-            setattr(base, name, validated[name])
-    if "webhook_url" in validated:
-        base.webhook_url = validated["webhook_url"] or ""
+            value = validated[name]
+            setattr(base, name, INPUT_DEFAULTS[name] if value is None else value)
     for action in actions.REGISTRY:
         if action.api_field in validated:
             chosen = action.from_api(validated[action.api_field])

@@ -30,13 +30,13 @@ from datetime import UTC, datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from common.template_grammar import BODY_METHODS
+
 from .models import VMN, IncomingMessage, ReceiveConfiguration
 
 DESCRIPTION = "Message has been sent"
 STATUS = "SENT"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-# Methods whose callback carries a body; the others may only see the keyword.
-BODY_METHODS = frozenset({"POST", "PUT"})
 
 
 def message_parts(message: str) -> list[str]:
