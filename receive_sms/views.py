@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
 from profiles.placeholders import profile_misfits_for_incoming
@@ -51,7 +51,7 @@ from .services import (
 LOGS_PER_PAGE = 25
 
 
-def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
+def _configuration_or_404(request: AccountRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
     try:
         return get_configuration_for_account(account=request.account, configuration_id=public_id)
     except NotFound as exc:
@@ -60,13 +60,13 @@ def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> Receive
 
 @login_required
 @account_required
-def channels_home(request: HttpRequest) -> HttpResponse:
+def channels_home(request: AccountRequest) -> HttpResponse:
     return render(request, "receive_sms/channels.html", {})
 
 
 @login_required
 @account_required
-def sender_ids(request: HttpRequest) -> HttpResponse:
+def sender_ids(request: AccountRequest) -> HttpResponse:
     """The Sender ID tab, the first thing Channels → SMS → Manage shows."""
     form = SenderIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +117,7 @@ def _chosen_profile(configuration: ReceiveConfiguration | None):
 
 @login_required
 @account_required
-def configurations(request: HttpRequest) -> HttpResponse:
+def configurations(request: AccountRequest) -> HttpResponse:
     account = request.account
     rows = _rows(configuration_list(account=account))
     return render(request, "receive_sms/configuration_list.html", {
@@ -130,7 +130,7 @@ def configurations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @account_required
-def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+def configuration_form(request: AccountRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
     """New Configuration and edit share this view."""
     account = request.account
     configuration = _configuration_or_404(request, public_id) if public_id else None
@@ -170,7 +170,7 @@ def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguratio
 
 @login_required
 @account_required
-def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def configuration_delete_view(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     configuration = _configuration_or_404(request, public_id)
     if request.method == "POST":
@@ -182,7 +182,7 @@ def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> Htt
     })
 
 
-def _log_rows_context(request: HttpRequest) -> dict:
+def _log_rows_context(request: AccountRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
     queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
@@ -200,7 +200,7 @@ def _log_rows_context(request: HttpRequest) -> dict:
     }
 
 
-def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
+def _logs_page(request: AccountRequest, simulate_form: SimulateIncomingForm,
                status: int = 200) -> HttpResponse:
     return render(request, "receive_sms/logs.html", {
         **_log_rows_context(request),
@@ -211,7 +211,7 @@ def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
 
 @login_required
 @account_required
-def logs_live(request: HttpRequest) -> JsonResponse:
+def logs_live(request: AccountRequest) -> JsonResponse:
     """What the Logs tab polls while a callback is pending (static/js/live.js)."""
     context = _log_rows_context(request)
     return JsonResponse({
@@ -228,7 +228,7 @@ def _flag_message(incoming: IncomingMessage) -> None:
 
 @login_required
 @account_required
-def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def message_detail(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         incoming = get_incoming_message_for_account(account=request.account,
                                                     message_id=public_id)
@@ -242,14 +242,14 @@ def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @account_required
-def logs(request: HttpRequest) -> HttpResponse:
+def logs(request: AccountRequest) -> HttpResponse:
     return _logs_page(request, SimulateIncomingForm(account=request.account))
 
 
 @login_required
 @account_required
 @require_POST
-def simulate(request: HttpRequest) -> HttpResponse:
+def simulate(request: AccountRequest) -> HttpResponse:
     """The "Simulate incoming SMS" form: the same service call as the carrier endpoint."""
     form = SimulateIncomingForm(request.POST, account=request.account)
     if form.is_valid():
