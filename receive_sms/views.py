@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -82,11 +83,24 @@ def sender_ids(request: AccountRequest) -> HttpResponse:
     })
 
 
-def _flagged(configurations) -> list[ReceiveConfiguration]:
-    """Each configuration with the names of its actions."""
-    rows = list(configurations)
-    for configuration in rows:
-        configuration.action_names = action_names(configuration)
+@dataclass(frozen=True)
+class ConfigurationRow:
+    """A configuration as the list shows it, with what the list warns about: no profile to fire
+    (it was deleted) or a profile whose placeholders an incoming SMS cannot fill."""
+
+    configuration: ReceiveConfiguration
+    action_names: list[str]
+    orphaned: bool
+    misfits: list[str]
+
+
+def _rows(configurations) -> list[ConfigurationRow]:
+    rows = []
+    for configuration in configurations:
+        rows.append(ConfigurationRow(
+            configuration=configuration, action_names=action_names(configuration),
+            orphaned=configuration.orphaned, misfits=configuration.misfits,
+        ))
     return rows
 
 
@@ -94,11 +108,11 @@ def _flagged(configurations) -> list[ReceiveConfiguration]:
 @account_required
 def configurations(request: AccountRequest) -> HttpResponse:
     account = request.account
-    rows = _flagged(configuration_list(account=account))
+    rows = _rows(configuration_list(account=account))
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
-        "configurations": rows,
-        "orphans": [c for c in rows if c.orphaned],
+        "rows": rows,
+        "orphans": [row for row in rows if row.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })
 
