@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from delivery.profile_render import ProfileInputs
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
@@ -78,12 +79,20 @@ def _recipients(to: str | Sequence[str] | None, issues: list[Issue]) -> list[Rec
     if len(entries) > MAX_RECIPIENTS:
         issues.append(Issue("to", f"must NOT have more than {MAX_RECIPIENTS} numbers"))
         return []
-    recipients = []
+    recipients: list[Recipient] = []
     for entry in entries:
         try:
-            recipients.append(parse_recipient(entry))
+            recipient = parse_recipient(entry)
         except InvalidNumber as exc:
             issues.append(Issue("to", f"must be a comma-separated list of E.164 numbers: {exc}"))
+            continue
+        # One number, one message: a repeated number (also written another way) is refused
+        # rather than sent twice or silently dropped (README "Sending SMS").
+        if any(r.e164 == recipient.e164 for r in recipients):
+            issues.append(Issue("to", f"must NOT repeat a number: {recipient.e164} is given "
+                                      "more than once"))
+            continue
+        recipients.append(recipient)
     return recipients
 
 
@@ -164,7 +173,7 @@ def message_send(
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
     if not opt_out_exempt and sms_type != MessageType.OTP:
-        numbers = list(dict.fromkeys(r.e164 for r in recipients))
+        numbers = [r.e164 for r in recipients]
         opted_out = opted_out_numbers(account=account, numbers=numbers)
         issues += [opt_out_issue(number) for number in numbers if number in opted_out]
     if issues:
@@ -253,14 +262,15 @@ def _report_for(message: Message) -> carrier.Outcome:
     return carrier.NO_DLR  # a real carrier's message past its validity period
 
 
-def apply_carrier_report(message: Message) -> None:
+def apply_carrier_report(message: Message, *, inputs: ProfileInputs | None = None) -> None:
     """Settle a locked, unsettled message that is due: the carrier simulator's outcome, or for
-    a real carrier's message, no final receipt within the validity period."""
-    message_settle_with(message, _report_for(message))
+    a real carrier's message, no final receipt within the validity period (`inputs`: see
+    `delivery_create`)."""
+    message_settle_with(message, _report_for(message), inputs=inputs)
 
 
-def message_settle_with(message: Message, outcome: carrier.Outcome, *,
-                        smsc_error: str = "") -> None:
+def message_settle_with(message: Message, outcome: carrier.Outcome, *, smsc_error: str = "",
+                        inputs: ProfileInputs | None = None) -> None:
     """Give a locked, unsettled message its final status and queue its callback."""
     now = timezone.now()
     message.status = outcome.status
@@ -283,6 +293,7 @@ def message_settle_with(message: Message, outcome: carrier.Outcome, *,
             variables=message.callback_variables(),
             source_type="sms_message",
             source_id=message.message_id,
+            inputs=inputs,
         )
     message.save(update_fields=fields)
     metrics.SETTLED.labels(status=message.status).inc()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from receive_sms.services import incoming_sms_receive
+from receive_sms.services import carrier_sms_receive
 from sms.smpp import leases, routing
 from sms.smpp.session import Bind
 from sms.smpp.url import InvalidCarrierUrl, parse_carrier_url
@@ -44,7 +44,7 @@ class CarrierSessions:
                 if slot is not None:
                     bind = Bind(carrier_id=carrier.pk, carrier_name=carrier.name,
                                 options=options, slot=slot, holder=holder,
-                                receive=incoming_sms_receive)
+                                receive=carrier_sms_receive)
                     bind.start()
                     running.append(bind)
             self.binds[key] = running

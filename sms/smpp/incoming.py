@@ -1,6 +1,7 @@
 """Mobile-originated deliver_sm: decoded, concatenated parts reassembled, then handed to the
-receive path (the worker passes `receive_sms.services.incoming_sms_receive`, the service behind
-POST /inbound/sms: sms sits below receive_sms, so it is given, not imported)."""
+receive path (the worker passes `receive_sms.services.carrier_sms_receive`, the service behind
+POST /inbound/sms, de-duplication included: sms sits below receive_sms, so it is given, not
+imported)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sms.models import Carrier, IncomingPart
 from .parts import IncomingText
 
 logger = logging.getLogger(__name__)
-Receive = Callable[..., object]  # incoming_sms_receive(to=, source=, message=, deduplicate=)
+Receive = Callable[..., object]  # carrier_sms_receive(to=, source=, message=)
 
 
 def _number(address: str) -> str:
@@ -27,8 +28,7 @@ def _number(address: str) -> str:
 def _hand_over(receive: Receive, *, source: str, destination: str, text: str) -> int:
     try:
         with transaction.atomic():
-            receive(to=_number(destination), source=_number(source), message=text,
-                    deduplicate=True)
+            receive(to=_number(destination), source=_number(source), message=text)
     except NotFound:
         logger.warning("Incoming SMS to %s: no account has this number", destination)
         return consts.SMPP_ESME_RINVDSTADR
