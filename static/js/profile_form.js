@@ -55,7 +55,8 @@
       opt.disabled = !ok;
       opt.hidden = !ok;
     });
-    if (sets.indexOf(eventSelect.value) === -1) { eventSelect.value = sets[0]; }
+    // The channel's own event first (SMS: SMS Send), whatever was shown before.
+    eventSelect.value = sets[0];
     showVariableSet();
     $all("#row-enc_params .param").forEach(function (label) {
       var ok = (label.dataset.channels || "").split(" ").indexOf(option.value) !== -1;
@@ -209,6 +210,18 @@
     return checks().filter(function (c) { return c.checked; }).map(function (c) { return c.value; });
   }
 
+  // What joins a query string pasted at the end of the endpoint URL as it is now.
+  function queryJoiner() {
+    var value = url.value.trim();
+    if (value.indexOf("?") === -1) { return "?"; }
+    return /[?&]$/.test(value) ? "" : "&";
+  }
+
+  function queryText(names) {
+    return names.map(function (name) { return name + "=<" + name + ">"; }).join("&");
+  }
+
+  // For GET/DELETE the copy starts with the `?` or `&` it needs at the end of the URL.
   function asText(names) {
     if (!names.length) { return ""; }
     if (isBodyMethod()) {
@@ -216,7 +229,7 @@
       names.forEach(function (name) { object[name] = "<" + name + ">"; });
       return JSON.stringify(object, null, 2);
     }
-    return names.map(function (name) { return name + "=<" + name + ">"; }).join("&");
+    return queryJoiner() + queryText(names);
   }
 
   function updatePreview() {
@@ -277,7 +290,7 @@
     window.copyText(text).then(function (ok) {
       message.textContent = ok
         ? "Copied " + selectedNames().length + " variables. Paste them into the " +
-          (isBodyMethod() ? "Request Body." : "endpoint URL's query string.")
+          (isBodyMethod() ? "Request Body." : "endpoint URL, at its end.")
         : "Your browser blocked the copy: select the text above and copy it by hand.";
       if (!ok) { preview.focus(); preview.select(); }
     });
@@ -308,10 +321,7 @@
     var query = value.indexOf("?") === -1 ? "" : value.slice(value.indexOf("?") + 1);
     var present = query.split("&").map(function (pair) { return decodeURIComponent(pair.split("=")[0]); });
     var add = names.filter(function (name) { return present.indexOf(name) === -1; });
-    if (add.length) {
-      var separator = value.indexOf("?") === -1 ? "?" : (/[?&]$/.test(value) ? "" : "&");
-      url.value = value + separator + asText(add);
-    }
+    if (add.length) { url.value = value + asText(add); }
     return url;
   }
 

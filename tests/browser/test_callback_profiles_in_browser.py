@@ -135,8 +135,9 @@ def test_create_get_profile_by_insert_into_the_url(logged_in_page: Page):
     dialog = page.get_by_role("dialog", name="List Dynamic Variables")
     dialog.get_by_role("checkbox", name="status", exact=True).check()
     dialog.get_by_role("checkbox", name="recipient", exact=True).check()
+    # What is copied is what the URL needs after what it has: "&" after "?source=kaleyra".
     expect(dialog.get_by_label("What will be copied")).to_have_value(
-        "status=<status>&recipient=<recipient>"
+        "&status=<status>&recipient=<recipient>"
     )
     dialog.get_by_role("button", name="Insert into Endpoint URL").click()
     expect(dialog).to_be_hidden()
@@ -195,7 +196,7 @@ def test_copy_works_without_the_async_clipboard_api(logged_in_page: Page, clipbo
     dialog.get_by_role("checkbox", name="status", exact=True).check()
     dialog.get_by_role("button", name="Copy to Clipboard").click()
     expect(dialog.locator("#variables-message")).to_contain_text("Copied")
-    assert page.evaluate("window.__realClipboard.readText()") == "status=<status>"
+    assert page.evaluate("window.__realClipboard.readText()") == "?status=<status>"
 
 
 def test_test_button_against_a_local_receiver(
