@@ -67,20 +67,19 @@ def _delivery_or_404(request: HttpRequest, delivery_id) -> Delivery:
         raise Http404(exc.message) from exc
 
 
-def _placeholder_notes(delivery: Delivery) -> list[dict[str, str]]:
-    """Placeholders of the profile that this delivery's values could not fill."""
+def _placeholder_notes(delivery: Delivery) -> tuple[list[str], list[str]]:
+    """Placeholders of the profile that this delivery's values could not fill: those that are
+    no variable of the event (a warning: a typo, or the wrong event), and the event's own
+    optional variables that were simply not given (`<campaign_name>` of an ordinary SMS)."""
     profile = delivery.profile
     if profile is None:
-        return []
+        return [], []
     url_only = delivery.request_method not in ("POST", "PUT")
     names = profile_placeholders(profile, url_only=url_only)
     unknown = set(unknown_placeholders(names, delivery.event))
-    label = catalog.event_label(delivery.event)
-    return [
-        {"name": name, "why": f"not a variable of “{label}”" if name in unknown
-         else "no value in this event"}
-        for name in empty_placeholders(names, delivery.variables or {})
-    ]
+    empty = empty_placeholders(names, delivery.variables or {})
+    return ([name for name in empty if name in unknown],
+            [name for name in empty if name not in unknown])
 
 
 def _secret_headers(delivery: Delivery) -> list[dict]:
@@ -105,11 +104,14 @@ def _detail_context(delivery: Delivery) -> dict:
 @account_required
 def delivery_detail_view(request: HttpRequest, delivery_id) -> HttpResponse:
     delivery = _delivery_or_404(request, delivery_id)
+    not_variables, not_given = _placeholder_notes(delivery)
     return render(request, "delivery/delivery_detail.html", {
         **_detail_context(delivery),
+        "not_variables": not_variables,
+        "not_given": not_given,
         "headers": _secret_headers(delivery),
         "request_body": _pretty(delivery.request_body),
-        "placeholder_notes": _placeholder_notes(delivery),
+        "decrypted": inbox_service.delivery_decrypted(delivery),
     })
 
 
@@ -150,8 +152,10 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     inbox = inbox_service.inbox_get_or_create(account=request.account)
     entries = []
     for entry in inbox_service.inbox_requests(inbox=inbox):
-        delivery, decrypted = inbox_service.decrypted_view(entry)
-        entries.append({"entry": entry, "delivery": delivery, "decrypted": decrypted,
+        view = inbox_service.entry_view(entry)
+        entries.append({"entry": entry, "view": view,
+                        "event_label": catalog.event_label(view.delivery.event)
+                        if view.delivery else "",
                         "body": _pretty(entry.body),
                         "form_fields": inbox_service.form_fields(entry)})
     base = request.build_absolute_uri("/")
@@ -195,6 +199,7 @@ def inbox_receive(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
     # Read from the stream (not request.body) so a big body is capped, not refused.
     body = request.read(inbox_service.MAX_BODY_BYTES + 1)
     size = max(declared, len(body))
+    status = _status_from_path(rest)
     entry = inbox_service.inbox_record(
         inbox=inbox,
         method=request.method or "GET",
@@ -204,6 +209,6 @@ def inbox_receive(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
         body=body,
         body_size=size,
         remote_addr=request.META.get("REMOTE_ADDR", ""),
+        response_status=status,
     )
-    status = _status_from_path(rest)
     return JsonResponse({"received": status < 300, "id": entry.pk}, status=status)

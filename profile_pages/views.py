@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
+from delivery.inbox import inbox_get_or_create, inbox_url
 from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
 from profiles import catalog
@@ -112,6 +113,7 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
         if profile else reverse("profiles:new"),
         "test_url": reverse("profiles:test_existing", args=[profile.profile_id])
         if profile else reverse("profiles:test_new"),
+        "preview_url": reverse("profiles:preview", args=[profile.profile_id]) if profile else "",
         **extra,
     }
 
@@ -146,8 +148,15 @@ def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> Ht
             messages.success(request, f"Callback profile “{saved.title}” {verb}.")
             return redirect("profiles:detail", profile_id=saved.profile_id)
     status = 400 if form.is_bound and form.errors else 200
-    context = _form_context(form, profile)
+    context = _form_context(form, profile,
+                            inbox_url=_inbox_url(request) if profile is None else "")
     return render(request, "profiles/profile_form.html", context, status=status)
+
+
+def _inbox_url(request: HttpRequest) -> str:
+    """The account's request inbox: an endpoint a new user can Test against at once."""
+    inbox = inbox_get_or_create(account=request.account)
+    return inbox_url(inbox=inbox, base_url=request.build_absolute_uri("/"))
 
 
 def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:

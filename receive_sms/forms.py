@@ -6,8 +6,10 @@ from django import forms
 
 from accounts.models import Account
 from common.errors import InvalidInput
+from profiles import catalog
 from profiles.models import CallbackProfile, Channel, ProfileStatus
-from profiles.placeholders import profile_misfits_for_incoming
+from profiles.placeholders import INCOMING_EVENT, profile_placeholders, unknown_placeholders
+from sms.services import SMS_SENT_EVENT
 
 from .action_rules import DEFAULT_FORWARD_TEMPLATE, MAX_DELAY_MINUTES
 from .models import VMN, SubscriberList, TriggerType
@@ -48,15 +50,21 @@ class VmnChoiceField(forms.ModelChoiceField):
 
 
 class ProfileChoiceField(forms.ModelChoiceField):
-    """Titles may repeat, so the id is shown; profiles that would send empty values for an
-    incoming SMS, and ones that send nothing, say so in the picker itself."""
+    """Titles may repeat, so the id is shown; profiles that would send empty values for the
+    event they are picked for (an incoming SMS, or the delivery report of a reply), and ones
+    that send nothing, say so in the picker itself."""
+
+    def __init__(self, *args, event: str = INCOMING_EVENT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
 
     def label_from_instance(self, obj: CallbackProfile) -> str:
         label = f"{obj.title} ({obj.profile_id})"
-        misfits = profile_misfits_for_incoming(obj)
+        misfits = unknown_placeholders(profile_placeholders(obj), self.event)
         if misfits:
             names = ", ".join(f"<{name}>" for name in misfits)
-            label += f" ⚠ not Incoming SMS variables: {names}"
+            event = catalog.event_label(self.event).split(" (")[0]  # "Incoming SMS", "SMS Send"
+            label += f" ⚠ not {event} variables: {names}"
         if obj.status != ProfileStatus.ACTIVE:
             label += f" ({obj.get_status_display()}: sends nothing)"
         return label
@@ -130,7 +138,7 @@ class ConfigurationForm(forms.Form):
     )
     reply_callback_profile = ProfileChoiceField(
         label="Delivery report profile", queryset=CallbackProfile.objects.none(),
-        required=False, empty_label="No delivery reports",
+        required=False, empty_label="No delivery reports", event=SMS_SENT_EVENT,
         help_text="An SMS-channel profile that gets the delivery reports of the replies and "
                   "forwarded SMS.",
     )

@@ -349,6 +349,15 @@
     return node;
   }
 
+  // A long box scrolls: it takes keyboard focus and has a name (as the server draws it).
+  function scrollBox(text, label) {
+    var box = el("pre", "code", text);
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", label);
+    return box;
+  }
+
   function showFieldErrors(errors) {
     $all("[data-errors-for]", form).forEach(function (box) {
       var list = errors[box.dataset.errorsFor] || [];
@@ -402,11 +411,11 @@
       lines.push(name + ": " + data.request.headers[name]);
     });
     if (data.request.body) { lines.push("", data.request.body); }
-    left.appendChild(el("pre", "code", lines.join("\n")));
+    left.appendChild(scrollBox(lines.join("\n"), "Test request"));
     var right = el("div");
     right.appendChild(el("h3", "", "Response"));
     right.appendChild(data.status_code
-      ? el("pre", "code", data.response_excerpt || "(empty body)")
+      ? scrollBox(data.response_excerpt || "(empty body)", "Test response")
       : el("p", "muted", "No response."));
     grid.appendChild(left);
     grid.appendChild(right);
