@@ -4,17 +4,15 @@
   address, that pair is locked out for AXES_COOLOFF_TIME, even with the right password.
 * API keys: a wrong `api-key` for a SID is recorded by axes as a failed login of the pseudo
   username `api-key@<SID>`, so the same limit and cool-off apply to keys tried against a SID
-  from one address; the API answers 429 in the envelope.
+  from one address; the API answers 429 in the envelope (api/lockout.py answers for both).
 """
 
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 
 class LoginLockoutBackend(AxesStandaloneBackend):
@@ -26,30 +24,6 @@ class LoginLockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
-
-
-def _cool_off_text(request: HttpRequest) -> str:
-    cool_off = get_cool_off(request)
-    if not cool_off:
-        return "until an administrator unlocks it"
-    minutes = max(1, round(cool_off.total_seconds() / 60))
-    return f"for {minutes} min"
-
-
-def lockout_response(request: HttpRequest, original_response=None, credentials=None
-                     ) -> HttpResponse:
-    """Axes' lock-out answer: the envelope under /v1/, a page everywhere else."""
-    wait = _cool_off_text(request)
-    if request.path.startswith("/v1/"):
-        from api.responses import error_body
-
-        message = f"too many wrong api-keys for this account from your address: locked {wait}"
-        return JsonResponse(
-            error_body(code="RBC429", message=message, errors=[{"header/api-key": message}],
-                       status=429),
-            status=429,
-        )
-    return render(request, "registration/locked_out.html", {"wait": wait}, status=429)
 
 
 def api_key_credentials(sid: str) -> dict[str, str]:

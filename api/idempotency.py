@@ -7,9 +7,10 @@
 * Only work that happened is remembered: a request refused by validation stores nothing, so it
   can be corrected and retried with the same key.
 
-The key row is inserted inside the same transaction as the work. A concurrent request with the
-same key blocks on the unique index until the first commits, then finds and replays its answer,
-so two racing retries can never both send.
+The key row is inserted inside the same transaction as the work, after it. A concurrent request
+with the same key blocks on the unique index until the first commits, then rolls its own work
+back and replays the first answer, so two racing retries can never both send. Expired keys are
+taken over by their next use and pruned with the other old records (ops/retention.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
@@ -74,30 +75,68 @@ def _replay(stored: IdempotencyKey, *, operation: str, fingerprint: str) -> Resp
     return response
 
 
+class _KeyTaken(Exception):
+    """A live row already holds the key: the work just done is rolled back."""
+
+
+def _claim_key(*, account: Account, key: str, operation: str, fingerprint: str,
+               response: Response, now: datetime) -> bool:
+    """Store the answer under the key, in the work's transaction: one statement that inserts,
+    takes over an expired row, or (False) finds the key live. A concurrent request with the
+    same key waits on the unique index until the first commits."""
+    values = {
+        "account": account.pk, "key": key, "operation": operation,
+        "fingerprint": fingerprint, "status_code": response.status_code,
+        "response_body": response.data, "created_at": now,
+        "expires_at": now + IDEMPOTENCY_KEY_TTL,
+    }
+    fields = [IdempotencyKey._meta.get_field(name) for name in values]  # "account": account_id
+    quote = connection.ops.quote_name
+    table = quote(IdempotencyKey._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    updates = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields
+                        if f.name not in ("account", "key"))
+    expires = quote("expires_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({quote('account_id')}, {quote('key')}) DO UPDATE SET {updates} "
+            f"WHERE {table}.{expires} <= %s RETURNING {quote('id')}",
+            [f.get_db_prep_save(values[f.name], connection) for f in fields]
+            + [IdempotencyKey._meta.get_field("expires_at").get_db_prep_value(now, connection)],
+        )
+        return cursor.fetchone() is not None
+
+
+def _stored(account: Account, key: str, now: datetime) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(account=account, key=key, expires_at__gt=now).first()
+
+
 def idempotent(request, *, account: Account, operation: str,
                handler: Callable[[], Response]) -> Response:
-    """Run `handler` once per Idempotency-Key (when the request has one)."""
+    """Run `handler` once per Idempotency-Key (when the request has one).
+
+    The work runs first and its answer is stored under the key in the same transaction, so a
+    first request costs one extra statement; a retry finds the key taken, rolls its own work
+    back and replays the stored answer.
+    """
     key = _key_from(request)
     if key is None:
         return handler()
     fingerprint = _fingerprint(request.data)
     now = timezone.now()
-    with transaction.atomic():
-        IdempotencyKey.objects.filter(account=account, expires_at__lte=now).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    account=account, key=key, operation=operation, fingerprint=fingerprint,
-                    status_code=0, response_body={}, created_at=now,
-                    expires_at=now + IDEMPOTENCY_KEY_TTL,
-                )
-        except IntegrityError:
-            stored = IdempotencyKey.objects.get(account=account, key=key)
-            return _replay(stored, operation=operation, fingerprint=fingerprint)
-        # An exception here rolls back the key together with the work.
-        response = handler()
-        record.status_code = response.status_code
-        record.response_body = response.data
-        record.save(update_fields=["status_code", "response_body"])
+    try:
+        with transaction.atomic():
+            response = handler()
+            if not _claim_key(account=account, key=key, operation=operation,
+                              fingerprint=fingerprint, response=response, now=now):
+                raise _KeyTaken
+    except (_KeyTaken, InvalidInput):
+        # A retry whose parameters no longer pass (e.g. a recipient opted out since) still
+        # gets the first answer; only a key never used lets the error through.
+        stored = _stored(account, key, now)
+        if stored is None:
+            raise
+        return _replay(stored, operation=operation, fingerprint=fingerprint)
     response[REPLAYED_HEADER] = "false"
     return response

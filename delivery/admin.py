@@ -4,11 +4,11 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from common.errors import InvalidInput
+from profiles.models import EndpointState
 
 from .models import (
     Delivery,
     DeliveryAttempt,
-    EndpointState,
     Inbox,
     InboxRequest,
     RateLimitWindow,
@@ -99,7 +99,7 @@ class EndpointStateAdmin(ReadOnlyAdmin):
         return obj.profile.account.sid
 
     def has_close_permission(self, request) -> bool:
-        return request.user.has_perm("delivery.change_endpointstate")
+        return request.user.has_perm("profiles.change_endpointstate")
 
     @admin.action(description="Close circuit now", permissions=["close"])
     def close_circuit(self, request, queryset) -> None:

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Account
+from common.value_encryption import EncryptionError, decrypt_value
 from profiles.models import CallbackProfile
 
-from .encryption import EncryptionError, decrypt_value
 from .models import Delivery, Inbox, InboxRequest
 from .services.sending import TEST_WEBHOOK_PREFIX, tested_profile_key
 

@@ -149,39 +149,6 @@ class InboxRequest(models.Model):
         return f"{self.method} {self.path} at {self.received_at:%Y-%m-%d %H:%M:%S}"
 
 
-class CircuitState(models.TextChoices):
-    CLOSED = "closed", "Closed"
-    OPEN = "open", "Open"
-    HALF_OPEN = "half_open", "Half-open (probing)"
-
-
-class EndpointState(models.Model):
-    """Health of one profile's endpoint, shared by every worker: the circuit breaker and the
-    auto-disable clock, kept up to date in constant time per attempt batch (engine/health.py).
-    """
-
-    profile = models.OneToOneField(
-        CallbackProfile, on_delete=models.CASCADE, primary_key=True, related_name="endpoint_state"
-    )
-    circuit = models.CharField(
-        max_length=10, choices=CircuitState.choices, default=CircuitState.CLOSED
-    )
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    reopen_at = models.DateTimeField(null=True, blank=True)
-    # The cool-off of the current opening; doubled each time a probe fails.
-    cooloff_seconds = models.PositiveIntegerField(default=0)
-    # Auto-disable clock: the first failure since the last success (or re-enable).
-    failing_since = models.DateTimeField(null=True, blank=True)
-    failures_since_success = models.PositiveIntegerField(default=0)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"endpoint of {self.profile_id}: {self.circuit}"
-
-
 class RateLimitWindow(models.Model):
     """Requests sent to one profile's endpoint in one fixed window, counted across workers."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from common.value_encryption import encrypting_transform
 from profiles import catalog
 from profiles.models import CallbackProfile
 from profiles.validation import ProfileInput
 
-from .encryption import encrypting_transform
 from .render import CallbackTemplate, RenderedRequest, Transform, render
 
 TEST_EVENT = "test"

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import NotFound
-from profiles.models import CallbackProfile
+from profiles.models import CallbackProfile, CircuitState, EndpointState
 
-from .models import CircuitState, Delivery, DeliveryStatus, EndpointState, WorkerHeartbeat
+from .models import Delivery, DeliveryStatus, WorkerHeartbeat
 
 DELIVERY_NOT_FOUND = "No delivery exists with this id"
 

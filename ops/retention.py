@@ -14,8 +14,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from api.models import IdempotencyKey
+from common.retention import prune_batch
 from delivery.retention import prune_deliveries_batch, prune_inbox_batch
 from receive_sms.retention import prune_incoming_batch
+from sms.models import DailyUnits
 
 
 @dataclass
@@ -24,6 +27,8 @@ class PruneCounts:
     attempts: int = 0
     inbox_requests: int = 0
     incoming_messages: int = 0
+    idempotency_keys: int = 0  # expired ones (24 h)
+    daily_units: int = 0  # past days' `total` counters
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -49,7 +54,8 @@ def prune_old_records(
     batch = batch or settings.RETENTION_BATCH_SIZE
     if days < 1:
         raise ValueError("days must be at least 1")
-    before = (now or timezone.now()) - timedelta(days=days)
+    now = now or timezone.now()
+    before = now - timedelta(days=days)
     counts = PruneCounts()
 
     def deliveries(cursor: datetime | None) -> tuple[int, datetime | None]:
@@ -65,4 +71,10 @@ def prune_old_records(
     counts.incoming_messages = _drain(
         lambda cursor: prune_incoming_batch(before=before, batch=batch, cursor=cursor),
         max_batches)
+    counts.idempotency_keys = _drain(
+        lambda cursor: prune_batch(IdempotencyKey, time_field="expires_at", before=now,
+                                   batch=batch, cursor=cursor), max_batches)
+    counts.daily_units = _drain(
+        lambda cursor: prune_batch(DailyUnits, time_field="day", before=before.date(),
+                                   batch=batch, cursor=cursor), max_batches)
     return counts

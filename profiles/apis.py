@@ -31,7 +31,7 @@ from .api_fields import (
 )
 from .masking import mask, unmasked
 from .models import CallbackProfile, Channel, ProfileStatus, RatePeriod
-from .selectors import get_profile_for_account, profile_list
+from .selectors import endpoint_state_of, get_profile_for_account, profile_list
 from .services import (
     active_signing_secrets,
     ensure_not_managed,
@@ -172,11 +172,7 @@ class ProfileOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(CircuitOutputSerializer)
     def get_circuit(self, profile: CallbackProfile) -> dict:
-        # The list's queryset joins endpoint_state; a profile without a row yet is closed.
-        state = getattr(profile, "endpoint_state", None)
-        if state is None:
-            return {"state": "closed", "consecutive_failures": 0, "opened_at": None,
-                    "reopen_at": None}
+        state = endpoint_state_of(profile)
         return CircuitOutputSerializer({
             "state": state.circuit, "consecutive_failures": state.consecutive_failures,
             "opened_at": state.opened_at, "reopen_at": state.reopen_at,

@@ -9,11 +9,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.utils import timezone
 
-from .models import CallbackProfile, RatePeriod
-
-# EndpointState.circuit values (delivery.models.CircuitState), compared as plain strings so
-# profiles does not import the delivery app.
-OPEN, HALF_OPEN = "open", "half_open"
+from .models import CallbackProfile, CircuitState, RatePeriod
+from .selectors import endpoint_state_of
 
 
 @dataclass(frozen=True)
@@ -35,12 +32,12 @@ def endpoint_status(profile: CallbackProfile, *, now: datetime | None = None) ->
     """Open or half-open: a badge saying until when the endpoint is paused and why; closed:
     a calm line (true whatever the profile's status), with the failures counted so far."""
     now = now or timezone.now()
-    state = getattr(profile, "endpoint_state", None)  # no row yet = closed, never failed
-    failures = state.consecutive_failures if state else 0
-    circuit = state.circuit if state else "closed"
-    if circuit == OPEN and state.reopen_at and state.reopen_at > now:
+    state = endpoint_state_of(profile)
+    failures = state.consecutive_failures
+    paused = state.circuit in (CircuitState.OPEN, CircuitState.HALF_OPEN)
+    if state.circuit == CircuitState.OPEN and state.reopen_at and state.reopen_at > now:
         text = f"Endpoint paused until {_clock(state.reopen_at)} after {_failures(failures)}"
-    elif circuit in (OPEN, HALF_OPEN):
+    elif paused:
         # The cool-off is over: one delivery is (about to be) sent as a probe.
         text = (f"Endpoint paused after {_failures(failures)}: one delivery is checking "
                 "whether it answers again")
@@ -50,8 +47,7 @@ def endpoint_status(profile: CallbackProfile, *, now: datetime | None = None) ->
                 f"cool-off after {threshold})")
     else:
         text = "Not paused: no recent failures"
-    return EndpointStatus(paused=circuit in (OPEN, HALF_OPEN), text=text,
-                          consecutive_failures=failures)
+    return EndpointStatus(paused=paused, text=text, consecutive_failures=failures)
 
 
 def delivery_limits_text(profile: CallbackProfile) -> str:

@@ -10,7 +10,7 @@ from accounts.models import Account
 from common.dates import day_bound
 from common.errors import NotFound
 
-from .models import CallbackProfile
+from .models import CallbackProfile, EndpointState
 
 PROFILE_NOT_FOUND = "No profile exists with this id"
 
@@ -54,3 +54,12 @@ def get_profile_for_account(*, account: Account, profile_id: str) -> CallbackPro
     if profile is None:
         raise NotFound(PROFILE_NOT_FOUND)
     return profile
+
+
+def endpoint_state_of(profile: CallbackProfile) -> EndpointState:
+    """The profile's endpoint state (joined by the profile selectors), or an unsaved closed one
+    when its endpoint has not failed yet."""
+    try:
+        return profile.endpoint_state
+    except EndpointState.DoesNotExist:
+        return EndpointState(profile_id=profile.pk)

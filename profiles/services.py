@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from common.standard_webhooks import generate_secret
 
 from .models import (
     CallbackProfile,
@@ -21,7 +22,6 @@ from .models import (
     RatePeriod,
     RetiredSigningSecret,
 )
-from .signing_secrets import generate_secret
 from .validation import DELIVERY_LIMIT_FIELDS, ProfileInput, validate_profile
 
 # How long a replaced signing secret keeps signing after a rotation.

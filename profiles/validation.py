@@ -16,6 +16,7 @@ from django.conf import settings
 
 from common.errors import Issue
 from common.json_values import find_nul, json_depth
+from common.value_encryption import validate_encryption_settings
 
 from . import catalog
 from .models import BodyFormat, EncryptionAlgorithm, HttpMethod, NonceMode, RatePeriod
@@ -338,8 +339,6 @@ def header_issues(headers: dict[str, str]) -> list[Issue]:
 
 
 def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> list[Issue]:
-    from .encryption_rules import validate_encryption_settings
-
     issues: list[Issue] = []
     if enc.algorithm not in EncryptionAlgorithm.values:
         allowed = ", ".join(EncryptionAlgorithm.values)

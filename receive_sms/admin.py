@@ -6,8 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from common.errors import InvalidInput, NotFound
+from common.errors import NotFound
 
+from .actions import action_names
+from .forms import ConfigurationFields, with_action_fields
 from .matching import normalise_keyword
 from .models import (
     VMN,
@@ -19,12 +21,11 @@ from .models import (
     SubscriberList,
 )
 from .services import (
-    ConfigurationInput,
+    SAVED_FIELDS,
     configuration_create,
     configuration_delete,
     configuration_update,
     normalise_number,
-    validate_configuration,
     vmn_provision,
 )
 
@@ -77,73 +78,53 @@ class SenderIdAdmin(admin.ModelAdmin):
         queryset.update(status=SenderIdStatus.REJECTED)
 
 
-def _list_name(found: SubscriberList | None) -> str:
-    return found.name if found is not None else ""
+class _ReceiveConfigurationAdminForm(ConfigurationFields, forms.ModelForm):
+    """The configuration's own fields, the actions' form fragments (as on the page), and the
+    same translation and rules (`ConfigurationFields`)."""
 
-
-class ReceiveConfigurationAdminForm(forms.ModelForm):
     class Meta:
         model = ReceiveConfiguration
-        fields = ["account", "vmn", "keyword", "trigger_url", "trigger_type", "callback_profile",
-                  "webhook_url", "auto_reply", "auto_reply_text", "auto_reply_delay_minutes",
-                  "forward", "forward_numbers", "forward_emails", "forward_template",
-                  "subscribe_list", "unsubscribe_list", "reply_callback_profile",
-                  "active", "expires_at"]
+        fields = ["account", *SAVED_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Optional here; the service's rules (and defaults) decide.
-        for name in ("forward_template", "auto_reply_delay_minutes"):
-            self.fields[name].required = False
+        if self.instance.pk:
+            self.initial |= self.initial_from(self.instance)
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         cleaned["keyword"] = normalise_keyword(cleaned.get("keyword") or "")
-        data = ConfigurationInput(
-            vmn=cleaned["vmn"], keyword=cleaned["keyword"], trigger_url=cleaned["trigger_url"],
-            trigger_type=cleaned["trigger_type"], callback_profile=cleaned["callback_profile"],
-            active=cleaned["active"], expires_at=cleaned["expires_at"],
-            webhook_url=cleaned.get("webhook_url") or "",
-            auto_reply=cleaned.get("auto_reply", False),
-            auto_reply_text=cleaned.get("auto_reply_text") or "",
-            auto_reply_delay_minutes=cleaned.get("auto_reply_delay_minutes") or 0,
-            forward=cleaned.get("forward", False),
-            forward_numbers=list(cleaned.get("forward_numbers") or []),
-            forward_emails=list(cleaned.get("forward_emails") or []),
-            forward_template=cleaned.get("forward_template") or "<source>: <message>",
-            subscribe_list=_list_name(cleaned.get("subscribe_list")),
-            unsubscribe_list=_list_name(cleaned.get("unsubscribe_list")),
-            reply_callback_profile=cleaned.get("reply_callback_profile"),
-        )
-        cleaned["forward_template"] = data.forward_template
-        cleaned["auto_reply_delay_minutes"] = data.auto_reply_delay_minutes
-        self.configuration_input = data
         try:
-            validate_configuration(account=cleaned["account"], data=data,
-                                   existing=self.instance if self.instance.pk else None)
+            self.check_configuration(account=cleaned["account"],
+                                     existing=self.instance if self.instance.pk else None)
         except NotFound as exc:
             raise forms.ValidationError(f"{exc.message} in the chosen account.") from exc
-        except InvalidInput as exc:
-            raise forms.ValidationError([f"{i.field}: {i.message}" for i in exc.issues]) from exc
         return cleaned
+
+
+ReceiveConfigurationAdminForm = with_action_fields(_ReceiveConfigurationAdminForm)
 
 
 @admin.register(ReceiveConfiguration)
 class ReceiveConfigurationAdmin(admin.ModelAdmin):
     form = ReceiveConfigurationAdminForm
-    list_display = ["vmn", "keyword", "auto_reply", "forward", "trigger_url", "callback_profile",
-                    "active", "expires_at"]
-    list_filter = ["active", "trigger_url", "trigger_type", "auto_reply", "forward"]
+    list_display = ["vmn", "keyword", "action_list", "trigger_url", "callback_profile", "active",
+                    "expires_at"]
+    list_filter = ["active", "trigger_url", "trigger_type"]
     search_fields = ["vmn__number", "keyword", "account__sid"]
     list_select_related = ["vmn", "callback_profile"]
     readonly_fields = ["public_id", "webhook_profile", "created_at", "modified_at"]
 
+    @admin.display(description="actions")
+    def action_list(self, obj: ReceiveConfiguration) -> str:
+        return ", ".join(action_names(obj)) or "-"
+
     def save_model(self, request, obj, form, change):
         """The same services as the pages and the API write the configuration (and its webhook
         URL's managed profile)."""
-        data = form.configuration_input
+        data = form.configuration_input()
         if change:
             saved = configuration_update(
                 configuration=ReceiveConfiguration.objects.get(pk=obj.pk), data=data)

@@ -7,6 +7,7 @@ profile or configuration answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from django.db import transaction
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.views import APIView
@@ -18,6 +19,8 @@ from api.responses import envelope
 from api.schema import page_of
 from profiles.selectors import get_profile_for_account
 
+from . import actions
+from .api_fields import MAX_LENGTH, schema_style
 from .models import IncomingMessage, ReceiveConfiguration, TriggerType
 from .selectors import (
     configuration_list,
@@ -35,23 +38,6 @@ from .services import (
 
 SUCCESS = "RBC024"
 DATE_FORMATS = ["iso-8601", "%Y-%m-%d"]
-# Given at construction: DRF builds the max-length validator's message in the field's __init__.
-MAX_LENGTH = {"max_length": "must NOT have more than {max_length} characters"}
-
-
-def _schema_style(fields: dict) -> dict:
-    """Word DRF's field errors like the profile API (JSON-schema style)."""
-    for field in fields.values():
-        messages = field.error_messages
-        if isinstance(field, serializers.BooleanField):
-            messages["invalid"] = "must be boolean"
-        elif isinstance(field, serializers.DateTimeField):
-            messages["invalid"] = "must be an ISO 8601 date-time"
-        else:
-            messages["invalid"] = "must be string"
-        messages["null"] = "must NOT be null"
-        messages["blank"] = "must NOT be empty"
-    return fields
 
 
 def _trigger_type_value(raw: str) -> str:
@@ -61,45 +47,6 @@ def _trigger_type_value(raw: str) -> str:
         allowed = ", ".join(TriggerType.values)
         raise serializers.ValidationError(f"must be one of: {allowed}")
     return text
-
-
-class AutoReplySerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False,
-                                 help_text="The reply, with the incoming <variables>.")
-    delay_minutes = serializers.IntegerField(required=False, default=0,
-                                             help_text="0 = immediately; at most 10080.")
-
-    class Meta:
-        ref_name = "ConfigurationAutoReply"
-
-    def get_fields(self):
-        fields = _schema_style(super().get_fields())
-        fields["delay_minutes"].error_messages["invalid"] = "must be integer"
-        return fields
-
-
-class StringListField(serializers.ListField):
-    """A list of strings, also accepted as one comma-separated string."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = [part.strip() for part in data.split(",") if part.strip()]
-        return super().to_internal_value(data)
-
-
-class ForwardSerializer(serializers.Serializer):
-    numbers = StringListField(child=serializers.CharField(max_length=32), required=False,
-                              default=list, help_text="E.164 numbers that get the SMS.")
-    emails = StringListField(child=serializers.CharField(max_length=254), required=False,
-                             default=list, help_text="Addresses that get an email.")
-    template = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                     help_text="Default: <source>: <message>")
-
-    class Meta:
-        ref_name = "ConfigurationForward"
-
-    def get_fields(self):
-        return _schema_style(super().get_fields())
 
 
 class ConfigurationInputSerializer(serializers.Serializer):
@@ -115,14 +62,6 @@ class ConfigurationInputSerializer(serializers.Serializer):
                                            input_formats=["iso-8601"])
     webhook_url = serializers.CharField(required=False, allow_blank=True, allow_null=True,
                                         max_length=2048, error_messages=MAX_LENGTH)
-    auto_reply = AutoReplySerializer(required=False, allow_null=True,
-                                     error_messages={"invalid": "must be object"})
-    forward = ForwardSerializer(required=False, allow_null=True,
-                                error_messages={"invalid": "must be object"})
-    subscribe_list = serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                           max_length=100, error_messages=MAX_LENGTH)
-    unsubscribe_list = serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                             max_length=100, error_messages=MAX_LENGTH)
     reply_callback_profile_id = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=64,
         error_messages=MAX_LENGTH,
@@ -130,9 +69,10 @@ class ConfigurationInputSerializer(serializers.Serializer):
     )
 
     def get_fields(self):
-        fields = super().get_fields()
-        nested = {name: fields.pop(name) for name in ("auto_reply", "forward")}
-        return {**_schema_style(fields), **nested}
+        """The configuration's own fields, then each action's fragment (null = off)."""
+        fields = schema_style(super().get_fields())
+        return fields | {action.api_field: action.serializer_field()
+                         for action in actions.REGISTRY}
 
     def validate_trigger_type(self, value: str) -> str:
         return _trigger_type_value(value)
@@ -157,10 +97,6 @@ class ConfigurationOutputSerializer(serializers.Serializer):
     webhook_url = serializers.CharField()
     webhook_profile_id = serializers.CharField(source="webhook_profile.profile_id",
                                                default=None)
-    auto_reply = serializers.SerializerMethodField()
-    forward = serializers.SerializerMethodField()
-    subscribe_list = serializers.CharField(source="subscribe_list.name", default=None)
-    unsubscribe_list = serializers.CharField(source="unsubscribe_list.name", default=None)
     reply_callback_profile_id = serializers.CharField(
         source="reply_callback_profile.profile_id", default=None
     )
@@ -169,17 +105,29 @@ class ConfigurationOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
 
-    def get_auto_reply(self, configuration: ReceiveConfiguration) -> dict | None:
-        if not configuration.auto_reply:
-            return None
-        return {"text": configuration.auto_reply_text,
-                "delay_minutes": configuration.auto_reply_delay_minutes}
+    def get_fields(self):
+        return super().get_fields() | {action.api_field: ActionOutputField(action)
+                                       for action in actions.REGISTRY}
 
-    def get_forward(self, configuration: ReceiveConfiguration) -> dict | None:
-        if not configuration.forward:
-            return None
-        return {"numbers": configuration.forward_numbers, "emails": configuration.forward_emails,
-                "template": configuration.forward_template}
+
+class ActionOutputField(serializers.Field):
+    """An action in an answer: its API form, or null when the configuration does not run it."""
+
+    def __init__(self, action: actions.Action):
+        self.action = action
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, configuration: ReceiveConfiguration):
+        return self.action.to_api(actions.settings_of(configuration).get(self.action.type))
+
+
+class ActionOutputFieldSchema(OpenApiSerializerFieldExtension):
+    """In the schema an action answers what its request fragment accepts."""
+
+    target_class = ActionOutputField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return auto_schema._map_serializer_field(self.target.action.serializer_field(), direction)
 
 
 def _parse(serializer_class, request) -> dict:
@@ -209,22 +157,14 @@ def _to_input(account: Account, validated: dict, base: ConfigurationInput) -> Co
     for name in ("trigger_url", "trigger_type", "active", "expires_at"):
         if name in validated:
             setattr(base, name, validated[name])
-    for name in ("webhook_url", "subscribe_list", "unsubscribe_list"):
-        if name in validated:
-            setattr(base, name, validated[name] or "")
-    if "auto_reply" in validated:
-        reply = validated["auto_reply"]
-        base.auto_reply = reply is not None
-        if reply is not None:
-            base.auto_reply_text = reply["text"]
-            base.auto_reply_delay_minutes = reply.get("delay_minutes") or 0
-    if "forward" in validated:
-        forward = validated["forward"]
-        base.forward = forward is not None
-        if forward is not None:
-            base.forward_numbers = list(forward.get("numbers") or [])
-            base.forward_emails = list(forward.get("emails") or [])
-            base.forward_template = forward.get("template") or ""
+    if "webhook_url" in validated:
+        base.webhook_url = validated["webhook_url"] or ""
+    for action in actions.REGISTRY:
+        if action.api_field in validated:
+            chosen = action.from_api(validated[action.api_field])
+            base.actions.pop(action.type, None)
+            if chosen is not None:
+                base.actions[action.type] = chosen
     return base
 
 

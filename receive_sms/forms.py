@@ -11,24 +11,26 @@ from profiles.models import CallbackProfile, Channel, ProfileStatus
 from profiles.placeholders import INCOMING_EVENT, profile_placeholders, unknown_placeholders
 from sms.services import SMS_SENT_EVENT
 
-from .action_rules import DEFAULT_FORWARD_TEMPLATE, MAX_DELAY_MINUTES
-from .models import VMN, SubscriberList, TriggerType
-from .services import MAX_KEYWORD, MAX_MESSAGE, ConfigurationInput, normalise_number
+from . import actions
+from .models import VMN, ReceiveConfiguration, SubscriberList, TriggerType
+from .services import (
+    MAX_KEYWORD,
+    MAX_MESSAGE,
+    SAVED_FIELDS,
+    ConfigurationInput,
+    configuration_check,
+    normalise_number,
+)
 
 # The catalog's example subscriber: never one of the account's own numbers.
 SAMPLE_SENDER = "+918240123456"
 
-# Service issue field → form field, so a rule broken in the service shows next to its input.
+# Service issue field → form field where the names differ, so a rule broken in the service
+# shows next to its input; an action's `auto_reply/text` is the form's `auto_reply_text`.
 SERVICE_FIELDS = {
     "number": "vmn",
     "callback_profile_id": "callback_profile",
     "reply_callback_profile_id": "reply_callback_profile",
-    "auto_reply/text": "auto_reply_text",
-    "auto_reply/delay_minutes": "auto_reply_delay_minutes",
-    "forward/numbers": "forward_numbers",
-    "forward/emails": "forward_emails",
-    "forward/template": "forward_template",
-    "to": "to",
     "from": "source",
 }
 
@@ -36,12 +38,17 @@ SERVICE_FIELDS = {
 def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
     cleaned = getattr(form, "cleaned_data", {})
     for issue in exc.issues:
-        field = SERVICE_FIELDS.get(issue.field, issue.field)
+        field = SERVICE_FIELDS.get(issue.field, issue.field.replace("/", "_"))
         if field == "keyword" and "vmn" in form.fields and not cleaned.get("keyword"):
             field = "vmn"  # "the number already has a default configuration" is about the number
-        label = form.fields[field].label if field in form.fields else None
-        form.add_error(field if field in form.fields else None,
-                       f"{label or issue.field.capitalize()} {issue.message}.")
+        if field in form.errors:
+            continue  # the field's own (type) error already says what is wrong
+        if field not in form.fields:
+            text = f"{issue.field.capitalize()} {issue.message}." if issue.field else \
+                f"{issue.message[0].upper()}{issue.message[1:]}."
+            form.add_error(None, text)
+        else:
+            form.add_error(field, f"{form.fields[field].label} {issue.message}.")
 
 
 class VmnChoiceField(forms.ModelChoiceField):
@@ -70,23 +77,61 @@ class ProfileChoiceField(forms.ModelChoiceField):
         return label
 
 
-class CommaListField(forms.CharField):
-    """Comma- or newline-separated entries -> a list of strings (rules are the service's)."""
+class ConfigurationFields:
+    """What the page form and the admin form share: the actions' form fragments (added to the
+    class by `with_action_fields`) and the one translation of their cleaned data into a
+    ConfigurationInput, checked by the services' rules so one submit reports every problem."""
 
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list | tuple) else value
+    def action_groups(self) -> list[dict]:
+        """Each action's switch and setting fields, for its template fragment."""
+        return [{"action": action, "switch": self[action.type],
+                 "fields": [self[name] for name in action.form_fields() if name != action.type]}
+                for action in actions.REGISTRY]
 
-    def to_python(self, value) -> list[str]:
-        text = super().to_python(value) or ""
-        return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+    @staticmethod
+    def initial_from(configuration: ReceiveConfiguration) -> dict:
+        """The form's values for a saved configuration."""
+        initial = {name: getattr(configuration, name) for name in SAVED_FIELDS}
+        chosen = actions.settings_of(configuration)
+        for action in actions.REGISTRY:
+            initial |= action.form_initial(chosen.get(action.type))
+        return initial
+
+    def configuration_input(self) -> ConfigurationInput:
+        # Fields with a type error are missing from cleaned_data: their defaults stand in.
+        cleaned = self.cleaned_data
+        base = {name: cleaned[name] for name in SAVED_FIELDS if cleaned.get(name) is not None}
+        chosen = {action.type: action.from_form(cleaned) for action in actions.REGISTRY}
+        return ConfigurationInput(**base, actions={k: v for k, v in chosen.items() if v})
+
+    def check_configuration(self, *, account: Account,
+                            existing: ReceiveConfiguration | None) -> None:
+        cleaned = self.cleaned_data
+        for action in actions.REGISTRY:
+            if not cleaned.get(action.type):
+                continue
+            for name in action.form_fields():
+                field = self.fields[name]
+                if getattr(field, "required_when_on", False) and not cleaned.get(name):
+                    self.add_error(name, field.error_messages["required"])
+        try:
+            configuration_check(account=account, data=self.configuration_input(),
+                                existing=existing)
+        except InvalidInput as exc:
+            add_service_errors(self, exc)
 
 
-def _switch(label: str) -> forms.BooleanField:
-    return forms.BooleanField(label=label, required=False,
-                              widget=forms.CheckboxInput(attrs={"role": "switch"}))
+def with_action_fields(form_class: type) -> type:
+    """`form_class` with every action's form fragment declared on it (the admin lists declared
+    fields only)."""
+    declared = {}
+    for action in actions.REGISTRY:
+        declared |= action.form_fields()
+    return type(form_class.__name__, (form_class,), {"__module__": form_class.__module__,
+                                                     **declared})
 
 
-class ConfigurationForm(forms.Form):
+class _ConfigurationForm(ConfigurationFields, forms.Form):
     vmn = VmnChoiceField(label="Number", queryset=VMN.objects.none(), empty_label=None)
     keyword = forms.CharField(
         label="Keyword", required=False, max_length=MAX_KEYWORD,
@@ -107,35 +152,6 @@ class ConfigurationForm(forms.Form):
         help_text="Gets a signed POST with every incoming-SMS variable, retried like any "
                   "callback.",
     )
-    auto_reply = _switch("Auto Reply")
-    auto_reply_text = forms.CharField(
-        label="Reply text", required=False, max_length=MAX_MESSAGE,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Sent back to the sender from this number. Variables as in callbacks: "
-                  "<source>, <keyword>, <parts[2]>…",
-    )
-    auto_reply_delay_minutes = forms.IntegerField(
-        label="Send after (minutes)", required=False, min_value=0, max_value=MAX_DELAY_MINUTES,
-        initial=0, help_text="0 sends it immediately.",
-    )
-    forward = _switch("Forward")
-    forward_numbers = CommaListField(label="Forward SMS to", required=False,
-                                     max_length=1000, help_text="E.164 numbers, comma-separated.")
-    forward_emails = CommaListField(label="Forward email to", required=False, max_length=2000,
-                                    help_text="Email addresses, comma-separated.")
-    forward_template = forms.CharField(label="Forward text", required=False, max_length=1000,
-                                       initial=DEFAULT_FORWARD_TEMPLATE)
-    subscribe = _switch("Subscribe")
-    subscribe_list = forms.CharField(
-        label="Subscribe to list", required=False, max_length=50,
-        widget=forms.TextInput(attrs={"list": "subscriber-list-names"}),
-        help_text="A list of your account; a new name creates it.",
-    )
-    unsubscribe = _switch("Unsubscribe")
-    unsubscribe_list = forms.CharField(
-        label="Unsubscribe from list", required=False, max_length=50,
-        widget=forms.TextInput(attrs={"list": "subscriber-list-names"}),
-    )
     reply_callback_profile = ProfileChoiceField(
         label="Delivery report profile", queryset=CallbackProfile.objects.none(),
         required=False, empty_label="No delivery reports", event=SMS_SENT_EVENT,
@@ -152,8 +168,10 @@ class ConfigurationForm(forms.Form):
                   "messages go to the default configuration.",
     )
 
-    def __init__(self, *args, account: Account, **kwargs):
+    def __init__(self, *args, account: Account,
+                 configuration: ReceiveConfiguration | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.account, self.configuration = account, configuration
         self.fields["vmn"].queryset = VMN.objects.filter(account=account)
         self.fields["callback_profile"].queryset = CallbackProfile.objects.filter(
             account=account, managed=False
@@ -167,44 +185,12 @@ class ConfigurationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for switch, name in (("subscribe", "subscribe_list"), ("unsubscribe", "unsubscribe_list")):
-            if cleaned.get(switch) and not (cleaned.get(name) or "").strip():
-                self.add_error(name, "Enter the name of the list.")
+        if "vmn" in cleaned:
+            self.check_configuration(account=self.account, existing=self.configuration)
         return cleaned
 
-    def to_input(self) -> ConfigurationInput:
-        data = self.cleaned_data
-        return ConfigurationInput(
-            vmn=data["vmn"], keyword=data["keyword"], trigger_url=data["trigger_url"],
-            trigger_type=data["trigger_type"], callback_profile=data["callback_profile"],
-            active=data["active"], expires_at=data["expires_at"],
-            webhook_url=data["webhook_url"], auto_reply=data["auto_reply"],
-            auto_reply_text=data["auto_reply_text"],
-            auto_reply_delay_minutes=data["auto_reply_delay_minutes"] or 0,
-            forward=data["forward"], forward_numbers=data["forward_numbers"],
-            forward_emails=data["forward_emails"],
-            forward_template=data["forward_template"] or DEFAULT_FORWARD_TEMPLATE,
-            subscribe_list=data["subscribe_list"] if data["subscribe"] else "",
-            unsubscribe_list=data["unsubscribe_list"] if data["unsubscribe"] else "",
-            reply_callback_profile=data["reply_callback_profile"],
-        )
 
-    @classmethod
-    def initial_from(cls, data: ConfigurationInput) -> dict:
-        return {
-            "vmn": data.vmn, "keyword": data.keyword, "trigger_url": data.trigger_url,
-            "trigger_type": data.trigger_type, "callback_profile": data.callback_profile,
-            "active": data.active, "expires_at": data.expires_at,
-            "webhook_url": data.webhook_url, "auto_reply": data.auto_reply,
-            "auto_reply_text": data.auto_reply_text,
-            "auto_reply_delay_minutes": data.auto_reply_delay_minutes,
-            "forward": data.forward, "forward_numbers": data.forward_numbers,
-            "forward_emails": data.forward_emails, "forward_template": data.forward_template,
-            "subscribe": bool(data.subscribe_list), "subscribe_list": data.subscribe_list,
-            "unsubscribe": bool(data.unsubscribe_list),
-            "unsubscribe_list": data.unsubscribe_list,
-            "reply_callback_profile": data.reply_callback_profile,
-        }
+ConfigurationForm = with_action_fields(_ConfigurationForm)
 
 
 class SimulateIncomingForm(forms.Form):

@@ -63,8 +63,7 @@ def match_configuration(
         ReceiveConfiguration.objects.filter(vmn=vmn, active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .filter(keyword__in=[keyword, ""] if keyword else [""])
-        .select_related("callback_profile", "webhook_profile", "subscribe_list",
-                        "unsubscribe_list", "reply_callback_profile")
+        .select_related("callback_profile", "webhook_profile", "reply_callback_profile")
     )
     by_keyword = {config.keyword: config for config in candidates}
     return by_keyword.get(keyword) if keyword in by_keyword else by_keyword.get("")

@@ -134,22 +134,9 @@ class ReceiveConfiguration(models.Model):
         CallbackProfile, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="webhook_configuration",
     )
-    # Auto Reply: a text with the incoming variables, sent back to the sender from the VMN.
-    auto_reply = models.BooleanField(default=False)
-    auto_reply_text = models.TextField(blank=True)
-    auto_reply_delay_minutes = models.PositiveIntegerField(default=0)
-    # Forward: the message as SMS to numbers and/or as email to addresses.
-    forward = models.BooleanField(default=False)
-    forward_numbers = models.JSONField(default=list, blank=True)
-    forward_emails = models.JSONField(default=list, blank=True)
-    forward_template = models.CharField(max_length=1000, default="<source>: <message>")
-    # Subscribe / Unsubscribe the sender on a named list.
-    subscribe_list = models.ForeignKey(
-        SubscriberList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-    )
-    unsubscribe_list = models.ForeignKey(
-        SubscriberList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-    )
+    # The other actions it runs, as a typed list: [{"type": "auto_reply", "text": …}, …]; each
+    # type's settings are declared by its module in receive_sms/actions/.
+    actions = models.JSONField(default=list, blank=True)
     # SMS-channel profile that gets the delivery reports of the replies and forwards.
     reply_callback_profile = models.ForeignKey(
         CallbackProfile, null=True, blank=True, on_delete=models.SET_NULL,
@@ -179,22 +166,6 @@ class ReceiveConfiguration(models.Model):
         if self.trigger_type == TriggerType.URL:
             return self.webhook_profile
         return self.callback_profile
-
-    @property
-    def action_names(self) -> list[str]:
-        names = []
-        if self.auto_reply:
-            delay = self.auto_reply_delay_minutes
-            names.append(f"Auto Reply (after {delay} min)" if delay else "Auto Reply")
-        if self.forward:
-            names.append("Forward")
-        if self.trigger_url:
-            names.append("Trigger URL")
-        if self.subscribe_list_id:
-            names.append(f"Subscribe to {self.subscribe_list}")
-        if self.unsubscribe_list_id:
-            names.append(f"Unsubscribe from {self.unsubscribe_list}")
-        return names
 
 
 class IncomingMessage(models.Model):

@@ -46,8 +46,7 @@ def sender_id_list(*, account: Account) -> QuerySet[SenderId]:
 
 def configuration_list(*, account: Account, number: str = "") -> QuerySet[ReceiveConfiguration]:
     qs = ReceiveConfiguration.objects.filter(account=account).select_related(
-        "vmn", "callback_profile", "webhook_profile", "subscribe_list", "unsubscribe_list",
-        "reply_callback_profile",
+        "vmn", "callback_profile", "webhook_profile", "reply_callback_profile",
     )
     if number:
         qs = qs.filter(vmn__number__icontains=number.strip())
@@ -73,8 +72,7 @@ def get_configuration_for_account(
         raise NotFound(CONFIGURATION_NOT_FOUND) from exc
     configuration = (
         ReceiveConfiguration.objects.filter(account=account, public_id=public_id)
-        .select_related("vmn", "callback_profile", "webhook_profile", "subscribe_list",
-                        "unsubscribe_list", "reply_callback_profile")
+        .select_related("vmn", "callback_profile", "webhook_profile", "reply_callback_profile")
         .first()
     )
     if configuration is None:

@@ -4,8 +4,10 @@ call these, so an incoming SMS takes exactly one code path whatever brought it i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from copy import copy
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,18 +17,15 @@ from accounts.models import Account
 from common.errors import InvalidInput, Issue, NotFound
 from common.phone_numbers import e164_or_none
 from delivery.services import delivery_create
-from profiles.models import CallbackProfile
+from profiles.models import CallbackProfile, Channel
 from profiles.selectors import PROFILE_NOT_FOUND
 from profiles.services import profile_delete
 from sms import opt_outs
-from sms.recipients import InvalidNumber, parse_recipient
 
-from . import actions, metrics
-from .action_rules import DEFAULT_FORWARD_TEMPLATE, action_issues
+from . import actions, metrics, opt_out_keywords
 from .matching import callback_variables, first_word, match_configuration, normalise_keyword
 from .models import VMN, IncomingMessage, ReceiveConfiguration, SenderId, TriggerType
 from .selectors import VMN_NOT_FOUND
-from .subscribers import subscriber_list_get_or_create
 from .webhooks import sync_webhook_profile, webhook_url_issues
 
 SENDER_ID_PATTERN = re.compile(r"^[A-Za-z0-9]{3,11}$")
@@ -38,6 +37,8 @@ MAX_CARRIER_ID = 100
 INCOMING_EVENT = "SMS-incoming"
 INCOMING_SOURCE_TYPE = "incoming_sms"
 # A configuration whose profile was deleted keeps Trigger URL on but fires nothing.
+# A configuration must do something: one with no action would swallow its keyword's messages.
+NO_ACTION = f"must turn on at least one action: {actions.labels()}"
 ORPHAN_NOTE = "Not sent: the configuration's callback profile was deleted"
 
 
@@ -78,51 +79,29 @@ def sender_id_create(*, account: Account, sender_id: str) -> SenderId:
 
 @dataclass
 class ConfigurationInput:
-    """A configuration as the customer sets it; `vmn` and `callback_profile` already resolved."""
+    """A configuration as the customer sets it, whatever the entry point (page form, admin form,
+    API); `vmn` and the profiles already resolved. `actions` maps each action that is on to its
+    settings (receive_sms/actions/); Trigger URL is the configuration's own fields."""
 
     vmn: VMN
     keyword: str = ""
     trigger_url: bool = True
     trigger_type: str = TriggerType.CALLBACK_ID
     callback_profile: CallbackProfile | None = None
+    webhook_url: str = ""
+    reply_callback_profile: CallbackProfile | None = None
     active: bool = True
     expires_at: datetime | None = None
-    webhook_url: str = ""
-    auto_reply: bool = False
-    auto_reply_text: str = ""
-    auto_reply_delay_minutes: int = 0
-    forward: bool = False
-    forward_numbers: list[str] = field(default_factory=list)
-    forward_emails: list[str] = field(default_factory=list)
-    forward_template: str = DEFAULT_FORWARD_TEMPLATE
-    subscribe_list: str = ""  # a list name; empty = no Subscribe action
-    unsubscribe_list: str = ""
-    reply_callback_profile: CallbackProfile | None = None
+    actions: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_configuration(cls, configuration: ReceiveConfiguration) -> ConfigurationInput:
-        return cls(
-            vmn=configuration.vmn,
-            keyword=configuration.keyword,
-            trigger_url=configuration.trigger_url,
-            trigger_type=configuration.trigger_type,
-            callback_profile=configuration.callback_profile,
-            active=configuration.active,
-            expires_at=configuration.expires_at,
-            webhook_url=configuration.webhook_url,
-            auto_reply=configuration.auto_reply,
-            auto_reply_text=configuration.auto_reply_text,
-            auto_reply_delay_minutes=configuration.auto_reply_delay_minutes,
-            forward=configuration.forward,
-            forward_numbers=list(configuration.forward_numbers),
-            forward_emails=list(configuration.forward_emails),
-            forward_template=configuration.forward_template,
-            subscribe_list=configuration.subscribe_list.name
-            if configuration.subscribe_list else "",
-            unsubscribe_list=configuration.unsubscribe_list.name
-            if configuration.unsubscribe_list else "",
-            reply_callback_profile=configuration.reply_callback_profile,
-        )
+        return cls(**{name: getattr(configuration, name) for name in SAVED_FIELDS},
+                   actions=actions.settings_of(configuration))
+
+
+# The model fields a ConfigurationInput sets as they are (the actions are stored as a list).
+SAVED_FIELDS = tuple(f.name for f in fields(ConfigurationInput) if f.name != "actions")
 
 
 def validate_configuration(
@@ -157,7 +136,14 @@ def validate_configuration(
     if data.callback_profile is not None and data.callback_profile.managed:
         issues.append(Issue("callback_profile_id", "is a webhook URL's own profile; choose "
                                                    "trigger type URL instead"))
-    issues += action_issues(data)
+    for kind, chosen in data.actions.items():
+        issues += actions.BY_TYPE[kind].issues(chosen, data)
+    profile = data.reply_callback_profile
+    if profile is not None and profile.channel != Channel.SMS:
+        issues.append(Issue("reply_callback_profile_id", "must be a profile of the SMS channel "
+                                                         "(it receives delivery reports)"))
+    if not data.trigger_url and not data.actions:
+        issues.append(Issue("", NO_ACTION))
     if data.expires_at is not None:
         changed = existing is None or existing.expires_at != data.expires_at
         if not keyword:
@@ -167,10 +153,19 @@ def validate_configuration(
     taken = ReceiveConfiguration.objects.filter(vmn=data.vmn, keyword=keyword)
     if existing is not None:
         taken = taken.exclude(pk=existing.pk)
-    if not issues and taken.exists():
+    # Checked with the other rules so a form reports everything in one submit.
+    keyword_ok = not any(issue.field == "keyword" for issue in issues)
+    if keyword_ok and taken.exists():
         issues.append(_duplicate_issue(data))
     if issues:
         raise InvalidInput(issues)
+
+
+def configuration_check(
+    *, account: Account, data: ConfigurationInput, existing: ReceiveConfiguration | None
+) -> None:
+    """Every rule the save would apply, without saving (forms report all problems at once)."""
+    validate_configuration(account=account, data=_clean_input(copy(data)), existing=existing)
 
 
 def _clean_input(data: ConfigurationInput) -> ConfigurationInput:
@@ -178,21 +173,9 @@ def _clean_input(data: ConfigurationInput) -> ConfigurationInput:
     data.webhook_url = (data.webhook_url or "").strip()
     if data.trigger_type != TriggerType.URL:
         data.webhook_url = ""
-    data.forward_numbers = [
-        _e164_or_raw(n) for n in dict.fromkeys(n.strip() for n in data.forward_numbers) if n
-    ]
-    data.forward_emails = list(dict.fromkeys(e.strip() for e in data.forward_emails if e.strip()))
-    data.forward_template = data.forward_template or DEFAULT_FORWARD_TEMPLATE
-    data.subscribe_list = (data.subscribe_list or "").strip()
-    data.unsubscribe_list = (data.unsubscribe_list or "").strip()
+    data.actions = {kind: actions.BY_TYPE[kind].clean(chosen)
+                    for kind, chosen in data.actions.items()}
     return data
-
-
-def _e164_or_raw(number: str) -> str:
-    try:
-        return parse_recipient(number).e164
-    except InvalidNumber:
-        return number  # reported by the validation
 
 
 def _duplicate_issue(data: ConfigurationInput) -> Issue:
@@ -201,21 +184,14 @@ def _duplicate_issue(data: ConfigurationInput) -> Issue:
     return Issue("keyword", f"{data.vmn.number} already has a default configuration (no keyword)")
 
 
-SAVED_FIELDS = (
-    "vmn", "keyword", "trigger_url", "trigger_type", "callback_profile", "active", "expires_at",
-    "webhook_url", "auto_reply", "auto_reply_text", "auto_reply_delay_minutes", "forward",
-    "forward_numbers", "forward_emails", "forward_template", "reply_callback_profile",
-)
-
-
 def _save(configuration: ReceiveConfiguration, data: ConfigurationInput) -> ReceiveConfiguration:
     for name in SAVED_FIELDS:
         setattr(configuration, name, getattr(data, name))
     account = configuration.account
-    for name in ("subscribe_list", "unsubscribe_list"):
-        value = getattr(data, name)
-        setattr(configuration, name,
-                subscriber_list_get_or_create(account=account, name=value) if value else None)
+    configuration.actions = actions.to_stored({
+        kind: actions.BY_TYPE[kind].prepare(chosen, account)
+        for kind, chosen in data.actions.items()
+    })
     try:
         with transaction.atomic():
             configuration.save()
@@ -255,18 +231,19 @@ def _run_actions(
     *, incoming: IncomingMessage, configuration: ReceiveConfiguration | None
 ) -> list[dict]:
     """The standard keywords (STOP, START, HELP: with or without a configuration) and then the
-    configuration's own actions; a keyword configuration's Auto Reply replaces the standard
-    answer."""
+    configuration's own actions; a keyword configuration's answer to the sender (Auto Reply)
+    replaces the standard one."""
     kind = opt_outs.keyword_kind(first_word(incoming.message))
-    results = actions.record_keyword(incoming=incoming, kind=kind)
+    results = opt_out_keywords.record_keyword(incoming=incoming, kind=kind)
+    answered = False
     if configuration is not None:
-        results += actions.run_configuration_actions(
-            incoming=incoming, configuration=configuration, kind=kind
-        )
-    answered = configuration is not None and configuration.keyword and configuration.auto_reply
+        results += actions.run_all(actions.RunContext(incoming=incoming,
+                                                      configuration=configuration,
+                                                      keyword_kind=kind))
+        answered = bool(configuration.keyword) and actions.answers_sender(configuration)
     if kind is not None and not answered:
-        results.append(actions.keyword_reply(incoming=incoming, configuration=configuration,
-                                             kind=kind))
+        results.append(opt_out_keywords.keyword_reply(incoming=incoming,
+                                                      configuration=configuration, kind=kind))
     return results
 
 
@@ -363,8 +340,6 @@ def incoming_sms_receive(
         incoming.note = ORPHAN_NOTE
     incoming.save()
     incoming.actions = _run_actions(incoming=incoming, configuration=configuration)
-    incoming.save(update_fields=["actions"])
-
     if configuration is not None and configuration.trigger_url and profile is not None:
         incoming.callback_delivery = delivery_create(
             profile=profile,
@@ -373,6 +348,7 @@ def incoming_sms_receive(
             source_type=INCOMING_SOURCE_TYPE,
             source_id=str(incoming.public_id),
         )
-        incoming.save(update_fields=["callback_delivery"])
+    if incoming.actions or incoming.callback_delivery_id:  # one UPDATE for both
+        incoming.save(update_fields=["actions", "callback_delivery"])
     metrics.RECEIVED.labels(matched="true" if incoming.matched else "false").inc()
     return incoming

@@ -21,6 +21,7 @@ from api.responses import error_body
 from common.errors import InvalidInput, NotFound
 from profiles.placeholders import profile_misfits_for_incoming
 
+from .actions import action_names
 from .forms import (
     ConfigurationForm,
     LogFilterForm,
@@ -39,7 +40,6 @@ from .selectors import (
     vmn_list,
 )
 from .services import (
-    ConfigurationInput,
     configuration_create,
     configuration_delete,
     configuration_update,
@@ -90,13 +90,15 @@ def _flagged(configurations) -> list[ReceiveConfiguration]:
         # Trigger type URL fires the profile made for its webhook URL, which always fits.
         profile = _chosen_profile(configuration)
         configuration.orphaned = configuration.trigger_url and configuration.trigger_profile is None
+        configuration.action_names = action_names(configuration)
         configuration.misfits = profile_misfits_for_incoming(profile) if profile else []
     return rows
 
 
 def _chosen_profile(configuration: ReceiveConfiguration | None):
-    """The callback profile the customer picked (trigger type Callback ID), if any."""
-    if configuration is None or configuration.trigger_type != TriggerType.CALLBACK_ID:
+    """The callback profile Trigger URL fires when its type is Callback ID, if any."""
+    if (configuration is None or not configuration.trigger_url
+            or configuration.trigger_type != TriggerType.CALLBACK_ID):
         return None
     return configuration.callback_profile
 
@@ -120,17 +122,18 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
     """New Configuration and edit share this view."""
     account = request.account
     configuration = _configuration_or_404(request, public_id) if public_id else None
-    initial = (ConfigurationForm.initial_from(ConfigurationInput.from_configuration(configuration))
-               if configuration else {})
-    form = ConfigurationForm(request.POST or None, account=account, initial=initial)
+    initial = ConfigurationForm.initial_from(configuration) if configuration else {}
+    form = ConfigurationForm(request.POST or None, account=account, configuration=configuration,
+                             initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if configuration is None:
-                configuration = configuration_create(account=account, data=form.to_input())
+                configuration = configuration_create(account=account,
+                                                     data=form.configuration_input())
                 messages.success(request, "The configuration is created.")
             else:
                 configuration = configuration_update(configuration=configuration,
-                                                     data=form.to_input())
+                                                     data=form.configuration_input())
                 messages.success(request, "The configuration is saved.")
         except InvalidInput as exc:
             add_service_errors(form, exc)
@@ -145,7 +148,7 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
 
 def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
     profile = _chosen_profile(configuration)
-    misfits = profile_misfits_for_incoming(profile) if profile and configuration.trigger_url else []
+    misfits = profile_misfits_for_incoming(profile) if profile else []
     if misfits:
         names = ", ".join(f"<{name}>" for name in misfits)
         messages.warning(request, f"“{profile.title}” uses {names}, which an incoming SMS has "

@@ -188,3 +188,22 @@ class OptOutSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Opt-out settings of {self.account}"
+
+
+class DailyUnits(models.Model):
+    """The account's units sent on one UTC day: the `total` variable, read and advanced by one
+    atomic upsert per send request (sms/daily_units.py), whatever the day's volume."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="UTC.")
+    units = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "daily units"
+        verbose_name_plural = "daily units"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="unique_daily_units"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day}: {self.units}"

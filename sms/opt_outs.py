@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -102,12 +102,20 @@ def is_opted_out(*, account: Account, number: str) -> bool:
 
 
 def opted_out_numbers(*, account: Account, numbers: Iterable[str]) -> set[str]:
-    """Which of these E.164 numbers are opted out (one query for a whole send request)."""
-    wanted = set(numbers)
+    """Which of these E.164 numbers are opted out: one query for a whole send request, written
+    out because the ORM's cost to build it was a fifth of a send (bench/pipeline.py)."""
+    wanted = sorted(set(numbers))
     if not wanted:
         return set()
-    return set(OptOut.objects.filter(account=account, number__in=wanted,
-                                     opted_in_at__isnull=True).values_list("number", flat=True))
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('number')} FROM {quote(OptOut._meta.db_table)} "
+            f"WHERE {quote('account_id')} = %s AND {quote('opted_in_at')} IS NULL "
+            f"AND {quote('number')} IN ({', '.join(['%s'] * len(wanted))})",
+            [account.pk, *wanted],
+        )
+        return {number for (number,) in cursor.fetchall()}
 
 
 def opt_out_issue(number: str) -> Issue:

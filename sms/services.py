@@ -11,20 +11,19 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
-from delivery.engine import wakeup
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
 from . import carrier, metrics
+from .acceptance import messages_insert
 from .models import Encoding, Message, MessageType
 from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
@@ -108,13 +107,6 @@ def _text_issues(fields: dict[str, str | None], issues: list[Issue]) -> None:
             issues.append(Issue(name, f"must NOT have more than {MAX_TEXT_FIELD} characters"))
 
 
-def _units_sent_today(account: Account) -> int:
-    # The account's units that UTC day, whatever TIME_ZONE says.
-    start = datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
-    found = Message.objects.filter(account=account, sent_at__gte=start).aggregate(n=Sum("units"))
-    return found["n"] or 0
-
-
 def message_send(
     *,
     account: Account,
@@ -183,11 +175,11 @@ def message_send(
         template_id=template, profile=profile, flash=bool(is_flash), source=source,
         texts={k: (v or "") for k, v in texts.items()},
     )
-    metrics.ACCEPTED.labels(type=sms_type).inc(len(result.messages))
+    accepted = len(result.messages)
+    transaction.on_commit(lambda: metrics.ACCEPTED.labels(type=sms_type).inc(accepted))
     return result
 
 
-@transaction.atomic
 def _record(
     *, account: Account, recipients: list[Recipient], body: str, sms_type: str, sender: str,
     template_id: str, profile: CallbackProfile | None, flash: bool, source: str,
@@ -196,28 +188,26 @@ def _record(
     request_id = uuid.uuid4()
     seg = segment(body)
     now = timezone.now()
-    total = _units_sent_today(account)
     settle_after = now + timedelta(seconds=float(getattr(settings, "SMS_DLR_DELAY_SECONDS", 0)))
-    messages = []
-    for position, recipient in enumerate(recipients, start=1):
-        total += seg.units
-        messages.append(Message(
+    messages = [
+        Message(
             account=account, request_id=request_id, position=position,
             message_id=f"{request_id}:{position}", recipient=recipient.e164, body=body,
             encoding=Encoding.GSM7 if seg.encoding == GSM7 else Encoding.UCS2,
             length=seg.length, units=seg.units, iso_code=recipient.iso_code,
             country_name=recipient.country_name, time_zone=recipient.time_zone,
             price=price_for(recipient.iso_code, seg.units), sender=sender, type=sms_type,
-            template_id=template_id, flash=flash, total=total, source=source,
+            template_id=template_id, flash=flash, source=source,
             callback_profile=profile, status=carrier.SENT.status,
             status_trace=carrier.SENT.status_trace, description=carrier.SENT.description,
             sent_at=now, status_at=now, settle_after=settle_after, **texts,
-        ))
-    Message.objects.bulk_create(messages)
-    saved = Message.objects.filter(request_id=request_id).order_by("position")
-    # Durable once committed: the worker settles every message past `settle_after`.
-    wakeup.notify_on_commit()
-    return SendResult(request_id=request_id, messages=list(saved))
+        )
+        for position, recipient in enumerate(recipients, start=1)
+    ]
+    # Durable once committed (with the day's `total`): the worker, woken, settles every
+    # message past `settle_after`.
+    messages_insert(messages, units_each=seg.units)
+    return SendResult(request_id=request_id, messages=messages)
 
 
 def message_settle(*, message_pk: int) -> Message | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from delivery.models import Delivery, DeliveryStatus
@@ -62,23 +63,19 @@ def test_the_profile_page_chart_shows_them(client, alice, far_zone):
 
 
 def test_sms_total_counts_the_utc_day(alice, far_zone):
-    send = alice.api().post(f"/v1/{alice.sid}/messages",
-                            {"to": "+919876543210", "body": "one"}, format="json")
-    assert send.status_code == 202
     midnight = datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
-    first = Message.objects.get()
-    # One message just before UTC midnight (yesterday), one just after (today).
-    Message.objects.filter(pk=first.pk).update(sent_at=midnight - timedelta(seconds=1))
-    second = alice.api().post(f"/v1/{alice.sid}/messages",
-                              {"to": "+919876543210", "body": "two"}, format="json")
-    Message.objects.filter(message_id=second.json()["data"]["messages"][0]["message_id"]) \
-        .update(sent_at=midnight + timedelta(seconds=1))
 
-    third = alice.api().post(f"/v1/{alice.sid}/messages",
-                             {"to": "+919876543210", "body": "three"}, format="json")
+    def send(text: str, at: datetime) -> int:
+        with time_machine.travel(at, tick=False):
+            answer = alice.api().post(f"/v1/{alice.sid}/messages",
+                                      {"to": "+919876543210", "body": text}, format="json")
+        assert answer.status_code == 202
+        return Message.objects.get(message_id=answer.json()["data"]["messages"][0]["message_id"])
 
-    message_id = third.json()["data"]["messages"][0]["message_id"]
-    assert Message.objects.get(message_id=message_id).total == 2  # "two" and itself
+    # One message just before UTC midnight (yesterday), then two just after (today).
+    assert send("one", midnight - timedelta(seconds=1)).total == 1
+    assert send("two", midnight + timedelta(seconds=1)).total == 1
+    assert send("three", midnight + timedelta(seconds=2)).total == 2  # "two" and itself
 
 
 def test_incoming_timestamp_is_utc(alice, far_zone):

@@ -24,11 +24,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from profiles.models import CallbackProfile, ProfileStatus
+from profiles.models import CallbackProfile, CircuitState, EndpointState, ProfileStatus
 from profiles.services import profile_set_status
 
 from .. import policy
-from ..models import CircuitState, EndpointState
 
 # A half-open circuit whose probe never reported back (its worker died) is probed again after.
 PROBE_TIMEOUT = timedelta(seconds=90)

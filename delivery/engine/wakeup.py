@@ -24,11 +24,12 @@ def _work_committed() -> None:
     WORK_ARRIVED.set()
 
 
-def notify_on_commit() -> None:
-    """Wake workers when the current transaction commits (once per transaction)."""
+def notify_on_commit(*, notified: bool = False) -> None:
+    """Wake workers when the current transaction commits (once per transaction).
+    `notified`: the caller's own statement already sent the NOTIFY (sms.acceptance)."""
     if any(func is _work_committed for _, func, _ in connection.run_on_commit):
         return  # this transaction already will
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not notified:
         with connection.cursor() as cursor:
             cursor.execute(f"NOTIFY {CHANNEL}")
     transaction.on_commit(_work_committed)

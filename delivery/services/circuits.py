@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from profiles.models import CircuitState, EndpointState
+
 from ..engine import wakeup
-from ..models import CircuitState, EndpointState
 
 
 @transaction.atomic

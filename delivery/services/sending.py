@@ -12,11 +12,11 @@ from typing import Any
 
 from django.conf import settings
 
+from common.standard_webhooks import signature_headers
 from profiles.validation import AuthInput
 
 from .. import oauth, transport
 from ..render import RenderedRequest
-from ..signing import signature_headers
 
 ERROR_MAX = 300
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from common.standard_webhooks import generate_secret
 from profiles.models import CallbackProfile
 from profiles.services import active_signing_secrets
 from profiles.validation import ProfileInput, validate_profile
 
 from .. import metrics, transport
 from ..profile_render import example_event, example_values, render_input
-from ..signing import generate_secret
 from .sending import (
     OAUTH_TOKEN_SHOWN,
     _authenticated,

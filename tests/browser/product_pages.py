@@ -24,6 +24,9 @@ from delivery.services.recover import recover_failed_deliveries
 from profiles.models import CallbackProfile
 from profiles.services import profile_create, profile_delete
 from profiles.validation import EncryptionInput, ProfileInput
+from receive_sms.actions.auto_reply import AutoReplySettings
+from receive_sms.actions.forward import ForwardSettings
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import IncomingMessage, ReceiveConfiguration, SubscriberList, TriggerType
 from receive_sms.services import (
     ConfigurationInput,
@@ -83,14 +86,17 @@ def seed_every_page(actor) -> Seeded:
     sender_id_create(account=account, sender_id="KLRHXA")
     # Issue-10's actions: every one at once, and a webhook URL (its managed profile).
     actions_configuration = configuration_create(account=account, data=ConfigurationInput(
-        vmn=vmn, keyword="OFFERS", trigger_url=False, auto_reply=True,
-        auto_reply_text="Thanks <source>, you are on the list for <keyword>. Reply STOP to leave.",
-        forward=True, forward_numbers=["+919876500001", "+919876500002"],
-        forward_emails=["marketing-team-with-a-long-name@callbacks.example.com"],
-        subscribe_list="Offers and announcements 2026", reply_callback_profile=main))
+        vmn=vmn, keyword="OFFERS", trigger_url=False, reply_callback_profile=main, actions={
+            "auto_reply": AutoReplySettings("Thanks <source>, you are on the list for <keyword>. "
+                                            "Reply STOP to leave."),
+            "forward": ForwardSettings(
+                numbers=["+919876500001", "+919876500002"],
+                emails=["marketing-team-with-a-long-name@callbacks.example.com"]),
+            "subscribe": ListSettings("Offers and announcements 2026"),
+        }))
     configuration_create(account=account, data=ConfigurationInput(
         vmn=vmn, keyword="LEAVE", trigger_url=False,
-        unsubscribe_list="Offers and announcements 2026"))
+        actions={"unsubscribe": ListSettings("Offers and announcements 2026")}))
     configuration_create(account=account, data=ConfigurationInput(
         vmn=vmn, keyword="HOOK", trigger_type=TriggerType.URL,
         webhook_url="https://hooks.example.com/very/long/path/to/the/incoming/sms/receiver"

@@ -41,7 +41,8 @@ def test_add_auto_reply_and_subscribe_then_a_join_message_uses_them(
     expect(row).to_contain_text("Auto Reply")
     expect(row).to_contain_text("Subscribe to Offers")
     configuration = ReceiveConfiguration.objects.get()
-    assert configuration.auto_reply and configuration.subscribe_list.name == "Offers"
+    assert [action["type"] for action in configuration.actions] == ["subscribe", "auto_reply"]
+    assert configuration.actions[0]["list"] == "Offers"
 
     page.get_by_role("link", name="Logs", exact=True).click()
     page.get_by_label("From", exact=True).fill("+919812345678")

@@ -69,3 +69,25 @@ def _profile_id() -> str:
     from profiles.models import CallbackProfile
 
     return CallbackProfile.objects.get().profile_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_configuration_with_every_action_off_is_refused_with_a_visible_error(
+    logged_in_page, alice
+):
+    vmn_provision(account=alice.account, number=VMN_NUMBER)
+    page = logged_in_page
+    page.goto("/channels/sms/receive/new/")
+
+    page.get_by_label("Keyword").fill("promotwo")
+    page.get_by_label("Trigger URL").uncheck()
+    for name in ("Auto Reply", "Forward", "Subscribe", "Unsubscribe"):
+        assert not page.get_by_label(name, exact=True).is_checked()
+    page.get_by_role("button", name="Save").click()
+
+    error = page.get_by_role("alert")
+    error.get_by_text("The configuration was not saved.").wait_for()
+    assert error.get_by_text("Must turn on at least one action: Subscribe, Unsubscribe, "
+                             "Auto Reply, Forward or Trigger URL.").is_visible()
+    assert page.get_by_label("Keyword").input_value() == "promotwo"
+    assert not ReceiveConfiguration.objects.exists()

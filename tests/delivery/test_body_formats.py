@@ -150,7 +150,7 @@ def test_a_formatted_body_is_signed_like_any_callback(alice, httpserver, run_tas
 
 
 def test_encryption_applies_before_xml_escaping():
-    from delivery.encryption import decrypt_value, encrypting_transform
+    from common.value_encryption import decrypt_value, encrypting_transform
 
     transform = encrypting_transform(algorithm="AES-128-GCM", key="k" * 16, iv="i" * 16,
                                      params=["ref"], nonce_mode="fixed")

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from delivery.models import CircuitState, Delivery, DeliveryStatus, EndpointState
+from delivery.models import Delivery, DeliveryStatus
 from delivery.selectors import queue_stats
+from profiles.models import CircuitState, EndpointState
 from tests.support.deployment import Receiver
 
 from .test_concurrent_delivery import queue

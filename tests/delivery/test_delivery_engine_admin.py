@@ -10,19 +10,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
-from delivery.models import (
-    CircuitState,
-    Delivery,
-    DeliveryStatus,
-    EndpointState,
-    RateLimitWindow,
-    WorkerHeartbeat,
-)
+from delivery.models import Delivery, DeliveryStatus, RateLimitWindow, WorkerHeartbeat
 from delivery.services import delivery_create
+from profiles.models import CircuitState, EndpointState
 from tests.profiles.page_helpers import make_profile
 
 VALUES = {"message_id": "m-1:1", "status": "DELIVRD", "recipient": "+919876543210"}
-CHANGELIST = "/admin/delivery/endpointstate/"
+CHANGELIST = "/admin/profiles/endpointstate/"
 
 
 @pytest.fixture
@@ -58,8 +52,9 @@ def test_engine_pages_list_their_rows_read_only(staff_client, alice):
     windows = staff_client.get("/admin/delivery/ratelimitwindow/").content.decode()
     assert "Paused one" in windows
 
-    for model in ("endpointstate", "workerheartbeat", "ratelimitwindow"):
-        assert staff_client.get(f"/admin/delivery/{model}/add/").status_code == 403
+    for model in ("profiles/endpointstate", "delivery/workerheartbeat",
+                  "delivery/ratelimitwindow"):
+        assert staff_client.get(f"/admin/{model}/add/").status_code == 403
     detail = staff_client.get(f"{CHANGELIST}{profile.pk}/change/").content.decode()
     assert 'name="_save"' not in detail  # a view, not a form
 

@@ -11,8 +11,9 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from delivery.models import CircuitState, Delivery, EndpointState, WorkerHeartbeat
+from delivery.models import Delivery, WorkerHeartbeat
 from delivery.services import delivery_create
+from profiles.models import CircuitState, EndpointState
 from tests.profiles.page_helpers import make_profile
 
 VALUES = {"message_id": "m-1:1", "status": "DELIVRD", "recipient": "+919876543210"}

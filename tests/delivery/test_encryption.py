@@ -10,7 +10,7 @@ from cryptography.hazmat.decrepit.ciphers.modes import CFB
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from delivery.encryption import (
+from common.value_encryption import (
     KEY_LENGTHS,
     SUPPORTED_ALGORITHMS,
     EncryptionError,

@@ -10,9 +10,9 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from delivery import policy
-from delivery.models import DeliveryStatus, EndpointState
+from delivery.models import DeliveryStatus
 from delivery.services import delivery_create
-from profiles.models import ProfileStatus
+from profiles.models import EndpointState, ProfileStatus
 from profiles.services import profile_set_status
 
 from .test_deliver_callbacks import SMS_VALUES, make_profile

@@ -8,7 +8,7 @@ import time
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from delivery.signing import generate_secret, sign, signature_headers
+from common.standard_webhooks import generate_secret, sign, signature_headers
 
 BODY = '{"status":"DELIVRD","text":"नमस्ते"}'.encode()
 

@@ -69,6 +69,7 @@ def test_prune_removes_only_what_is_older_than_the_window(alice, profile, settin
 
     assert json.loads(out.getvalue()) == {
         "deliveries": 3, "attempts": 6, "inbox_requests": 1, "incoming_messages": 1,
+        "idempotency_keys": 0, "daily_units": 0,
     }
     assert set(Delivery.objects.values_list("pk", flat=True)) == {still_retrying.pk, recent.pk}
     assert DeliveryAttempt.objects.count() == 2

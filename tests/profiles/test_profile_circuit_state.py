@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
-from delivery.models import CircuitState, EndpointState
 from delivery.services import delivery_create
+from profiles.models import CircuitState, EndpointState
 from tests.profiles.page_helpers import make_profile
 
 SMS_VALUES = {"message_id": "m-1:1", "status": "DELIVRD", "recipient": "+919876543210"}

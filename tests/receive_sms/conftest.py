@@ -36,9 +36,13 @@ def make_profile():
 @pytest.fixture
 def make_configuration():
     def make(actor, vmn, profile=None, **fields):
+        """A configuration; without a profile or another action it fires a new profile (a
+        configuration must run at least one action)."""
         data = ConfigurationInput(vmn=vmn, callback_profile=profile, **fields)
         if profile is None and "trigger_url" not in fields:
-            data.trigger_url = False
+            data.callback_profile = profile_create(account=actor.account, data=ProfileInput(
+                title="Incoming hook", channel="default", http_method="POST",
+                url="https://example.com/hook"))
         return configuration_create(account=actor.account, data=data)
 
     return make

@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration, SubscriberList
 from receive_sms.services import incoming_sms_receive
 from sms.models import OptOutSettings
@@ -35,8 +36,10 @@ def test_new_configuration_with_auto_reply_and_subscribe(alice_client, alice_vmn
 
     assert response.status_code == 302
     configuration = ReceiveConfiguration.objects.get()
-    assert configuration.auto_reply and configuration.auto_reply_text == "Welcome <source>"
-    assert configuration.subscribe_list.name == "Offers"
+    assert configuration.actions == [
+        {"type": "subscribe", "list": "Offers"},
+        {"type": "auto_reply", "text": "Welcome <source>", "delay_minutes": 0},
+    ]
     listing = alice_client.get("/channels/sms/receive/").content.decode()
     assert "Auto Reply" in listing and "Subscribe to Offers" in listing
     edit = alice_client.get(f"/channels/sms/receive/{configuration.public_id}/edit/")
@@ -76,7 +79,7 @@ def test_webhook_url_configuration_from_the_form(alice_client, alice_vmn):
 def test_subscriber_lists_page_members_and_csv_export(alice_client, alice, alice_vmn,
                                                      make_configuration):
     make_configuration(alice, alice_vmn, keyword="JOIN", trigger_url=False,
-                       subscribe_list="Offers")
+                       actions={"subscribe": ListSettings("Offers")})
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="join")
     offers = SubscriberList.objects.get()
 
@@ -105,7 +108,7 @@ def test_new_list_from_the_page(alice_client):
 
 def test_a_stranger_gets_404_for_a_list(client, alice, charlie, alice_vmn, make_configuration):
     make_configuration(alice, alice_vmn, keyword="JOIN", trigger_url=False,
-                       subscribe_list="Offers")
+                       actions={"subscribe": ListSettings("Offers")})
     offers = SubscriberList.objects.get()
     client.force_login(charlie.user)
 

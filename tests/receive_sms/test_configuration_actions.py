@@ -13,6 +13,9 @@ from pytest_httpserver import HTTPServer
 from profiles.models import CallbackProfile
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
+from receive_sms.actions.auto_reply import AutoReplySettings
+from receive_sms.actions.forward import ForwardSettings
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import IncomingMessage, Subscriber
 from receive_sms.services import configuration_delete, incoming_sms_receive
 from sms.models import Message, MessageStatus
@@ -51,8 +54,10 @@ def test_join_subscribes_the_sender_and_the_auto_reply_is_priced_logged_and_repo
     django_capture_on_commit_callbacks,
 ):
     make_configuration(
-        alice, alice_vmn, keyword="JOIN", trigger_url=False, subscribe_list="Offers",
-        auto_reply=True, auto_reply_text="Hi <source>, you joined <parts[2]> with <keyword>.",
+        alice, alice_vmn, keyword="JOIN", trigger_url=False, actions={
+            "subscribe": ListSettings("Offers"),
+            "auto_reply": AutoReplySettings("Hi <source>, you joined <parts[2]> with <keyword>."),
+        },
         reply_callback_profile=dlr_profile,
     )
 
@@ -82,8 +87,8 @@ def test_forward_reaches_the_number_as_sms_and_the_address_as_email(
     mailoutbox,
 ):
     make_configuration(
-        alice, alice_vmn, keyword="", trigger_url=False, forward=True,
-        forward_numbers=["+91 98765 43210"], forward_emails=["ops@example.com"],
+        alice, alice_vmn, keyword="", trigger_url=False, actions={"forward": ForwardSettings(
+            numbers=["+91 98765 43210"], emails=["ops@example.com"])},
     )
 
     incoming = receive(django_capture_on_commit_callbacks, run_tasks, "my order is late")
@@ -105,9 +110,10 @@ def test_a_refused_forward_does_not_stop_the_other_actions(
 ):
     opt_out_record(account=alice.account, number="+919876543210")
     make_configuration(
-        alice, alice_vmn, keyword="", trigger_url=False, forward=True,
-        forward_numbers=["+919876543210"], forward_emails=["ops@example.com"],
-        auto_reply=True, auto_reply_text="Got it",
+        alice, alice_vmn, keyword="", trigger_url=False, actions={
+            "forward": ForwardSettings(numbers=["+919876543210"], emails=["ops@example.com"]),
+            "auto_reply": AutoReplySettings("Got it"),
+        },
     )
 
     incoming = receive(django_capture_on_commit_callbacks, run_tasks, "hello")
@@ -123,8 +129,8 @@ def test_a_refused_forward_does_not_stop_the_other_actions(
 def test_a_delayed_auto_reply_is_sent_by_a_scheduled_task(
     alice, alice_vmn, make_configuration, run_tasks, django_capture_on_commit_callbacks,
 ):
-    make_configuration(alice, alice_vmn, keyword="LATER", trigger_url=False, auto_reply=True,
-                       auto_reply_text="Later, <source>", auto_reply_delay_minutes=30)
+    make_configuration(alice, alice_vmn, keyword="LATER", trigger_url=False, actions={
+        "auto_reply": AutoReplySettings("Later, <source>", delay_minutes=30)})
 
     with django_capture_on_commit_callbacks(execute=True):
         incoming = incoming_sms_receive(to=ALICE_VMN, source=SENDER, message="later")

@@ -8,6 +8,7 @@ import pytest
 from profiles.models import CallbackProfile
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration
 from receive_sms.services import incoming_sms_receive
 
@@ -116,9 +117,9 @@ def test_subscriber_list_api_lists_members_and_hides_other_accounts(
     alice, charlie, alice_vmn, make_configuration
 ):
     make_configuration(alice, alice_vmn, keyword="JOIN", trigger_url=False,
-                       subscribe_list="Offers")
+                       actions={"subscribe": ListSettings("Offers")})
     make_configuration(alice, alice_vmn, keyword="LEAVE", trigger_url=False,
-                       unsubscribe_list="Offers")
+                       actions={"unsubscribe": ListSettings("Offers")})
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="JOIN")
     incoming_sms_receive(to=ALICE_VMN, source="+919812345679", message="join")
     incoming_sms_receive(to=ALICE_VMN, source="+919812345679", message="leave now")

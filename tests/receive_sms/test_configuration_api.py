@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration
 
 from .conftest import ALICE_VMN, CHARLIE_VMN
@@ -54,28 +55,50 @@ def test_create_list_get_patch_delete(alice, alice_vmn, alice_profile):
 
 
 def test_a_default_configuration_without_trigger_needs_no_profile(alice, alice_vmn):
-    response = create(alice, number=ALICE_VMN, trigger_url=False)
+    response = create(alice, number=ALICE_VMN, trigger_url=False, subscribe_list="Offers")
 
     assert response.status_code == 201
     assert response.json()["data"]["keyword"] == ""
     assert response.json()["data"]["callback_profile_id"] is None
 
 
+def test_a_configuration_with_no_action_is_refused(alice, alice_vmn):
+    response = create(alice, number=ALICE_VMN, keyword="promotwo", trigger_url=False)
+
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "body must turn on at least one action: Subscribe, Unsubscribe, Auto Reply, Forward or "
+        "Trigger URL")
+    assert not ReceiveConfiguration.objects.exists()
+
+
+def test_turning_the_last_action_off_is_refused(alice, alice_vmn):
+    url = f"/v1/{alice.sid}/receive-sms/configurations/" + create(
+        alice, number=ALICE_VMN, keyword="JOIN", trigger_url=False,
+        subscribe_list="Offers").json()["data"]["id"]
+
+    response = alice.api().patch(url, {"subscribe_list": None}, format="json")
+
+    assert response.status_code == 400
+    assert "at least one action" in response.json()["message"]
+    assert alice.api().get(url).json()["data"]["subscribe_list"] == "Offers"
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({}, "body must have required property 'number'"),
     ({"number": ALICE_VMN}, "body/callback_profile_id is required when Trigger URL is on"),
-    ({"number": ALICE_VMN, "trigger_url": False, "keyword": "two words"},
+    ({"number": ALICE_VMN, "trigger_url": False, "subscribe_list": "Offers", "keyword": "two words"},
      "body/keyword must be a single word (no spaces)"),
-    ({"number": ALICE_VMN, "trigger_url": False, "keyword": "K" * 31},
+    ({"number": ALICE_VMN, "trigger_url": False, "subscribe_list": "Offers", "keyword": "K" * 31},
      "body/keyword must NOT have more than 30 characters"),
-    ({"number": ALICE_VMN, "trigger_url": False, "trigger_type": "forward"},
+    ({"number": ALICE_VMN, "trigger_url": False, "subscribe_list": "Offers", "trigger_type": "forward"},
      "body/trigger_type must be one of: callback_id, url"),
     ({"number": ALICE_VMN, "trigger_url": "maybe"}, "body/trigger_url must be boolean"),
-    ({"number": ALICE_VMN, "trigger_url": False, "expires_at": "soon"},
+    ({"number": ALICE_VMN, "trigger_url": False, "subscribe_list": "Offers", "expires_at": "soon"},
      "body/expires_at must be an ISO 8601 date-time"),
-    ({"number": ALICE_VMN, "trigger_url": False, "expires_at": "2030-01-01T00:00:00Z"},
+    ({"number": ALICE_VMN, "trigger_url": False, "subscribe_list": "Offers", "expires_at": "2030-01-01T00:00:00Z"},
      "body/expires_at is only allowed on a keyword configuration"),
-    ({"number": ALICE_VMN, "trigger_url": False, "keyword": "OLD",
+    ({"number": ALICE_VMN, "trigger_url": False, "subscribe_list": "Offers", "keyword": "OLD",
       "expires_at": "2001-01-01T00:00:00Z"}, "body/expires_at must be in the future"),
 ])
 def test_validation_errors_use_the_envelope(alice, alice_vmn, fields, message):
@@ -88,11 +111,11 @@ def test_validation_errors_use_the_envelope(alice, alice_vmn, fields, message):
 
 
 def test_a_second_configuration_with_the_same_keyword_is_refused(alice, alice_vmn):
-    assert create(alice, number=ALICE_VMN, keyword="STOP", trigger_url=False).status_code == 201
-    assert create(alice, number=ALICE_VMN, trigger_url=False).status_code == 201
+    assert create(alice, number=ALICE_VMN, keyword="STOP", trigger_url=False, subscribe_list="Offers").status_code == 201
+    assert create(alice, number=ALICE_VMN, trigger_url=False, subscribe_list="Offers").status_code == 201
 
-    again = create(alice, number=ALICE_VMN, keyword="Stop", trigger_url=False)
-    default_again = create(alice, number=ALICE_VMN, trigger_url=False)
+    again = create(alice, number=ALICE_VMN, keyword="Stop", trigger_url=False, subscribe_list="Offers")
+    default_again = create(alice, number=ALICE_VMN, trigger_url=False, subscribe_list="Offers")
 
     assert again.status_code == 400
     assert again.json()["message"] == f"body/keyword STOP already has a configuration on {ALICE_VMN}"
@@ -101,7 +124,7 @@ def test_a_second_configuration_with_the_same_keyword_is_refused(alice, alice_vm
 
 
 def test_another_accounts_number_is_404(alice, charlie, charlie_vmn):
-    response = create(alice, number=CHARLIE_VMN, trigger_url=False)
+    response = create(alice, number=CHARLIE_VMN, trigger_url=False, subscribe_list="Offers")
 
     assert response.status_code == 404
     assert response.json()["message"] == "No number exists with this value"
@@ -121,7 +144,7 @@ def test_another_accounts_profile_is_404(alice, charlie, alice_vmn, make_profile
 def test_patch_cannot_attach_another_accounts_profile_or_number(
     alice, charlie, alice_vmn, charlie_vmn, make_profile
 ):
-    created = create(alice, number=ALICE_VMN, trigger_url=False).json()["data"]
+    created = create(alice, number=ALICE_VMN, trigger_url=False, subscribe_list="Offers").json()["data"]
     url = f"/v1/{alice.sid}/receive-sms/configurations/{created['id']}"
 
     by_profile = alice.api().patch(url, {"callback_profile_id": make_profile(charlie).profile_id},
@@ -133,7 +156,7 @@ def test_patch_cannot_attach_another_accounts_profile_or_number(
 
 
 def test_the_stranger_gets_404_on_every_configuration_endpoint(alice, charlie, alice_vmn):
-    created = create(alice, number=ALICE_VMN, trigger_url=False).json()["data"]
+    created = create(alice, number=ALICE_VMN, trigger_url=False, subscribe_list="Offers").json()["data"]
     url = f"/v1/{charlie.sid}/receive-sms/configurations/{created['id']}"
 
     assert charlie.api().get(url).status_code == 404
@@ -174,7 +197,8 @@ def test_list_filters_by_number(alice, alice_vmn, make_configuration):
 def test_numbers_and_messages_endpoints(alice, charlie, alice_vmn, make_configuration):
     from receive_sms.services import incoming_sms_receive
 
-    make_configuration(alice, alice_vmn, keyword="STOP")
+    make_configuration(alice, alice_vmn, keyword="STOP", trigger_url=False,
+                       actions={"subscribe": ListSettings("Offers")})
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="STOP it")
     incoming_sms_receive(to=ALICE_VMN, source="+919812345678", message="hello")
 

@@ -11,6 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from delivery.models import Delivery, DeliveryStatus
 from profiles.models import ProfileStatus
+from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import IncomingMessage
 from receive_sms.services import incoming_sms_receive
 
@@ -126,7 +127,8 @@ def test_trigger_url_off_matches_but_fires_nothing(
     django_capture_on_commit_callbacks,
 ):
     profile = make_profile(alice, url=httpserver.url_for("/incoming"))
-    make_configuration(alice, alice_vmn, profile, keyword="STOP", trigger_url=False)
+    make_configuration(alice, alice_vmn, profile, keyword="STOP", trigger_url=False,
+                       actions={"subscribe": ListSettings("Offers")})
 
     incoming = receive(django_capture_on_commit_callbacks, run_tasks, "STOP")
 

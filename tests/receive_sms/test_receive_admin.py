@@ -48,3 +48,35 @@ def test_a_configuration_added_in_the_admin_goes_through_the_service(
     assert response.status_code == 302, response.content.decode()[:3000]
     configuration = ReceiveConfiguration.objects.get()
     assert configuration.keyword == "STOP" and configuration.callback_profile == profile
+
+
+def test_actions_set_in_the_admin_are_the_ones_the_api_shows_and_the_admin_edits(
+    staff_client, alice, alice_vmn
+):
+    response = staff_client.post("/admin/receive_sms/receiveconfiguration/add/", {
+        "account": alice.account.pk, "vmn": alice_vmn.pk, "keyword": "join",
+        "trigger_type": "callback_id", "active": "on", "auto_reply": "on",
+        "auto_reply_text": "Welcome <source>", "auto_reply_delay_minutes": "5",
+        "subscribe": "on", "subscribe_list": "Offers",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    configuration = ReceiveConfiguration.objects.get()
+
+    data = alice.api().get(
+        f"/v1/{alice.sid}/receive-sms/configurations/{configuration.public_id}").json()["data"]
+    change = staff_client.get(
+        f"/admin/receive_sms/receiveconfiguration/{configuration.pk}/change/").content.decode()
+    refused = staff_client.post(
+        f"/admin/receive_sms/receiveconfiguration/{configuration.pk}/change/", {
+            "account": alice.account.pk, "vmn": alice_vmn.pk, "keyword": "join",
+            "trigger_type": "callback_id", "active": "on", "auto_reply": "on",
+            "auto_reply_text": "", "subscribe": "on", "subscribe_list": "",
+        })
+
+    assert data["auto_reply"] == {"text": "Welcome <source>", "delay_minutes": 5}
+    assert data["subscribe_list"] == "Offers" and data["forward"] is None
+    assert 'value="Offers"' in change and "Welcome &lt;source&gt;</textarea>" in change
+    page = refused.content.decode()
+    assert "Enter the name of the list." in page and "must NOT be empty" in page
+    configuration.refresh_from_db()
+    assert configuration.actions[1]["text"] == "Welcome <source>"

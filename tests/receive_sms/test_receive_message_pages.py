@@ -128,7 +128,8 @@ def test_edit_configuration(alice_client, alice, alice_vmn, make_configuration):
 
     page = alice_client.get(url).content.decode()
     response = alice_client.post(url, {"vmn": alice_vmn.pk, "keyword": "QUIT",
-                                       "trigger_type": "callback_id"})
+                                       "trigger_type": "callback_id", "subscribe": "on",
+                                       "subscribe_list": "Offers"})
 
     assert 'value="STOP"' in page
     assert response.status_code == 302

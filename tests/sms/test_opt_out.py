@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
+from receive_sms.actions.auto_reply import AutoReplySettings
 from receive_sms.services import (
     ConfigurationInput,
     configuration_create,
@@ -115,8 +116,8 @@ def test_a_stop_configuration_still_fires_its_callback_and_records_the_opt_out(
         url=httpserver.url_for("/incoming"),
     ))
     configuration_create(account=alice.account, data=ConfigurationInput(
-        vmn=vmn, keyword="STOP", callback_profile=profile, auto_reply=True,
-        auto_reply_text="Sorry to see you go, <source>.",
+        vmn=vmn, keyword="STOP", callback_profile=profile,
+        actions={"auto_reply": AutoReplySettings("Sorry to see you go, <source>.")},
     ))
 
     incoming = text_in("STOP testing message", django_capture_on_commit_callbacks)

@@ -1,4 +1,4 @@
-"""Per-value AES encryption of dynamic variables (spec: facts.md, "Encryption").
+"""Per-value AES encryption of dynamic variables (README, "Encryption").
 
 Wire format, chosen so that any standard AES library can decrypt a value with
 the key and IV the customer typed into the profile:
@@ -31,33 +31,61 @@ import base64
 import binascii
 import json
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from types import MappingProxyType
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.decrepit.ciphers.modes import CFB
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from profiles.encryption_rules import (
-    IV_LENGTH,
-    KEY_LENGTHS,
-    SUPPORTED_ALGORITHMS,
-    validate_encryption_settings,
+SUPPORTED_ALGORITHMS: tuple[str, ...] = (
+    "AES-128-GCM",
+    "AES-192-GCM",
+    "AES-256-GCM",
+    "AES-128-CFB",
+    "AES-192-CFB",
+    "AES-256-CFB",
 )
 
-__all__ = [
-    "IV_LENGTH",
-    "KEY_LENGTHS",
-    "NONCE_FIXED",
-    "NONCE_MODES",
-    "NONCE_RANDOM",
-    "SUPPORTED_ALGORITHMS",
-    "EncryptionError",
-    "decrypt_value",
-    "encrypt_value",
-    "encrypting_transform",
-    "validate_encryption_settings",
-]
+# Algorithm name -> required key length in ASCII characters (= bytes).
+KEY_LENGTHS: Mapping[str, int] = MappingProxyType(
+    {name: int(name.split("-")[1]) // 8 for name in SUPPORTED_ALGORITHMS}
+)
+
+IV_LENGTH = 16
+
+
+def validate_encryption_settings(algorithm: str, key: str, iv: str) -> dict[str, str]:
+    """Check algorithm, key and IV; return ``{field: message}`` (empty if valid).
+
+    Field names are this function's parameter names (``algorithm``, ``key``,
+    ``iv``); forms and the API map them to their own field names.
+    """
+    errors: dict[str, str] = {}
+    if algorithm not in SUPPORTED_ALGORITHMS:
+        errors["algorithm"] = (
+            f"unsupported algorithm {algorithm!r}; choose one of {', '.join(SUPPORTED_ALGORITHMS)}"
+        )
+
+    if not key:
+        errors["key"] = "key is required"
+    elif not key.isascii():
+        errors["key"] = "key must contain ASCII characters only"
+    elif algorithm in KEY_LENGTHS and len(key) != KEY_LENGTHS[algorithm]:
+        errors["key"] = (
+            f"key must be exactly {KEY_LENGTHS[algorithm]} characters for {algorithm} "
+            f"(got {len(key)})"
+        )
+
+    if not iv:
+        errors["iv"] = "IV is required"
+    elif not iv.isascii():
+        errors["iv"] = "IV must contain ASCII characters only"
+    elif len(iv) != IV_LENGTH:
+        errors["iv"] = f"IV must be exactly {IV_LENGTH} characters (got {len(iv)})"
+    return errors
+
 
 GCM_TAG_LENGTH = 16
 RANDOM_GCM_NONCE_LENGTH = 12  # the length GCM is designed for (no GHASH of the nonce)
@@ -165,7 +193,7 @@ def encrypting_transform(
 ) -> Callable[[str, object], object]:
     """A ``render(..., transform=...)`` hook encrypting the variables in ``params``.
 
-    An empty ``params`` means every variable (facts.md). Settings are checked
+    An empty ``params`` means every variable. Settings are checked
     here, once, so a bad profile fails before anything is rendered.
     """
     _check(algorithm, key, iv, nonce_mode)

@@ -1,10 +1,10 @@
-"""Standard Webhooks signatures (https://www.standardwebhooks.com/).
+"""Standard Webhooks signing secrets and signatures (https://www.standardwebhooks.com/).
 
-Receivers verify a callback with any Standard Webhooks library: the signed
-content is ``"{webhook-id}.{webhook-timestamp}.{body}"``, HMAC-SHA256 keyed by
-the base64-decoded part of the ``whsec_`` secret. During secret rotation we
-send one signature per active secret (space separated) so receivers on either
-secret keep verifying.
+A profile keeps its secrets (``whsec_`` + base64 of random bytes). Receivers verify a
+callback with any Standard Webhooks library: the signed content is
+``"{webhook-id}.{webhook-timestamp}.{body}"``, HMAC-SHA256 keyed by the base64-decoded part
+of the ``whsec_`` secret. During secret rotation we send one signature per active secret
+(space separated) so receivers on either secret keep verifying.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 from collections.abc import Sequence
 
-from profiles.signing_secrets import SECRET_PREFIX, generate_secret
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32  # the scheme allows 24-64 random bytes
 
-__all__ = [
-    "SECRET_PREFIX",
-    "generate_secret",
-    "sign",
-    "signature_headers",
-]
+
+def generate_secret() -> str:
+    """A fresh signing secret: ``whsec_`` + base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(os.urandom(SECRET_BYTES)).decode("ascii")
+
 
 def _secret_key(secret: str) -> bytes:
     # Accept the bare base64 too, as the reference libraries do.
