@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import account_required
-from common.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound, sentence
 from common.paging import CappedPaginator
 from profiles import catalog
 from profiles.placeholders import empty_placeholders, profile_placeholders, unknown_placeholders
@@ -140,7 +140,8 @@ def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
         check_throttle(DeliveryResendThrottle, request)
         copy = delivery_resend(delivery=delivery)
     except InvalidInput as exc:
-        messages.error(request, "; ".join(f"{i.field} {i.message}" for i in exc.issues))
+        messages.error(request, " ".join(sentence(i.field.capitalize(), i.message)
+                                         for i in exc.issues))
         return redirect("delivery:detail", delivery_id=delivery.pk)
     messages.success(request, "Queued for resend with the same webhook-id.")
     return redirect("delivery:detail", delivery_id=copy.pk)

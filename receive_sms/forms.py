@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Account
-from common.errors import InvalidInput
+from common.errors import InvalidInput, sentence
 from profiles import catalog
 from profiles.models import CallbackProfile, Channel, ProfileStatus
 from profiles.placeholders import INCOMING_EVENT, profile_placeholders, unknown_placeholders
@@ -44,11 +44,9 @@ def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
         if field in form.errors:
             continue  # the field's own (type) error already says what is wrong
         if field not in form.fields:
-            text = f"{issue.field.capitalize()} {issue.message}." if issue.field else \
-                f"{issue.message[0].upper()}{issue.message[1:]}."
-            form.add_error(None, text)
+            form.add_error(None, sentence(issue.field.capitalize(), issue.message))
         else:
-            form.add_error(field, f"{form.fields[field].label} {issue.message}.")
+            form.add_error(field, sentence(form.fields[field].label, issue.message))
 
 
 class VmnChoiceField(forms.ModelChoiceField):

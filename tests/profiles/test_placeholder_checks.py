@@ -144,3 +144,18 @@ def test_save_with_a_glued_placeholder_warns_until_acknowledged(client, alice):
     assert 'id="placeholder-warning"' in html and "add “?” before it" in html
     assert not CallbackProfile.objects.exists()
     assert client.post(NEW, {**data, "placeholders_ok": "1"}).status_code == 302
+
+
+def test_a_duplicate_title_is_warned_about_until_acknowledged(client, alice):
+    first = make_profile(alice.account, "Typo hook")
+    client.force_login(alice.user)
+    # Saving a profile under its own title again is no duplicate.
+    response = client.post(f"/account/callback-profiles/{first.profile_id}/edit/",
+                           form_data(title="Typo hook", body='{"status": "<status>"}'))
+    assert response.status_code == 302
+    data = form_data(title="typo HOOK ", body='{"status": "<status>"}')
+    html = client.post(NEW, data).content.decode()
+    assert 'id="placeholder-warning"' in html
+    assert "Another profile is already called “typo HOOK”" in html
+    assert CallbackProfile.objects.count() == 1
+    assert client.post(NEW, {**data, "placeholders_ok": "1"}).status_code == 302
