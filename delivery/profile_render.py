@@ -7,6 +7,7 @@ saved profile will.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from common.value_encryption import encrypting_transform
@@ -34,12 +35,6 @@ def variable_names(event: str, variables: Mapping[str, Any]) -> list[str]:
     """
     names = [n for n in _catalog_names(event) if n in variables or "[" not in n]
     return list(dict.fromkeys([*names, *variables]))
-
-
-def channel_variable_names(channel: str) -> list[str]:
-    """Every variable name of the channel's variable sets (what the profile rules accept)."""
-    sets = catalog.variable_sets_for_channel(channel)
-    return list(dict.fromkeys(v.name for event in sets for v in event.variables))
 
 
 def transform_for(data: ProfileInput) -> Transform | None:
@@ -70,26 +65,31 @@ def render_input(
         headers=dict(data.headers or {}),
         variable_names=variable_names(event, variables),
         body_format=data.body_format or "json",
-        markup_placeholders=channel_variable_names(data.channel),
+        markup_placeholders=catalog.channel_variable_names(data.channel),
     )
     return render(template, variables, transform=transform or transform_for(data))
 
 
+class ProfileInputs:
+    """Profiles' settings (headers, encryption, auth: three queries each), read once per profile
+    version: a batch of callbacks for one profile renders without re-reading them."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[int, datetime], ProfileInput] = {}
+
+    def get(self, profile: CallbackProfile) -> ProfileInput:
+        version = (profile.pk, profile.modified_at)
+        if version not in self._read:
+            self._read[version] = ProfileInput.from_profile(profile)
+        return self._read[version]
+
+
 def render_profile(
-    profile: CallbackProfile, *, event: str, variables: Mapping[str, Any]
+    profile: CallbackProfile, *, event: str, variables: Mapping[str, Any],
+    inputs: ProfileInputs | None = None,
 ) -> RenderedRequest:
-    return render_input(profile_input(profile), event=event, variables=variables)
-
-
-def profile_input(profile: CallbackProfile) -> ProfileInput:
-    """The profile's settings (headers, encryption, auth: three queries), read once per profile
-    object and version: a batch of callbacks for one profile renders without re-reading them."""
-    version = (profile.pk, profile.modified_at)
-    cached = getattr(profile, "_render_input", None)
-    if cached is None or cached[0] != version:
-        cached = (version, ProfileInput.from_profile(profile))
-        profile._render_input = cached
-    return cached[1]
+    data = inputs.get(profile) if inputs else ProfileInput.from_profile(profile)
+    return render_input(data, event=event, variables=variables)
 
 
 def example_event(channel: str) -> str:

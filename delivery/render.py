@@ -6,7 +6,8 @@ variables, and returns the exact bytes to send. Keeping it pure makes the
 security-relevant part — where customer-controlled values are placed — easy to
 test exhaustively.
 
-Rules (see the spec, "Rendering a callback"):
+Rules (README, "How callbacks are delivered" → Rendering; the grammar itself — placeholders,
+methods with a body, body formats — is `common/template_grammar.py`):
 
 * A placeholder is ``<name>``; names are letters, digits, underscores and
   brackets (``parts[2]``).
@@ -34,14 +35,14 @@ Body formats (``CallbackTemplate.body_format``; POST/PUT only):
 
 * ``json`` (default): as above. When the profile's own ``Content-Type`` header names
   ``application/x-www-form-urlencoded`` or ``multipart/form-data`` the body is sent in that
-  form instead (seed: JSON only when no such header is given).
+  form instead (JSON only when no such header is given).
 * ``form`` / ``multipart``: the body object's keys become form fields; each value is the text
   of its filled template (objects and lists as compact JSON). Encoding is done by the form
   encoder after filling, so a value can never add a field. A multipart body gets a fresh
   boundary that occurs in no value.
 * ``xml`` / ``html``: the body is a template string. ``<name>`` is a placeholder only when
-  ``name`` is a variable of the event or of ``markup_placeholders`` (or ``parts[...]``); every
-  other ``<tag>`` is markup.
+  ``name`` is a variable of the event or of ``markup_placeholders`` (``parts[2]`` counting as
+  one of ``parts[n]``); every other ``<tag>`` is markup.
   Values are XML/HTML-escaped (``& < > " '``), so ``</a><b>&`` stays text in text nodes and
   attribute values alike.
 * ``text``: the template string with the values' text filled in, unescaped.
@@ -61,42 +62,27 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from common.template_grammar import (
+    BODY_FORMATS,
+    BODY_METHODS,
+    HTTP_METHODS,
+    PLACEHOLDER_RE,
+    is_known_variable,
+)
+
 __all__ = [
-    "BODY_FORMATS",
-    "BODY_METHODS",
-    "HTTP_METHODS",
-    "PLACEHOLDER_RE",
     "CallbackTemplate",
     "RenderedRequest",
     "Transform",
     "effective_body_format",
     "fill_text_template",
-    "find_placeholders",
     "render",
     "value_as_text",
 ]
 
-HTTP_METHODS = ("GET", "POST", "PUT", "DELETE")
-# Methods that carry a JSON body; GET and DELETE put everything in the URL.
-BODY_METHODS = frozenset({"POST", "PUT"})
-
-PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
-
-JSON_CONTENT_TYPE = "application/json"
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-MULTIPART_CONTENT_TYPE = "multipart/form-data"
-
-BODY_FORMATS = ("json", "form", "multipart", "xml", "html", "text")
-# Formats whose body template is a string, not a JSON object.
-TEMPLATE_STRING_FORMATS = frozenset({"xml", "html", "text"})
-FORMAT_CONTENT_TYPES = {
-    "json": JSON_CONTENT_TYPE,
-    "form": FORM_CONTENT_TYPE,
-    "multipart": MULTIPART_CONTENT_TYPE,
-    "xml": "application/xml; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "text": "text/plain; charset=utf-8",
-}
+JSON_CONTENT_TYPE = BODY_FORMATS["json"].content_type
+FORM_CONTENT_TYPE = BODY_FORMATS["form"].content_type
+MULTIPART_CONTENT_TYPE = BODY_FORMATS["multipart"].content_type
 
 Transform = Callable[[str, object], object]
 
@@ -126,11 +112,6 @@ class RenderedRequest:
     url: str
     headers: dict[str, str]
     body: bytes = b""
-
-
-def find_placeholders(text: str) -> list[str]:
-    """Names of the placeholders in ``text``, in order (for forms and previews)."""
-    return PLACEHOLDER_RE.findall(text)
 
 
 def value_as_text(value: object) -> str:
@@ -240,7 +221,7 @@ def _header_value(headers: Mapping[str, str], name: str) -> str | None:
 
 def effective_body_format(body_format: str, headers: Mapping[str, str]) -> str:
     """The format actually sent: a JSON profile whose Content-Type header names a form
-    encoding is sent as that form (seed: JSON only when no such header is given)."""
+    encoding is sent as that form (JSON only when no such header is given)."""
     if body_format != "json":
         return body_format
     content_type = (_header_value(headers, "Content-Type") or "").strip().lower()
@@ -281,7 +262,7 @@ def _encode_multipart(pairs: list[tuple[str, str]]) -> tuple[bytes, str]:
 def _fill_markup(text: str, values: _Values, names: set[str]) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in names and not name.startswith("parts["):
+        if not is_known_variable(name, names):
             return match.group(0)  # markup, e.g. <callback>
         return html.escape(value_as_text(values.get(name)), quote=True)
 
@@ -333,9 +314,9 @@ def render(
     body_format = effective_body_format(template.body_format, headers)
     if body_format not in BODY_FORMATS:
         raise ValueError(f"unsupported body format {template.body_format!r}")
-    if body_format in TEMPLATE_STRING_FORMATS:
+    if BODY_FORMATS[body_format].is_string:
         body = _render_string_body(template, body_format, lookup, values)
-        _set_content_type(headers, FORMAT_CONTENT_TYPES[body_format])
+        _set_content_type(headers, BODY_FORMATS[body_format].content_type)
         return RenderedRequest(method=method, url=url, headers=headers, body=body)
 
     if isinstance(template.body, Mapping) and template.body:

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from common import template_grammar
+
 CATALOG_FILE = Path(__file__).with_name("dynamic_variables.json")
 
 
@@ -24,7 +26,7 @@ class Variable:
 
     @property
     def placeholder(self) -> str:
-        return f"<{self.name}>"
+        return template_grammar.placeholder(self.name)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,14 @@ def variable_sets_for_channel(value: str) -> list[Event]:
     """Every variable list worth offering in the picker for a profile of this channel."""
     found = channel(value)
     return [event(e) for e in found.variable_sets] if found else []
+
+
+def channel_variable_names(value: str) -> list[str]:
+    """Every variable name of the channel's variable sets, once each: what a profile of the
+    channel may use (and, in an XML/HTML body, what counts as a placeholder)."""
+    return list(dict.fromkeys(
+        v.name for e in variable_sets_for_channel(value) for v in e.variables
+    ))
 
 
 def as_json(channel_value: str | None = None) -> dict:

@@ -14,20 +14,19 @@ from typing import Any
 from django import forms
 
 from common.errors import Issue, sentence
+from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, STRING_FORMATS
 
 from . import catalog
 from .models import (
-    BodyFormat,
+    HTTP_METHOD_CHOICES,
     CallbackProfile,
     EncryptionAlgorithm,
-    HttpMethod,
     NonceMode,
     ProfileStatus,
     RatePeriod,
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
-    STRING_BODY_FORMATS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
@@ -219,7 +218,7 @@ class ProfileForm(forms.Form):
     )
     channel = forms.ChoiceField(label="Select Channel API", choices=catalog.channel_choices)
     http_method = forms.ChoiceField(
-        label="HTTP Method", choices=[(m, m) for m in HttpMethod.values], initial=HttpMethod.POST
+        label="HTTP Method", choices=HTTP_METHOD_CHOICES, initial="POST"
     )
     url = forms.CharField(
         label="Enter Endpoint", required=False, max_length=4096, strip=True,
@@ -233,7 +232,8 @@ class ProfileForm(forms.Form):
                                      "placeholder": '{"status": "<status>"}'}),
     )
     body_format = forms.ChoiceField(
-        label="Body Format", choices=BodyFormat.choices, initial=BodyFormat.JSON, required=False,
+        label="Body Format", choices=BODY_FORMAT_CHOICES, initial=DEFAULT_BODY_FORMAT,
+        required=False,
         help_text="JSON, form fields (the body's keys), or an XML, HTML or Text template "
                   "(POST only). Values are escaped for the format they land in.",
     )
@@ -391,7 +391,7 @@ class ProfileForm(forms.Form):
             http_method=cleaned.get("http_method") or "",
             url=cleaned.get("url") or "",
             body=cleaned.get("body"),
-            body_format=cleaned.get("body_format") or BodyFormat.JSON,
+            body_format=cleaned.get("body_format") or DEFAULT_BODY_FORMAT,
             headers=cleaned.get("headers") or {},
             encryption=encryption,
             auth=auth,
@@ -404,7 +404,7 @@ class ProfileForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("body_format") not in STRING_BODY_FORMATS and "body" in cleaned:
+        if cleaned.get("body_format") not in STRING_FORMATS and "body" in cleaned:
             try:
                 cleaned["body"] = JsonObjectField.parse_object(cleaned["body"])
             except forms.ValidationError as exc:
@@ -479,7 +479,7 @@ class ProfileFilterForm(forms.Form):
     )
     http_method = forms.ChoiceField(
         label="HTTP Method", required=False,
-        choices=[("", "Any method")] + [(m, m) for m in HttpMethod.values],
+        choices=[("", "Any method"), *HTTP_METHOD_CHOICES],
     )
     status = forms.TypedChoiceField(
         label="Status", required=False, coerce=int, empty_value=None,

@@ -7,6 +7,7 @@ from django.db import models
 from accounts.models import Account
 from callbackadmin.encrypted_fields import EncryptedTextField
 from common.json_values import loads_on_fresh_stack
+from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, HTTP_METHODS
 
 from . import catalog
 
@@ -31,20 +32,7 @@ class Channel(models.TextChoices):
     DEFAULT = "default", "Default - No Channel Selected"
 
 
-class HttpMethod(models.TextChoices):
-    GET = "GET"
-    POST = "POST"
-    PUT = "PUT"
-    DELETE = "DELETE"
-
-
-class BodyFormat(models.TextChoices):
-    JSON = "json", "JSON"
-    FORM = "form", "Form (application/x-www-form-urlencoded)"
-    MULTIPART = "multipart", "Multipart form (multipart/form-data)"
-    XML = "xml", "XML"
-    HTML = "html", "HTML"
-    TEXT = "text", "Text"
+HTTP_METHOD_CHOICES = [(m, m) for m in HTTP_METHODS]
 
 
 class ProfileStatus(models.IntegerChoices):
@@ -63,17 +51,15 @@ class CallbackProfile(models.Model):
     profile_id = models.CharField(max_length=64, unique=True, editable=False)
     title = models.CharField(max_length=100)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.SMS)
-    http_method = models.CharField(
-        max_length=6, choices=HttpMethod.choices, default=HttpMethod.POST
-    )
+    http_method = models.CharField(max_length=6, choices=HTTP_METHOD_CHOICES, default="POST")
     url = models.CharField("endpoint", max_length=2048)
     body = TemplateJSONField(
         null=True, blank=True,
         help_text="POST/PUT template: a JSON object (JSON and form formats) or a string (XML, "
                   "HTML, Text).",
     )
-    body_format = models.CharField(max_length=10, choices=BodyFormat.choices,
-                                   default=BodyFormat.JSON)
+    body_format = models.CharField(max_length=10, choices=BODY_FORMAT_CHOICES,
+                                   default=DEFAULT_BODY_FORMAT)
     # Created and kept in step by another feature (a Receive Message configuration's webhook
     # URL); the customer edits it there, not on the profile pages.
     managed = models.BooleanField(default=False, editable=False)

@@ -13,12 +13,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from common.template_grammar import (
+    MARKUP_FORMATS,
+    PLACEHOLDER_RE,
+    is_known_variable,
+    markup_placeholders,
+    placeholder,
+    placeholder_names,
+)
+
 from . import catalog
 
-PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
 INCOMING_EVENT = "SMS-incoming"
-# `parts[n]` in the catalog stands for parts[1], parts[2], ...
-_INDEXED = re.compile(r"^(?P<base>[A-Za-z0-9_]+)\[(?:\d+|n)\]$")
 
 
 def _strings(node: Any) -> Iterable[str]:
@@ -33,36 +39,17 @@ def _strings(node: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-# XML and HTML bodies: a `<name>` is a placeholder only when `name` is a variable of the
-# profile's channel (or parts[...]); every other `<tag>` is markup (delivery/render.py).
-MARKUP_FORMATS = frozenset({"xml", "html"})
-
-
-def channel_variable_names(channel: str) -> set[str]:
-    """Every variable name of the channel's variable sets (what an XML/HTML body fills)."""
-    return {v.name for event in catalog.variable_sets_for_channel(channel)
-            for v in event.variables}
-
-
-def _is_markup_placeholder(name: str, variables: set[str]) -> bool:
-    return name in variables or name.startswith("parts[") or bool(
-        (indexed := _INDEXED.match(name)) and f"{indexed.group('base')}[n]" in variables
-    )
-
-
 def placeholders_in(*, url: str = "", body: Any = None, body_format: str = "json",
                     channel: str = "") -> list[str]:
     """Placeholder names used in the endpoint URL and the body, once each, in order. In an
     XML or HTML template only the channel's variables are placeholders: `<root>` or `<b>` is
     markup, sent as written."""
-    names: list[str] = PLACEHOLDER_RE.findall(url or "")
+    names = placeholder_names(url or "")
     if body_format in MARKUP_FORMATS and isinstance(body, str):
-        variables = channel_variable_names(channel)
-        names += [name for name in PLACEHOLDER_RE.findall(body)
-                  if _is_markup_placeholder(name, variables)]
+        names += markup_placeholders(body, catalog.channel_variable_names(channel))
     else:
         for text in _strings(body):
-            names += PLACEHOLDER_RE.findall(text)
+            names += placeholder_names(text)
     return list(dict.fromkeys(names))
 
 
@@ -72,21 +59,14 @@ def profile_placeholders(profile, *, url_only: bool = False) -> list[str]:
                            body_format=profile.body_format, channel=profile.channel)
 
 
-def _known(name: str, event: catalog.Event) -> bool:
-    names = set(event.variable_names)
-    if name in names:
-        return True
-    indexed = _INDEXED.match(name)
-    return bool(indexed and f"{indexed.group('base')}[n]" in names)
-
-
 def unknown_placeholders(names: Iterable[str], event: str) -> list[str]:
     """The names that are not variables of `event` (they would be sent as "")."""
     try:
         found = catalog.event(event)
     except KeyError:
         return list(names)
-    return [name for name in names if not _known(name, found)]
+    known = set(found.variable_names)
+    return [name for name in names if not is_known_variable(name, known)]
 
 
 def events_checked_for(channel: str) -> list[catalog.Event]:
@@ -102,7 +82,7 @@ class PlaceholderProblem:
 
     @property
     def text(self) -> str:
-        listed = ", ".join(f"<{n}>" for n in self.names)
+        listed = ", ".join(placeholder(n) for n in self.names)
         verb = "is not a variable" if len(self.names) == 1 else "are not variables"
         return f"{listed} {verb} of “{self.event.label}”: sent as an empty value."
 
@@ -123,7 +103,7 @@ class GluedPlaceholder:
 
 
 # `name=<placeholder>` (a query pair with a placeholder value) inside a path or a value.
-_PAIR_RE = re.compile(r"([A-Za-z0-9_\[\]]+)=(<[A-Za-z0-9_\[\]]+>)")
+_PAIR_RE = re.compile(rf"([A-Za-z0-9_\[\]]+)=({PLACEHOLDER_RE.pattern})")
 
 
 def glued_placeholders(url: str) -> list[GluedPlaceholder]:

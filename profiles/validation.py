@@ -16,15 +16,24 @@ from django.conf import settings
 
 from common.errors import Issue
 from common.json_values import find_nul, json_depth
+from common.template_grammar import (
+    BODY_FORMATS,
+    BODY_METHODS,
+    DEFAULT_BODY_FORMAT,
+    HTTP_METHODS,
+    PLACEHOLDER_RE,
+    VARIABLE_NAME_RE,
+    is_known_variable,
+)
 from common.value_encryption import validate_encryption_settings
 
 from . import catalog
-from .models import BodyFormat, EncryptionAlgorithm, HttpMethod, NonceMode, RatePeriod
+from .models import EncryptionAlgorithm, NonceMode, RatePeriod
 
 TITLE_PATTERN = re.compile(r"^[A-Za-z0-9 _-]+$")
+TITLE_MIN_LENGTH = 3
+TITLE_MAX_LENGTH = 100
 HEADER_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token
-PLACEHOLDER_RE = re.compile(r"<([A-Za-z0-9_\[\]]+)>")
-PLACEHOLDER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_]+(\[[A-Za-z0-9_]+\])?$")
 # Set by the platform on every request; a profile may not override them.
 RESERVED_HEADERS = {
     "host", "content-length", "transfer-encoding", "connection",
@@ -39,10 +48,6 @@ MAX_RESPONSE_MESSAGE = 1000
 MAX_CLIENT_ID = 255
 MAX_CLIENT_SECRET = 1000
 MAX_SCOPE = 255
-BODY_METHODS = {HttpMethod.POST, HttpMethod.PUT}
-# Formats whose body is a template string; the original offers them for POST only.
-STRING_BODY_FORMATS = {BodyFormat.XML, BodyFormat.HTML, BodyFormat.TEXT}
-FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_RATE_LIMIT = 100_000
 DELIVERY_LIMIT_FIELDS = ("max_concurrency", "rate_limit", "rate_limit_period")
 
@@ -89,7 +94,7 @@ class ProfileInput:
     auth: AuthInput | None = None
     response_message: str = ""
     events: list[str] | None = None
-    body_format: str = BodyFormat.JSON
+    body_format: str = DEFAULT_BODY_FORMAT
     # Delivery limits: None = no limit of the profile's own.
     max_concurrency: int | None = None
     rate_limit: int | None = None
@@ -175,10 +180,10 @@ def _title_issues(title: str | None) -> list[Issue]:
     if title is None or not title.strip():
         return [Issue("title", "must NOT be empty")]
     title = title.strip()
-    if len(title) < 3:
-        return [Issue("title", "must NOT have fewer than 3 characters")]
-    if len(title) > 100:
-        return [Issue("title", "must NOT have more than 100 characters")]
+    if len(title) < TITLE_MIN_LENGTH:
+        return [Issue("title", f"must NOT have fewer than {TITLE_MIN_LENGTH} characters")]
+    if len(title) > TITLE_MAX_LENGTH:
+        return [Issue("title", f"must NOT have more than {TITLE_MAX_LENGTH} characters")]
     if not TITLE_PATTERN.match(title):
         return [
             Issue("title", "must contain only letters, digits, spaces, hyphens and underscores")
@@ -187,8 +192,8 @@ def _title_issues(title: str | None) -> list[Issue]:
 
 
 def _method_issues(method: str, channel: catalog.Channel | None) -> list[Issue]:
-    if method not in HttpMethod.values:
-        return [Issue("http_method", "must be one of: GET, POST, PUT, DELETE")]
+    if method not in HTTP_METHODS:
+        return [Issue("http_method", f"must be one of: {', '.join(HTTP_METHODS)}")]
     if channel is not None and method not in channel.http_methods:
         allowed = ", ".join(channel.http_methods)
         return [Issue("http_method", f"must be one of: {allowed} for the {channel.value} channel")]
@@ -222,18 +227,19 @@ def _url_issues(url: str, name: str = "url") -> list[Issue]:
 def _body_issues(
     body: Any, method: str, body_format: str, channel: catalog.Channel | None
 ) -> list[Issue]:
-    if body_format not in BodyFormat.values:
-        return [Issue("body_format", f"must be one of: {', '.join(BodyFormat.values)}")]
-    if body_format in STRING_BODY_FORMATS:
-        if method != HttpMethod.POST:
-            return [Issue("body_format", f"must be json, form or multipart for {method}")]
+    if body_format not in BODY_FORMATS:
+        return [Issue("body_format", f"must be one of: {', '.join(BODY_FORMATS)}")]
+    if BODY_FORMATS[body_format].is_string:
+        if method != "POST":  # as the original, which offers template strings for POST only
+            objects = [f.value for f in BODY_FORMATS.values() if not f.is_string]
+            return [Issue("body_format", f"must be {_or_list(objects)} for {method}")]
         if not isinstance(body, str) or not body.strip():
             return [Issue("body", f"must be a non-empty {body_format.upper()} template string")]
         if len(body) > MAX_BODY_CHARS:
             return [Issue("body", f"must NOT be larger than {MAX_BODY_CHARS // 1024} KiB")]
         if "\x00" in body:
             return [Issue("body", "must NOT contain NUL (\\u0000) characters")]
-        if body_format == BodyFormat.XML:
+        if body_format == "xml":
             return _xml_issues(body, channel)
         return []
     if body in (None, {}, ""):
@@ -253,14 +259,19 @@ def _body_issues(
     return []
 
 
+def _or_list(values: list[str]) -> str:
+    return ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
+
+
 def _content_type_issues(headers: dict[str, str], body_format: str) -> list[Issue]:
-    """A Content-Type header may pick a form encoding for a JSON profile (seed 004), but it may
-    not contradict an explicitly chosen format."""
+    """A Content-Type header may pick a form encoding for a JSON profile (README, Body
+    formats), but it may not contradict an explicitly chosen form format."""
     given = [(n, v) for n, v in headers.items() if n.lower() == "content-type"]
-    if not given or body_format in (BodyFormat.JSON, *STRING_BODY_FORMATS):
+    found = BODY_FORMATS.get(body_format)
+    if not given or found is None or found.is_string or body_format == DEFAULT_BODY_FORMAT:
         return []
     name, value = given[0]
-    expected = FORM_CONTENT_TYPES[0 if body_format == BodyFormat.FORM else 1]
+    expected = found.content_type
     if not str(value).strip().lower().startswith(expected):
         return [Issue(f"headers/{name}", f"must be {expected} for the {body_format} format "
                                          "(or leave it out)")]
@@ -273,11 +284,9 @@ def _xml_issues(body: str, channel: catalog.Channel | None) -> list[Issue]:
 
     if "<!DOCTYPE" in body.upper() or "<!ENTITY" in body.upper():
         return [Issue("body", "must NOT contain a DOCTYPE or ENTITY declaration")]
-    sets = catalog.variable_sets_for_channel(channel.value) if channel else []
-    names = {v.name for event in sets for v in event.variables}
+    names = set(catalog.channel_variable_names(channel.value)) if channel else set()
     sample = PLACEHOLDER_RE.sub(
-        lambda m: "x" if m.group(1) in names or m.group(1).startswith("parts[") else m.group(0),
-        body,
+        lambda m: "x" if is_known_variable(m.group(1), names) else m.group(0), body
     )
     try:
         ElementTree.fromstring(sample)
@@ -349,10 +358,9 @@ def encryption_issues(enc: EncryptionInput, channel: catalog.Channel | None) -> 
             issues.append(Issue(names.get(name, f"enc/{name}"), message))
     if enc.nonce_mode not in NonceMode.values:
         issues.append(Issue("enc/nonce_mode", f"must be one of: {', '.join(NonceMode.values)}"))
-    variable_sets = catalog.variable_sets_for_channel(channel.value) if channel else []
-    known = {v.name for e in variable_sets for v in e.variables}
+    known = set(catalog.channel_variable_names(channel.value)) if channel else set()
     for param in enc.params:
-        if not isinstance(param, str) or not PLACEHOLDER_NAME_PATTERN.match(param):
+        if not isinstance(param, str) or not VARIABLE_NAME_RE.match(param):
             issues.append(Issue("enc/params", f"'{param}' is not a variable name"))
         elif channel is not None and channel.events and param not in known and "[" not in param:
             issues.append(

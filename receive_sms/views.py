@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,10 +17,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
-from profiles.placeholders import profile_misfits_for_incoming
 
 from .actions import action_names
 from .forms import (
@@ -29,7 +29,7 @@ from .forms import (
     SimulateIncomingForm,
     add_service_errors,
 )
-from .models import IncomingMessage, ReceiveConfiguration, TriggerType
+from .models import IncomingMessage, ReceiveConfiguration
 from .selectors import (
     configuration_list,
     get_configuration_for_account,
@@ -40,6 +40,7 @@ from .selectors import (
     vmn_list,
 )
 from .services import (
+    carrier_sms_receive,
     configuration_create,
     configuration_delete,
     configuration_update,
@@ -50,7 +51,7 @@ from .services import (
 LOGS_PER_PAGE = 25
 
 
-def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
+def _configuration_or_404(request: AccountRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
     try:
         return get_configuration_for_account(account=request.account, configuration_id=public_id)
     except NotFound as exc:
@@ -59,13 +60,13 @@ def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> Receive
 
 @login_required
 @account_required
-def channels_home(request: HttpRequest) -> HttpResponse:
+def channels_home(request: AccountRequest) -> HttpResponse:
     return render(request, "receive_sms/channels.html", {})
 
 
 @login_required
 @account_required
-def sender_ids(request: HttpRequest) -> HttpResponse:
+def sender_ids(request: AccountRequest) -> HttpResponse:
     """The Sender ID tab, the first thing Channels → SMS → Manage shows."""
     form = SenderIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,43 +83,43 @@ def sender_ids(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _flagged(configurations) -> list[ReceiveConfiguration]:
-    """Each configuration with what the list warns about: no profile to fire (it was deleted)
-    or a profile whose placeholders an incoming SMS cannot fill."""
-    rows = list(configurations)
-    for configuration in rows:
-        # Trigger type URL fires the profile made for its webhook URL, which always fits.
-        profile = _chosen_profile(configuration)
-        configuration.orphaned = configuration.trigger_url and configuration.trigger_profile is None
-        configuration.action_names = action_names(configuration)
-        configuration.misfits = profile_misfits_for_incoming(profile) if profile else []
+@dataclass(frozen=True)
+class ConfigurationRow:
+    """A configuration as the list shows it, with what the list warns about: no profile to fire
+    (it was deleted) or a profile whose placeholders an incoming SMS cannot fill."""
+
+    configuration: ReceiveConfiguration
+    action_names: list[str]
+    orphaned: bool
+    misfits: list[str]
+
+
+def _rows(configurations) -> list[ConfigurationRow]:
+    rows = []
+    for configuration in configurations:
+        rows.append(ConfigurationRow(
+            configuration=configuration, action_names=action_names(configuration),
+            orphaned=configuration.orphaned, misfits=configuration.misfits,
+        ))
     return rows
-
-
-def _chosen_profile(configuration: ReceiveConfiguration | None):
-    """The callback profile Trigger URL fires when its type is Callback ID, if any."""
-    if (configuration is None or not configuration.trigger_url
-            or configuration.trigger_type != TriggerType.CALLBACK_ID):
-        return None
-    return configuration.callback_profile
 
 
 @login_required
 @account_required
-def configurations(request: HttpRequest) -> HttpResponse:
+def configurations(request: AccountRequest) -> HttpResponse:
     account = request.account
-    rows = _flagged(configuration_list(account=account))
+    rows = _rows(configuration_list(account=account))
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
-        "configurations": rows,
-        "orphans": [c for c in rows if c.orphaned],
+        "rows": rows,
+        "orphans": [row for row in rows if row.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })
 
 
 @login_required
 @account_required
-def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+def configuration_form(request: AccountRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
     """New Configuration and edit share this view."""
     account = request.account
     configuration = _configuration_or_404(request, public_id) if public_id else None
@@ -147,18 +148,17 @@ def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None)
 
 
 def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
-    profile = _chosen_profile(configuration)
-    misfits = profile_misfits_for_incoming(profile) if profile else []
-    if misfits:
-        names = ", ".join(f"<{name}>" for name in misfits)
-        messages.warning(request, f"“{profile.title}” uses {names}, which an incoming SMS has "
+    if configuration.misfits and configuration.callback_profile:
+        names = ", ".join(f"<{name}>" for name in configuration.misfits)
+        title = configuration.callback_profile.title
+        messages.warning(request, f"“{title}” uses {names}, which an incoming SMS has "
                                   "no value for: they are sent empty. Choose a profile made for "
                                   "incoming SMS, or edit this one.")
 
 
 @login_required
 @account_required
-def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def configuration_delete_view(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     configuration = _configuration_or_404(request, public_id)
     if request.method == "POST":
@@ -170,12 +170,10 @@ def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> Htt
     })
 
 
-def _log_rows_context(request: HttpRequest) -> dict:
+def _log_rows_context(request: AccountRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
     queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
-    for incoming in page:
-        _flag_message(incoming)
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -188,7 +186,7 @@ def _log_rows_context(request: HttpRequest) -> dict:
     }
 
 
-def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
+def _logs_page(request: AccountRequest, simulate_form: SimulateIncomingForm,
                status: int = 200) -> HttpResponse:
     return render(request, "receive_sms/logs.html", {
         **_log_rows_context(request),
@@ -199,7 +197,7 @@ def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
 
 @login_required
 @account_required
-def logs_live(request: HttpRequest) -> JsonResponse:
+def logs_live(request: AccountRequest) -> JsonResponse:
     """What the Logs tab polls while a callback is pending (static/js/live.js)."""
     context = _log_rows_context(request)
     return JsonResponse({
@@ -209,20 +207,14 @@ def logs_live(request: HttpRequest) -> JsonResponse:
     })
 
 
-def _flag_message(incoming: IncomingMessage) -> None:
-    profile = _chosen_profile(incoming.configuration)
-    incoming.misfits = profile_misfits_for_incoming(profile) if profile else []
-
-
 @login_required
 @account_required
-def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def message_detail(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         incoming = get_incoming_message_for_account(account=request.account,
                                                     message_id=public_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    _flag_message(incoming)
     return render(request, "receive_sms/message_detail.html", {
         "tab": "logs", "incoming": incoming,
     })
@@ -230,14 +222,14 @@ def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @account_required
-def logs(request: HttpRequest) -> HttpResponse:
+def logs(request: AccountRequest) -> HttpResponse:
     return _logs_page(request, SimulateIncomingForm(account=request.account))
 
 
 @login_required
 @account_required
 @require_POST
-def simulate(request: HttpRequest) -> HttpResponse:
+def simulate(request: AccountRequest) -> HttpResponse:
     """The "Simulate incoming SMS" form: the same service call as the carrier endpoint."""
     form = SimulateIncomingForm(request.POST, account=request.account)
     if form.is_valid():
@@ -286,7 +278,7 @@ def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResp
 def inbound_sms(request: HttpRequest) -> JsonResponse:
     """Contract 5: the carrier posts form fields to, from, message, operator, circle (and
     optionally its own `message_id`) with the `X-Inbound-Token` header; anything else is
-    refused before a byte is stored. Replayed posts are recognised (see incoming_sms_receive)."""
+    refused before a byte is stored. Replayed posts are recognised (see carrier_sms_receive)."""
     expected = settings.INBOUND_SMS_TOKEN or ""
     given = request.headers.get("X-Inbound-Token", "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
@@ -296,10 +288,10 @@ def inbound_sms(request: HttpRequest) -> JsonResponse:
         name = (missing or ["message"])[0]
         return _inbound_error("RBC302", f"body must have required property '{name}'", name, 400)
     try:
-        incoming = incoming_sms_receive(
+        received = carrier_sms_receive(
             to=request.POST["to"], source=request.POST["from"], message=request.POST["message"],
             operator=request.POST.get("operator", ""), circle=request.POST.get("circle", ""),
-            carrier_message_id=request.POST.get("message_id", ""), deduplicate=True,
+            carrier_message_id=request.POST.get("message_id", ""),
         )
     except InvalidInput as exc:
         issue = exc.issues[0]
@@ -307,11 +299,10 @@ def inbound_sms(request: HttpRequest) -> JsonResponse:
     except NotFound as exc:
         return _inbound_error("RBC404", exc.message, "to", 404)
     # A replay is answered 200 like the original (so the carrier stops retrying), and says so.
-    duplicate = getattr(incoming, "duplicate", False)
     return JsonResponse({
         "code": "RBC024",
-        "message": "Message already received" if duplicate else "Message received",
-        "data": {"id": str(incoming.public_id), "matched": incoming.matched,
-                 "duplicate": duplicate},
+        "message": "Message already received" if received.duplicate else "Message received",
+        "data": {"id": str(received.incoming.public_id), "matched": received.incoming.matched,
+                 "duplicate": received.duplicate},
         "error": {}, "status": 200,
     })

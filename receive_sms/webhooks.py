@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from common.errors import Issue
-from profiles.models import Channel, HttpMethod
+from profiles.models import Channel
 from profiles.services import profile_create, profile_delete, profile_update
 from profiles.validation import ProfileInput, validate_profile
 
@@ -27,12 +27,12 @@ def webhook_title(vmn: VMN, keyword: str) -> str:
 
 def webhook_input(*, vmn: VMN, keyword: str, url: str) -> ProfileInput:
     return ProfileInput(title=webhook_title(vmn, keyword), channel=Channel.DEFAULT,
-                        http_method=HttpMethod.POST, url=url)
+                        http_method="POST", url=url)
 
 
 def webhook_url_issues(url: str) -> list[Issue]:
     """The profile rules about the URL, reported on the configuration's `webhook_url`."""
-    data = ProfileInput(title="Webhook", channel=Channel.DEFAULT, http_method=HttpMethod.POST,
+    data = ProfileInput(title="Webhook", channel=Channel.DEFAULT, http_method="POST",
                         url=url)
     return [Issue("webhook_url", issue.message) for issue in validate_profile(data)
             if issue.field == "url"]

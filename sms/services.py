@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from delivery.profile_render import ProfileInputs
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
@@ -77,12 +78,20 @@ def _recipients(to: str | Sequence[str] | None, issues: list[Issue]) -> list[Rec
     if len(entries) > MAX_RECIPIENTS:
         issues.append(Issue("to", f"must NOT have more than {MAX_RECIPIENTS} numbers"))
         return []
-    recipients = []
+    recipients: list[Recipient] = []
     for entry in entries:
         try:
-            recipients.append(parse_recipient(entry))
+            recipient = parse_recipient(entry)
         except InvalidNumber as exc:
             issues.append(Issue("to", f"must be a comma-separated list of E.164 numbers: {exc}"))
+            continue
+        # One number, one message: a repeated number (also written another way) is refused
+        # rather than sent twice or silently dropped (README "Sending SMS").
+        if any(r.e164 == recipient.e164 for r in recipients):
+            issues.append(Issue("to", f"must NOT repeat a number: {recipient.e164} is given "
+                                      "more than once"))
+            continue
+        recipients.append(recipient)
     return recipients
 
 
@@ -163,7 +172,7 @@ def message_send(
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
     if not opt_out_exempt and sms_type != MessageType.OTP:
-        numbers = list(dict.fromkeys(r.e164 for r in recipients))
+        numbers = [r.e164 for r in recipients]
         opted_out = opted_out_numbers(account=account, numbers=numbers)
         issues += [opt_out_issue(number) for number in numbers if number in opted_out]
     if issues:
@@ -226,8 +235,9 @@ def message_settle(*, message_pk: int) -> Message | None:
     return message
 
 
-def apply_carrier_report(message: Message) -> None:
-    """The carrier simulator's outcome for a locked, unsettled message, and its callback."""
+def apply_carrier_report(message: Message, *, inputs: ProfileInputs | None = None) -> None:
+    """The carrier simulator's outcome for a locked, unsettled message, and its callback
+    (`inputs`: see `delivery_create`)."""
     seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
     outcome = carrier.outcome_for(
         recipient=message.recipient, sms_type=message.type, units=message.units,
@@ -246,6 +256,7 @@ def apply_carrier_report(message: Message) -> None:
             variables=message.callback_variables(),
             source_type="sms_message",
             source_id=message.message_id,
+            inputs=inputs,
         )
     message.save(update_fields=[
         "status", "status_trace", "description", "status_at", "settled_at",

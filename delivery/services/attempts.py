@@ -21,20 +21,23 @@ def delivery_attempt(*, delivery_id: uuid.UUID | str) -> Delivery | None:
     from ..engine import attempt, claims, recording
 
     now = timezone.now()
-    claimed = claims.claim_ids(worker_id=ONE_OFF_WORKER, ids=[delivery_id], now=now)
-    if not claimed:
+    claim = claims.claim_ids(worker_id=ONE_OFF_WORKER, ids=[delivery_id], now=now)
+    if not claim:
         return None
-    delivery = claimed[0]
-    reason = "" if getattr(delivery, "load_error", None) else _skip_reason(delivery.profile)
-    if reason:
-        recording.finish_skipped([(delivery, reason)], worker_id=ONE_OFF_WORKER, now=now)
-    elif getattr(delivery, "load_error", None):
-        recording.record([attempt.unloadable(delivery, now=now)], worker_id=ONE_OFF_WORKER,
+    if claim.unloadable:
+        broken = claim.unloadable[0]
+        delivery = broken.delivery
+        recording.record([attempt.unloadable(broken, now=now)], worker_id=ONE_OFF_WORKER,
                          now=timezone.now())
     else:
-        prepared = attempt.prepare(delivery, options=_transport_options(),
-                                   cache=attempt.ProfileCache())
-        outcome = attempt.perform(prepared)
-        recording.record([outcome], worker_id=ONE_OFF_WORKER, now=timezone.now())
+        delivery = claim.deliveries[0]
+        reason = _skip_reason(delivery.profile)
+        if reason:
+            recording.finish_skipped([(delivery, reason)], worker_id=ONE_OFF_WORKER, now=now)
+        else:
+            prepared = attempt.prepare(delivery, options=_transport_options(),
+                                       cache=attempt.ProfileCache())
+            outcome = attempt.perform(prepared)
+            recording.record([outcome], worker_id=ONE_OFF_WORKER, now=timezone.now())
     delivery.refresh_from_db()
     return delivery

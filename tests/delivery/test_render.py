@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from delivery.render import CallbackTemplate, find_placeholders, render
+from common.template_grammar import placeholder_names
+from delivery.render import CallbackTemplate, render
 
 NASTY_STRINGS = [
     'say "hi"',
@@ -149,7 +150,7 @@ def test_unknown_placeholders_become_empty_strings() -> None:
 
 def test_bracketed_names_like_parts_n() -> None:
     template = CallbackTemplate(http_method="GET", url="https://e.com/?kw=<keyword>&w2=<parts[2]>")
-    assert find_placeholders(template.url) == ["keyword", "parts[2]"]
+    assert placeholder_names(template.url) == ["keyword", "parts[2]"]
     assert render(template, {"keyword": "JOIN", "parts[2]": "now"}).url == (
         "https://e.com/?kw=JOIN&w2=now"
     )
