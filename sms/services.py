@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from delivery.profile_render import ProfileInputs
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
@@ -234,8 +235,9 @@ def message_settle(*, message_pk: int) -> Message | None:
     return message
 
 
-def apply_carrier_report(message: Message) -> None:
-    """The carrier simulator's outcome for a locked, unsettled message, and its callback."""
+def apply_carrier_report(message: Message, *, inputs: ProfileInputs | None = None) -> None:
+    """The carrier simulator's outcome for a locked, unsettled message, and its callback
+    (`inputs`: see `delivery_create`)."""
     seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
     outcome = carrier.outcome_for(
         recipient=message.recipient, sms_type=message.type, units=message.units,
@@ -254,6 +256,7 @@ def apply_carrier_report(message: Message) -> None:
             variables=message.callback_variables(),
             source_type="sms_message",
             source_id=message.message_id,
+            inputs=inputs,
         )
     message.save(update_fields=[
         "status", "status_trace", "description", "status_at", "settled_at",

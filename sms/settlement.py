@@ -13,6 +13,8 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from delivery.profile_render import ProfileInputs
+
 from .models import Message
 from .services import apply_carrier_report
 
@@ -29,10 +31,7 @@ def settle_due_messages(*, now: datetime | None = None, limit: int = BATCH) -> i
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         messages = list(due.select_related("callback_profile").order_by("settle_after")[:limit])
-        shared = {}  # one profile object per profile: its settings are read once per batch
+        inputs = ProfileInputs()  # each profile's settings are read once per batch
         for message in messages:
-            if message.callback_profile is not None:
-                profile = shared.setdefault(message.callback_profile_id, message.callback_profile)
-                message.callback_profile = profile
-            apply_carrier_report(message)
+            apply_carrier_report(message, inputs=inputs)
     return len(messages)
