@@ -87,7 +87,8 @@ class Server:
         self.scratch, self.port = scratch, port
         self.env = {**scratch.env, "PORT": str(port), "HOST": "127.0.0.1",
                     "SMS_DLR_DELAY_SECONDS": "0", "DELIVERY_WORKERS": str(workers),
-                    "PROMETHEUS_MULTIPROC_DIR": str(scratch.workdir / "metrics"), **env}
+                    "PROMETHEUS_MULTIPROC_DIR": str(scratch.workdir / "metrics"),
+                    "STATIC_ROOT": str(scratch.workdir / "static"), **env}
         self.env.pop("LOG_LEVEL", None)
         self.log = scratch.workdir / "serve.log"
 
