@@ -108,7 +108,7 @@ class WorkerProcess:
             getattr(settings, "DELIVERY_POLL_INTERVAL", 0) or default_poll)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
-        self.helpers: list[threading.Thread] = []
+        self.helpers: list[_TaskRunner | wakeup.Listener] = []
         self.periodic = [
             _Every(HEARTBEAT_EVERY, self.beat),
             _Every(SWEEP_EVERY, delivery_recover),
