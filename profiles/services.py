@@ -94,7 +94,7 @@ def profile_create(
     profile = CallbackProfile.objects.create(
         account=account,
         profile_id=new_profile_id(),
-        title=data.title,
+        title=data.title or "",  # validated: present
         channel=data.channel,
         http_method=data.http_method,
         url=data.url,
