@@ -13,6 +13,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from .sql_columns import base_type, column
+
 
 def update_rows(model: type[Model], rows: dict[Any, dict[str, Any]], fields: Sequence[str], *,
                 guard: str = "", guard_params: Sequence[Any] = ()) -> int:
@@ -21,7 +23,7 @@ def update_rows(model: type[Model], rows: dict[Any, dict[str, Any]], fields: Seq
     table's alias or nothing), with `guard_params`."""
     if not rows:
         return 0
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = [f for f in model._meta.concrete_fields if f.name in fields]
     pk_field = model._meta.pk
     values = [
         [pk_field.get_db_prep_value(pk, connection),
@@ -30,14 +32,14 @@ def update_rows(model: type[Model], rows: dict[Any, dict[str, Any]], fields: Seq
     ]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    pk_column = quote(pk_field.column)
+    pk_column = quote(column(pk_field))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             every = [pk_field, *columns]
-            casts = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}" for c in every)
+            casts = ", ".join(f"%s::{base_type(c, connection)}" for c in every)
             rows_sql = ", ".join([f"({casts})"] * len(values))
-            names = ", ".join(quote(c.column) for c in every)
-            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
+            names = ", ".join(quote(column(c)) for c in every)
+            sets = ", ".join(f"{quote(column(f))} = v.{quote(column(f))}" for f in columns)
             where = f" AND {guard.format(t='d.')}" if guard else ""
             cursor.execute(
                 f"UPDATE {table} AS d SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
@@ -45,7 +47,7 @@ def update_rows(model: type[Model], rows: dict[Any, dict[str, Any]], fields: Seq
                 [value for row in values for value in row] + list(guard_params),
             )
         else:
-            sets = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+            sets = ", ".join(f"{quote(column(f))} = %s" for f in columns)
             where = f" AND {guard.format(t='')}" if guard else ""
             cursor.executemany(
                 f"UPDATE {table} SET {sets} WHERE {pk_column} = %s{where}",

@@ -77,7 +77,7 @@ def _body_field() -> StrictCharField:
 class SendInputSerializer(serializers.Serializer):
     """A JSON send request."""
 
-    to = RecipientsField()
+    to: serializers.Field = RecipientsField()  # a comma-separated text in the form variant
     body = _body_field()
     type = serializers.ChoiceField(
         choices=MessageType.values, required=False, allow_null=True, allow_blank=True,
@@ -91,7 +91,7 @@ class SendInputSerializer(serializers.Serializer):
     ref1 = _text(max_length=MAX_TEXT_FIELD)
     ref2 = _text(max_length=MAX_TEXT_FIELD)
     campaign_name = _text(max_length=MAX_TEXT_FIELD)
-    flash = FlashField(required=False, allow_null=True, help_text="0 or 1.")
+    flash: serializers.Field = FlashField(required=False, allow_null=True, help_text="0 or 1.")
 
     class Meta:
         ref_name = "SendMessagesInput"

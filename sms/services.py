@@ -274,7 +274,8 @@ def apply_carrier_reports(messages: list[Message], *, inputs: ProfileInputs | No
                   if (delivery := _settled(message, _report_for(message), now=now,
                                            inputs=inputs)[1])]
     deliveries_save(deliveries)
-    columns = {name: Message._meta.get_field(name).attname for name in BATCH_SETTLED_FIELDS}
+    columns = {f.name: f.attname for f in Message._meta.concrete_fields
+               if f.name in BATCH_SETTLED_FIELDS}
     update_rows(Message, {m.pk: {name: getattr(m, attname) for name, attname in columns.items()}
                           for m in messages}, BATCH_SETTLED_FIELDS)
     for message in messages:
