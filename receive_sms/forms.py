@@ -41,12 +41,11 @@ def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
             field = "vmn"  # "the number already has a default configuration" is about the number
         if field in form.errors:
             continue  # the field's own (type) error already says what is wrong
-        if field not in form.fields:
-            text = f"{issue.field.capitalize()} {issue.message}." if issue.field else \
-                f"{issue.message[0].upper()}{issue.message[1:]}."
-            form.add_error(None, text)
-        else:
+        if field in form.fields:
             form.add_error(field, f"{form.fields[field].label} {issue.message}.")
+        else:  # about the whole configuration ("must turn on at least one action")
+            text = f"{issue.field} {issue.message}".strip()
+            form.add_error(None, f"{text[0].upper()}{text[1:]}.")
 
 
 class VmnChoiceField(forms.ModelChoiceField):
