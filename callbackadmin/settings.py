@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "api",
     "accounts",
     "profiles",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.request_id.RequestIdMiddleware",
     "ops.probes.ProbeMiddleware",
+    "accounts.middleware.PercentEncodedQueryStringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,8 +77,27 @@ MIDDLEWARE = [
     "accounts.middleware.DisplayTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its answer
 ]
+
+# Content-Security-Policy (django-csp) on every answer: pages load scripts, styles, images and
+# fonts from this origin only, with no inline script, style or event handler (templates use
+# static/js files and data- attributes). The API docs relax it for their own pages (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "callbackadmin.urls"
 WSGI_APPLICATION = "callbackadmin.wsgi.application"
@@ -152,11 +176,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasAccountApiKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.SafeJSONParser",  # depth limit, no NUL characters (api/parsers.py)
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only (depth limit, no NUL, no repeated property: api/parsers.py); the SMS
+    # send API also takes form bodies, as the original does (sms/apis.py).
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "api.exception_handlers.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -169,6 +191,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The profile API also takes the original API's name of the default channel.
+    "ENUM_NAME_OVERRIDES": {"ChannelInputEnum": "profiles.apis.CHANNEL_INPUTS"},
     # Wrap every answer in the envelope and list the error codes (api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums", "api.schema.envelope_hook",
@@ -185,6 +209,15 @@ INBOUND_SMS_TOKEN = env("INBOUND_SMS_TOKEN", default="dev-inbound-token")
 # this many seconds is a replay: answered 200, neither stored nor fired again.
 INBOUND_DEDUP_WINDOW_SECONDS = env.int("INBOUND_DEDUP_WINDOW_SECONDS", default=300)
 SMS_DLR_DELAY_SECONDS = env.float("SMS_DLR_DELAY_SECONDS", default=2.0)
+# A real SMSC over SMPP 3.4 (README: Connecting a carrier); empty = the carrier simulator.
+SMS_CARRIER_URL = env("SMS_CARRIER_URL", default="")
+if SMS_CARRIER_URL:
+    from sms.smpp.url import InvalidCarrierUrl, parse_carrier_url
+
+    try:
+        parse_carrier_url(SMS_CARRIER_URL)
+    except InvalidCarrierUrl as exc:
+        raise ImproperlyConfigured(f"SMS_CARRIER_URL {exc}") from None
 # Callback delivery (delivery/policy.py documents retries and auto-disable).
 CALLBACK_CONNECT_TIMEOUT = env.float("CALLBACK_CONNECT_TIMEOUT", default=5.0)
 CALLBACK_READ_TIMEOUT = env.float("CALLBACK_READ_TIMEOUT", default=15.0)
@@ -276,7 +309,7 @@ RECOVER_MAX_AGE_DAYS = env.int("RECOVER_MAX_AGE_DAYS", default=14)
 # Logs: LOG_FORMAT=json prints one JSON object per line with the request id.
 LOG_FORMAT = env("LOG_FORMAT", default="text")
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -14,9 +14,10 @@ from rest_framework.views import APIView
 
 from accounts.models import Account
 from api.pagination import EnvelopeLimitOffsetPagination
-from api.query import PAGE_PARAMETERS, parse_query
+from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
 from api.responses import envelope
 from api.schema import page_of
+from profiles.api_fields import StrictCharField, one_of
 from profiles.selectors import get_profile_for_account
 
 from . import actions
@@ -39,16 +40,13 @@ from .services import (
 )
 
 SUCCESS = "RBC024"
-DATE_FORMATS = ["iso-8601", "%Y-%m-%d"]
 
 
 def _trigger_type_value(raw: str) -> str:
-    """Accept the API value (`callback_id`) and the UI label (`Callback ID`)."""
-    text = raw.strip().lower().replace(" ", "_")
-    if text not in TriggerType.values:
+    if raw not in TriggerType.values:
         allowed = ", ".join(TriggerType.values)
         raise serializers.ValidationError(f"must be one of: {allowed}")
-    return text
+    return raw
 
 
 class ConfigurationInputSerializer(serializers.Serializer):
@@ -56,7 +54,8 @@ class ConfigurationInputSerializer(serializers.Serializer):
     # Length and shape of the keyword are the service's rules (same message everywhere).
     keyword = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     trigger_url = serializers.BooleanField(required=False)
-    trigger_type = serializers.CharField(required=False, max_length=32, error_messages=MAX_LENGTH)
+    trigger_type = StrictCharField(required=False, max_length=32, error_messages=MAX_LENGTH,
+                                   schema=one_of(TriggerType.values))
     callback_profile_id = serializers.CharField(required=False, allow_blank=True, allow_null=True,
                                                 max_length=64, error_messages=MAX_LENGTH)
     active = serializers.BooleanField(required=False)
@@ -95,15 +94,15 @@ class ConfigurationOutputSerializer(serializers.Serializer):
     trigger_url = serializers.BooleanField()
     trigger_type = serializers.CharField()
     callback_profile_id = serializers.CharField(source="callback_profile.profile_id",
-                                                default=None)
+                                                default=None, allow_null=True)
     webhook_url = serializers.CharField()
     webhook_profile_id = serializers.CharField(source="webhook_profile.profile_id",
-                                               default=None)
+                                               default=None, allow_null=True)
     reply_callback_profile_id = serializers.CharField(
-        source="reply_callback_profile.profile_id", default=None
+        source="reply_callback_profile.profile_id", default=None, allow_null=True
     )
     active = serializers.BooleanField()
-    expires_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
 
@@ -223,8 +222,8 @@ class ConfigurationDetailApi(APIView):
         return envelope(_output(configuration), code=SUCCESS,
                         message="Configuration updated successfully")
 
-    @extend_schema(responses=inline_serializer("DeletedConfiguration", {
-        "id": serializers.UUIDField()}))
+    @extend_schema(responses={200: inline_serializer("DeletedConfiguration", {
+        "id": serializers.UUIDField()})})
     def delete(self, request, sid: str, configuration_id: str):
         configuration = get_configuration_for_account(
             account=request.auth, configuration_id=configuration_id
@@ -255,14 +254,16 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     kid = serializers.UUIDField()
     number = serializers.CharField(source="recipient")
-    source = serializers.CharField()
+    # Named like Field.source; DRF's metaclass takes declared fields off the class.
+    source = serializers.CharField()  # type: ignore[assignment]
     message = serializers.CharField()
     keyword = serializers.CharField()
     operator = serializers.CharField()
     circle = serializers.CharField()
     received_at = serializers.DateTimeField()
     matched = serializers.BooleanField()
-    configuration_id = serializers.UUIDField(source="configuration.public_id", default=None)
+    configuration_id = serializers.UUIDField(source="configuration.public_id", default=None,
+                                             allow_null=True)
     note = serializers.CharField()
     callback = serializers.SerializerMethodField()
     actions = serializers.ListField(child=serializers.DictField(), read_only=True,
@@ -279,8 +280,8 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
 class IncomingMessageFilterSerializer(serializers.Serializer):
     number = serializers.CharField(required=False, allow_blank=True)
     keyword = serializers.CharField(required=False, allow_blank=True)
-    date_from = serializers.DateTimeField(required=False, input_formats=DATE_FORMATS)
-    date_to = serializers.DateTimeField(required=False, input_formats=DATE_FORMATS)
+    date_from = DateOrDateTimeField(required=False)
+    date_to = DateOrDateTimeField(required=False)
 
 
 class IncomingMessageListApi(APIView):

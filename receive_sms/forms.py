@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 from django import forms
 
 from accounts.models import Account
-from common.errors import InvalidInput
+from common.errors import InvalidInput, sentence
+from profiles import catalog
 from profiles.models import CallbackProfile, Channel, ProfileStatus
-from profiles.placeholders import profile_misfits_for_incoming
+from profiles.placeholders import INCOMING_EVENT, profile_placeholders, unknown_placeholders
+from sms.services import SMS_SENT_EVENT
 
 from . import actions
 from .models import VMN, ReceiveConfiguration, SubscriberList, TriggerType
@@ -33,7 +37,7 @@ SERVICE_FIELDS = {
 }
 
 
-def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
+def add_service_errors(form: forms.BaseForm, exc: InvalidInput) -> None:
     cleaned = getattr(form, "cleaned_data", {})
     for issue in exc.issues:
         field = SERVICE_FIELDS.get(issue.field, issue.field.replace("/", "_"))
@@ -41,11 +45,17 @@ def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
             field = "vmn"  # "the number already has a default configuration" is about the number
         if field in form.errors:
             continue  # the field's own (type) error already says what is wrong
-        if field in form.fields:
-            form.add_error(field, f"{form.fields[field].label} {issue.message}.")
-        else:  # about the whole configuration ("must turn on at least one action")
-            text = f"{issue.field} {issue.message}".strip()
-            form.add_error(None, f"{text[0].upper()}{text[1:]}.")
+        if field not in form.fields:
+            form.add_error(None, sentence(issue.field.capitalize(), issue.message))
+        else:
+            form.add_error(field, sentence(str(form.fields[field].label or ""), issue.message))
+
+
+def choice_of(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field `name` (its queryset is the account's)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class VmnChoiceField(forms.ModelChoiceField):
@@ -54,21 +64,27 @@ class VmnChoiceField(forms.ModelChoiceField):
 
 
 class ProfileChoiceField(forms.ModelChoiceField):
-    """Titles may repeat, so the id is shown; profiles that would send empty values for an
-    incoming SMS, and ones that send nothing, say so in the picker itself."""
+    """Titles may repeat, so the id is shown; profiles that would send empty values for the
+    event they are picked for (an incoming SMS, or the delivery report of a reply), and ones
+    that send nothing, say so in the picker itself."""
+
+    def __init__(self, *args, event: str = INCOMING_EVENT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
 
     def label_from_instance(self, obj: CallbackProfile) -> str:
         label = f"{obj.title} ({obj.profile_id})"
-        misfits = profile_misfits_for_incoming(obj)
+        misfits = unknown_placeholders(profile_placeholders(obj), self.event)
         if misfits:
             names = ", ".join(f"<{name}>" for name in misfits)
-            label += f" ⚠ not Incoming SMS variables: {names}"
+            event = catalog.event_label(self.event).split(" (")[0]  # "Incoming SMS", "SMS Send"
+            label += f" ⚠ not {event} variables: {names}"
         if obj.status != ProfileStatus.ACTIVE:
             label += f" ({obj.get_status_display()}: sends nothing)"
         return label
 
 
-class ConfigurationFields:
+class ConfigurationFields(forms.BaseForm):
     """What the page form and the admin form share: the actions' form fragments (added to the
     class by `with_action_fields`) and the one translation of their cleaned data into a
     ConfigurationInput, checked by the services' rules so one submit reports every problem."""
@@ -113,14 +129,17 @@ class ConfigurationFields:
             add_service_errors(self, exc)
 
 
-def with_action_fields(form_class: type) -> type:
+FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
+
+
+def with_action_fields(form_class: FormClass) -> FormClass:
     """`form_class` with every action's form fragment declared on it (the admin lists declared
     fields only)."""
-    declared = {}
+    declared: dict[str, forms.Field] = {}
     for action in actions.REGISTRY:
         declared |= action.form_fields()
-    return type(form_class.__name__, (form_class,), {"__module__": form_class.__module__,
-                                                     **declared})
+    return cast(FormClass, type(form_class.__name__, (form_class,),
+                                {"__module__": form_class.__module__, **declared}))
 
 
 class _ConfigurationForm(ConfigurationFields, forms.Form):
@@ -146,7 +165,7 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
     )
     reply_callback_profile = ProfileChoiceField(
         label="Delivery report profile", queryset=CallbackProfile.objects.none(),
-        required=False, empty_label="No delivery reports",
+        required=False, empty_label="No delivery reports", event=SMS_SENT_EVENT,
         help_text="An SMS-channel profile that gets the delivery reports of the replies and "
                   "forwarded SMS.",
     )
@@ -164,11 +183,11 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
                  configuration: ReceiveConfiguration | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.account, self.configuration = account, configuration
-        self.fields["vmn"].queryset = VMN.objects.filter(account=account)
-        self.fields["callback_profile"].queryset = CallbackProfile.objects.filter(
+        choice_of(self, "vmn").queryset = VMN.objects.filter(account=account)
+        choice_of(self, "callback_profile").queryset = CallbackProfile.objects.filter(
             account=account, managed=False
         )
-        self.fields["reply_callback_profile"].queryset = CallbackProfile.objects.filter(
+        choice_of(self, "reply_callback_profile").queryset = CallbackProfile.objects.filter(
             account=account, channel=Channel.SMS
         )
         self.list_names = list(
@@ -176,7 +195,8 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.check_configuration(account=self.account, existing=self.configuration)
         return cleaned
 
@@ -198,7 +218,7 @@ class SimulateIncomingForm(forms.Form):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = VMN.objects.filter(account=account)
+        choice_of(self, "to").queryset = VMN.objects.filter(account=account)
 
     def clean_source(self) -> str:
         number = normalise_number(self.cleaned_data["source"])
@@ -207,7 +227,8 @@ class SimulateIncomingForm(forms.Form):
         return number
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         to, source = cleaned.get("to"), cleaned.get("source")
         if to is not None and source == to.number:
             self.add_error("source", "Enter the subscriber's number, not your own number.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Account
-from common.errors import InvalidInput
+from common.errors import InvalidInput, sentence
 from profiles.models import CallbackProfile, Channel, ProfileStatus
 
 from .models import MessageStatus, MessageType
@@ -42,7 +42,9 @@ class SendSmsForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         profiles = CallbackProfile.objects.filter(account=account, channel=Channel.SMS)
-        self.fields["callback_profile_id"].choices = [("", "No callback")] + [
+        choice = self.fields["callback_profile_id"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("", "No callback")] + [
             (p.profile_id, _profile_label(p)) for p in profiles.order_by("title", "created_at")
         ]
 
@@ -51,7 +53,7 @@ class SendSmsForm(forms.Form):
         for issue in error.issues:
             field = issue.field if issue.field in self.fields else None
             text = issue.message if field else issue.api_text().removeprefix("body ")
-            self.add_error(field, text[:1].upper() + text[1:])
+            self.add_error(field, sentence("", text))
 
 
 class LogFilterForm(forms.Form):

@@ -18,11 +18,12 @@ from profiles.validation import ProfileInput, validate_profile
 from .. import metrics, transport
 from ..profile_render import example_event, example_values, render_input
 from .sending import (
+    OAUTH_TOKEN_SHOWN,
     _authenticated,
     _error_text,
     _signed,
     _transport_options,
-    new_webhook_id,
+    webhook_id_for_test,
 )
 
 
@@ -83,11 +84,12 @@ def send_test(
         return TestOutcome(ok=False, request=None, error=f"could not render: {exc}",
                            variables=values)
     secrets = active_signing_secrets(profile) if profile is not None else [generate_secret()]
-    request = _signed(rendered, secrets=secrets, webhook_id=new_webhook_id())
+    request = _signed(rendered, secrets=secrets,
+                      webhook_id=webhook_id_for_test(profile.profile_id if profile else None))
     headers = dict(request.headers)
     if data.auth is not None:
         # The token itself is a secret; the Test shows that it is sent, not its value.
-        headers["Authorization"] = "Bearer •••••••• (token from the token URL)"
+        headers["Authorization"] = OAUTH_TOKEN_SHOWN
     sent = SentRequest(
         method=request.method, url=request.url, headers=headers,
         body=request.body.decode("utf-8"),
@@ -98,13 +100,13 @@ def send_test(
         )
         result = transport.send(outgoing, **_transport_options(test=True))
     except transport.DeliveryError as exc:
-        result = exc.result
+        answer = exc.result
         metrics.observe_test_call(ok=False)
         return TestOutcome(
             ok=False, request=sent, error=exc.message, variables=values,
-            status_code=result.status_code if result else None,
-            latency_ms=result.latency_ms if result else None,
-            response_excerpt=result.body_excerpt if result else "",
+            status_code=answer.status_code if answer else None,
+            latency_ms=answer.latency_ms if answer else None,
+            response_excerpt=answer.body_excerpt if answer else "",
         )
     metrics.observe_test_call(ok=result.ok)
     return TestOutcome(
