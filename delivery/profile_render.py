@@ -51,9 +51,13 @@ def transform_for(data: ProfileInput) -> Transform | None:
 
 
 def render_input(
-    data: ProfileInput, *, event: str, variables: Mapping[str, Any]
+    data: ProfileInput, *, event: str, variables: Mapping[str, Any],
+    transform: Transform | None = None,
 ) -> RenderedRequest:
-    """Render one callback; raises ValueError (incl. EncryptionError) for unusable settings."""
+    """Render one callback; raises ValueError (incl. EncryptionError) for unusable settings.
+
+    `transform` replaces the profile's encryption (the preview wraps it to show what it
+    encrypted)."""
     template = CallbackTemplate(
         http_method=data.http_method,
         url=data.url,
@@ -63,7 +67,7 @@ def render_input(
         body_format=data.body_format or "json",
         markup_placeholders=catalog.channel_variable_names(data.channel),
     )
-    return render(template, variables, transform=transform_for(data))
+    return render(template, variables, transform=transform or transform_for(data))
 
 
 class ProfileInputs:

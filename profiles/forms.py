@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 
-from common.errors import Issue
+from common.errors import Issue, sentence
 from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, STRING_FORMATS
 
 from . import catalog
@@ -90,18 +90,10 @@ ISSUE_SUBJECTS = {
 }
 
 
-def _sentence(subject: str, message: str) -> str:
-    text = f"{subject} {message}" if subject else message[:1].upper() + message[1:]
-    text = text.replace(" NOT ", " not ")
-    for terse, plain in (("must be >= ", "must be at least "), ("must be <= ", "must be at most ")):
-        text = text.replace(terse, plain)
-    return text if text.endswith((".", ")")) else f"{text}."
-
-
 def _issue_field_and_message(issue: Issue, cleaned: dict[str, Any]) -> tuple[str | None, str]:
     if issue.field.startswith("headers/"):
         name = issue.field.removeprefix("headers/")
-        return "headers", _sentence(f"Header “{name}”:", issue.message)
+        return "headers", sentence(f"Header “{name}”:", issue.message)
     if issue.field == "enc/algo" and not cleaned.get("enc_algorithm"):
         return "enc_algorithm", "Choose an algorithm."
     field = ISSUE_FIELDS.get(issue.field)
@@ -113,7 +105,7 @@ def _issue_field_and_message(issue: Issue, cleaned: dict[str, Any]) -> tuple[str
         return None, issue.api_text()
     # The encryption checks already name their field ("key must be exactly 16 characters").
     subject = ISSUE_SUBJECTS.get(issue.field, "")
-    return field, _sentence(subject, issue.message)
+    return field, sentence(subject, issue.message)
 
 
 class HeaderRowsWidget(forms.Widget):
