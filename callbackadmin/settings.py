@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -308,7 +309,7 @@ RECOVER_MAX_AGE_DAYS = env.int("RECOVER_MAX_AGE_DAYS", default=14)
 # Logs: LOG_FORMAT=json prints one JSON object per line with the request id.
 LOG_FORMAT = env("LOG_FORMAT", default="text")
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

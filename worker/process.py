@@ -112,7 +112,7 @@ class WorkerProcess:
         self.started_at = timezone.now()
         self.stopping = threading.Event()
         self.carriers = CarrierSessions(self.worker_id)
-        self.helpers: list[threading.Thread] = []
+        self.helpers: list[_TaskRunner | wakeup.Listener] = []
         self.periodic = [
             _Every(SUPERVISE_EVERY, self.carriers.supervise),  # SMPP sessions (carriers)
             _Every(HEARTBEAT_EVERY, self.beat),

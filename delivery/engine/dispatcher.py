@@ -168,7 +168,8 @@ class Engine:
 
     def _submit(self, delivery: Delivery, *, cache: ProfileCache) -> None:
         prepared = prepare(delivery, options=self.options, cache=cache)
-        self.limiter.acquire(delivery.profile_id)
+        assert prepared.profile is not None
+        self.limiter.acquire(prepared.profile.pk)
         future = self._executor.submit(perform, prepared)
         future.add_done_callback(self._finished_callback)
 
@@ -181,15 +182,16 @@ class Engine:
         self._broken += [unloadable(claimed, now=now) for claimed in claim.unloadable]
         skipped = []
         for delivery in claim.deliveries:
-            reason = _skip_reason(delivery.profile)
-            if reason:
+            profile = delivery.profile
+            reason = _skip_reason(profile)
+            if reason or profile is None:
                 skipped.append((delivery, reason))
                 continue
-            self._profiles[delivery.profile_id] = delivery.profile
+            self._profiles[profile.pk] = profile
             if probe:
                 self._submit(delivery, cache=ProfileCache())  # the one probe: no waiting
             else:
-                self._waiting[delivery.profile_id].append(delivery)
+                self._waiting[profile.pk].append(delivery)
         recording.finish_skipped(skipped, worker_id=self.worker_id, now=now)
         if self._broken:
             wakeup.WORK_ARRIVED.set()

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from alerts.models import AlertKind
 from alerts.services import alert_raise
+from common.sql_columns import base_type, column
 
 from .. import metrics, policy
 from ..attempt_log import log_attempt
@@ -82,7 +83,7 @@ def update_held(rows: dict[uuid.UUID, dict[str, Any]], *, worker_id: str) -> int
     """
     if not rows:
         return 0
-    fields = [Delivery._meta.get_field(name) for name in _HELD_COLUMNS]
+    fields = [f for f in Delivery._meta.concrete_fields if f.name in _HELD_COLUMNS]
     pk_field = Delivery._meta.pk
     values = [
         [pk_field.get_db_prep_value(pk, connection),
@@ -97,17 +98,17 @@ def update_held(rows: dict[uuid.UUID, dict[str, Any]], *, worker_id: str) -> int
         if connection.vendor == "postgresql":
             # One statement: UPDATE … FROM (VALUES (…), (…)) joined on the id.
             columns = [pk_field, *fields]
-            casts = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}" for c in columns)
+            casts = ", ".join(f"%s::{base_type(c, connection)}" for c in columns)
             rows_sql = ", ".join([f"({casts})"] * len(values))
-            names = ", ".join(quote(c.column) for c in columns)
-            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            names = ", ".join(quote(column(c)) for c in columns)
+            sets = ", ".join(f"{quote(column(f))} = v.{quote(column(f))}" for f in fields)
             cursor.execute(
                 f"UPDATE {table} AS d SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
                 f"WHERE d.{quote('id')} = v.{quote('id')} AND {guard.format(t='d.')}",
                 [value for row in values for value in row] + guard_params,
             )
         else:
-            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            sets = ", ".join(f"{quote(column(f))} = %s" for f in fields)
             cursor.executemany(
                 f"UPDATE {table} SET {sets} WHERE {quote('id')} = %s AND {guard.format(t='')}",
                 [[*row[1:], row[0], *guard_params] for row in values],

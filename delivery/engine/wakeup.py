@@ -27,7 +27,7 @@ def _work_committed() -> None:
 def notify_on_commit(*, notified: bool = False) -> None:
     """Wake workers when the current transaction commits (once per transaction).
     `notified`: the caller's own statement already sent the NOTIFY (sms.acceptance)."""
-    if any(func is _work_committed for _, func, _ in connection.run_on_commit):
+    if any(entry[1] is _work_committed for entry in connection.run_on_commit):  # (…, func, …)
         return  # this transaction already will
     if connection.vendor == "postgresql" and not notified:
         with connection.cursor() as cursor:
