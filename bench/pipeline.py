@@ -231,70 +231,27 @@ def line(label: str, text: str) -> None:
     print(f"{label:<46} {text}", flush=True)
 
 
+def in_process(scratch: ScratchDeployment, seconds: float) -> None:
+    """Item 1, before the server starts: nothing else (no worker) runs meanwhile."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", IN_PROCESS.replace("SECONDS", str(seconds))],
+        cwd=PROJECT_DIR, env={**scratch.env, "DEBUG": "false"}, capture_output=True, text=True,
+        timeout=300)
+    if done.returncode != 0:
+        line("in-process single send:", "failed: " + done.stderr[-500:])
+        return
+    send_rate, get_rate = map(float, done.stdout.split()[-2:])
+    line("in-process single send:", f"{send_rate:8.1f} requests/s "
+         f"({send_rate / get_rate:.2f} x the authenticated GET's {get_rate:.0f}/s)")
+
+
 def run(database: str, seconds: float, latency_runs: int, port: int) -> None:
     print(f"\n== {database} (bin/serve: gunicorn + 2 bin/worker)", flush=True)
     with tempfile.TemporaryDirectory() as tmp, Receiver() as receiver, \
-            ScratchDeployment(Path(tmp), database=database) as scratch, \
-            Server(scratch, port):
-        sid, key, profile_id = setup_account(scratch, port, receiver.url)
-        auth = {"api-key": key}
-        window = max(3.0, seconds / 6)
-
-        def send(to: str = "+919876543210", profile: str | None = profile_id):
-            data = {"to": to, "body": "Your code is 5556"}
-            if profile:
-                data["callback_profile_id"] = profile
-            return request("POST", port, f"/v1/{sid}/messages", data, auth)
-
-        healthz = saturate(lambda: request("GET", port, "/healthz"), window)
-        get = saturate(lambda: request(
-            "GET", port, f"/v1/{sid}/callback/dynamic-variables?channel=sms", headers=auth),
-            window)
-        line("baseline GET /healthz:", f"{healthz:8.1f} requests/s")
-        line("baseline authenticated GET:", f"{get:8.1f} requests/s")
-
-        in_process = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c",
-             IN_PROCESS.replace("SECONDS", str(min(window, 5)))],
-            cwd=PROJECT_DIR, env={**scratch.env, "DEBUG": "false"}, capture_output=True,
-            text=True, timeout=300)
-        if in_process.returncode == 0:
-            send_rate, get_rate = map(float, in_process.stdout.split()[-2:])
-            line("in-process single send:", f"{send_rate:8.1f} requests/s "
-                 f"({send_rate / get_rate:.2f} x the authenticated GET's {get_rate:.0f}/s)")
-        else:
-            line("in-process single send:", "failed: " + in_process.stderr[-500:])
-
-        sends = saturate(lambda: send(profile=None), window)
-        line("single-recipient sends at saturation:", f"{sends:8.1f} sends/s "
-             f"({sends / get:.2f} x authenticated GET, {sends / healthz:.2f} x /healthz)")
-
-        before = len(receiver.bodies)
-        accepted, api, took = offered(send, 200, seconds)
-        latencies, lost, _ = reports(receiver, accepted, before)
-        line(f"200 sends/s offered for {seconds:.0f} s:", f"{len(accepted) / took:8.1f} taken/s, "
-             f"API p50 {statistics.median(api):.0f} ms p99 {percentile(api, .99):.0f} ms; "
-             f"accept -> report p50 {statistics.median(latencies):.0f} ms "
-             f"p99 {percentile(latencies, .99):.0f} ms; {lost} lost")
-
-        for number in range(1, latency_runs + 1):
-            before = len(receiver.bodies)
-            accepted, _, _ = offered(send, 100, min(seconds, 5))
-            latencies, lost, _ = reports(receiver, accepted, before)
-            line(f"~100 msg/s, run {number}: accept -> report",
-                 f"p50 {statistics.median(latencies):4.0f} ms, p99 "
-                 f"{percentile(latencies, .99):4.0f} ms; {lost} lost")
-
-        numbers = ",".join(f"+9198765{n:05d}" for n in range(100))
-        before, started = len(receiver.bodies), time.time()
-        # As fast as CLIENTS clients can: one 100-recipient request per second of `--seconds`.
-        accepted, _, took = offered(lambda: send(numbers), 1000, max(10, seconds) / 1000,
-                                    clients=CLIENTS)
-        _, lost, last = reports(receiver, accepted, before, timeout=300)
-        line("100-recipient requests, whole pipeline:",
-             f"{len(accepted) / (last - started):8.1f} messages/s accepted -> reported "
-             f"({len(accepted) / took:.0f}/s accepted); {lost} lost")
-
+            ScratchDeployment(Path(tmp), database=database) as scratch:
+        in_process(scratch, min(max(3.0, seconds / 6), 5))
+        with Server(scratch, port):
+            measure(scratch, receiver, port, seconds, latency_runs)
     if database == "postgres":
         with Receiver() as receiver:
             one = pipeline_rate(database, 1, BACKLOG, receiver, prequeued=True)
@@ -302,6 +259,57 @@ def run(database: str, seconds: float, latency_runs: int, port: int) -> None:
         line(f"backlog of {BACKLOG} drained, 1 worker:", f"{one:8.1f} deliveries/s")
         line(f"backlog of {BACKLOG} drained, 2 workers:",
              f"{two:8.1f} deliveries/s ({two / one:.2f} x 1 worker)")
+
+
+def measure(scratch: ScratchDeployment, receiver: Receiver, port: int, seconds: float,
+            latency_runs: int) -> None:
+    """Items 2-5 against the running server."""
+    sid, key, profile_id = setup_account(scratch, port, receiver.url)
+    auth = {"api-key": key}
+    window = max(3.0, seconds / 6)
+
+    def send(to: str = "+919876543210", profile: str | None = profile_id):
+        data = {"to": to, "body": "Your code is 5556"}
+        if profile:
+            data["callback_profile_id"] = profile
+        return request("POST", port, f"/v1/{sid}/messages", data, auth)
+
+    healthz = saturate(lambda: request("GET", port, "/healthz"), window)
+    get = saturate(lambda: request(
+        "GET", port, f"/v1/{sid}/callback/dynamic-variables?channel=sms", headers=auth),
+        window)
+    line("baseline GET /healthz:", f"{healthz:8.1f} requests/s")
+    line("baseline authenticated GET:", f"{get:8.1f} requests/s")
+
+    sends = saturate(lambda: send(profile=None), window)
+    line("single-recipient sends at saturation:", f"{sends:8.1f} sends/s "
+         f"({sends / get:.2f} x authenticated GET, {sends / healthz:.2f} x /healthz)")
+
+    before = len(receiver.bodies)
+    accepted, api, took = offered(send, 200, seconds)
+    latencies, lost, _ = reports(receiver, accepted, before)
+    line(f"200 sends/s offered for {seconds:.0f} s:", f"{len(accepted) / took:8.1f} taken/s, "
+         f"API p50 {statistics.median(api):.0f} ms p99 {percentile(api, .99):.0f} ms; "
+         f"accept -> report p50 {statistics.median(latencies):.0f} ms "
+         f"p99 {percentile(latencies, .99):.0f} ms; {lost} lost")
+
+    for number in range(1, latency_runs + 1):
+        before = len(receiver.bodies)
+        accepted, _, _ = offered(send, 100, min(seconds, 5))
+        latencies, lost, _ = reports(receiver, accepted, before)
+        line(f"~100 msg/s, run {number}: accept -> report",
+             f"p50 {statistics.median(latencies):4.0f} ms, p99 "
+             f"{percentile(latencies, .99):4.0f} ms; {lost} lost")
+
+    numbers = ",".join(f"+9198765{n:05d}" for n in range(100))
+    before, started = len(receiver.bodies), time.time()
+    # As fast as CLIENTS clients can: one 100-recipient request per second of `--seconds`.
+    accepted, _, took = offered(lambda: send(numbers), 1000, max(10, seconds) / 1000,
+                                clients=CLIENTS)
+    _, lost, last = reports(receiver, accepted, before, timeout=300)
+    line("100-recipient requests, whole pipeline:",
+         f"{len(accepted) / (last - started):8.1f} messages/s accepted -> reported "
+         f"({len(accepted) / took:.0f}/s accepted); {lost} lost")
 
 
 SERVING_VARIANTS = [  # gunicorn settings compared by --serving

@@ -127,6 +127,10 @@ DATABASES = {
 # send); checked before reuse, so a database restart costs one failed check, not an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that vanished from the network fails a connect in 10 s instead of never
+    # (bin/worker's loops then retry, README "How callbacks are delivered").
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web process and the workers share the file. In WAL mode
     # synchronous=NORMAL survives any process crash (a killed worker loses nothing committed);

@@ -59,7 +59,7 @@ class Listener(threading.Thread):
                 with psycopg.connect(
                     dbname=params["NAME"], user=params.get("USER") or None,
                     password=params.get("PASSWORD") or None, host=params.get("HOST") or None,
-                    port=params.get("PORT") or None, autocommit=True,
+                    port=params.get("PORT") or None, autocommit=True, connect_timeout=10,
                 ) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.state = "running"

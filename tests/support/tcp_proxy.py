@@ -30,6 +30,12 @@ class TcpProxy:
         """Refuse new connections and cut every open one."""
         listener, self._listener = self._listener, None
         if listener is not None:
+            # shutdown() wakes the accept() blocked in _accept; close() alone would leave the
+            # kernel accepting into a queue nobody reads (connections that hang, not refused).
+            try:
+                listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             listener.close()
         with self._lock:
             sockets, self._open = self._open, set()

@@ -38,6 +38,12 @@ def replies_sent(scratch: ScratchDeployment) -> int:
     return scratch.query(f"SELECT COUNT(*) FROM sms_message WHERE body = '{REPLY}'")[0][0]
 
 
+def logged(scratch: ScratchDeployment, text: str) -> bool:
+    """Whether the worker's whole log says `text` (`scratch.logs()` keeps only its tail)."""
+    return any(text in path.read_text(errors="replace")
+               for path in scratch.workdir.glob("worker-*.log"))
+
+
 def proxied_url(scratch: ScratchDeployment, proxy: TcpProxy) -> dict[str, str]:
     server = POSTGRES_SERVER.rsplit(":", 1)[0]
     return {"DATABASE_URL": f"{server}:{proxy.port}/{scratch.db_name}"}
@@ -50,7 +56,7 @@ def test_delayed_tasks_still_run_after_the_database_vanished_and_came_back(tmp_p
         enqueue_delayed_reply(scratch, due=OUTAGE_SECONDS / 2)  # falls due during the outage
 
         proxy.stop()
-        assert scratch.wait_until(lambda: "Background tasks stopped" in scratch.logs(),
+        assert scratch.wait_until(lambda: logged(scratch, "Background tasks stopped"),
                                   timeout=60), scratch.logs()  # the loop felt the outage
         scratch.wait_until(lambda: False, timeout=OUTAGE_SECONDS)
         proxy.start()
@@ -63,8 +69,8 @@ def test_a_worker_started_while_the_database_is_down_starts_working_when_it_appe
     with ScratchDeployment(tmp_path, database="postgres") as scratch:
         proxy = TcpProxy(5432)  # not started: the database is unreachable
         scratch.start_worker(env=proxied_url(scratch, proxy))
-        assert scratch.wait_until(lambda: "Background tasks stopped" in scratch.logs()
-                                  and "Database error in the worker loop" in scratch.logs(),
+        assert scratch.wait_until(lambda: logged(scratch, "Background tasks stopped")
+                                  and logged(scratch, "Database error in the worker loop"),
                                   timeout=60), scratch.logs()
         enqueue_delayed_reply(scratch, due=0)
 
