@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sms.smpp import routing
 from tests.carrier.smsc import Smsc, smsc_available
 from tests.support.deployment import Receiver, ScratchDeployment
 
@@ -116,6 +117,13 @@ class CarrierDeployment:
         found = self.smsc.wait_for("submit", count=count, destination_addr=number.lstrip("+"))
         assert found, self.scratch.logs()
         return sorted(found, key=lambda s: s["udh"][0] if s["udh"] else "")
+
+
+@pytest.fixture(autouse=True)
+def fresh_routing():
+    """The process's routing table may name carriers a rolled-back test created."""
+    yield
+    routing.forget()
 
 
 @pytest.fixture
