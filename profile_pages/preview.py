@@ -6,12 +6,12 @@ form page is drawn again with the preview."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput
 from delivery.services.preview import preview_on_recent_traffic
 from profiles.forms import ProfileForm
@@ -23,7 +23,7 @@ from .views import _form_context, _managed_redirect, _profile_or_404, _wants_jso
 @login_required
 @account_required
 @require_POST
-def profile_preview_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
     if profile.managed:
         return _managed_redirect(request, profile)

@@ -82,7 +82,7 @@ def profile_list_view(request: AccountRequest) -> HttpResponse:
 
 
 def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
-    variable_events = {}
+    variable_events: dict[str, catalog.Event] = {}
     for channel in catalog.channels():
         for event in catalog.variable_sets_for_channel(channel.value):
             variable_events.setdefault(event.value, event)
@@ -159,7 +159,7 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
-def _inbox_url(request: HttpRequest) -> str:
+def _inbox_url(request: AccountRequest) -> str:
     """The account's request inbox: an endpoint a new user can Test against at once."""
     inbox = inbox_get_or_create(account=request.account)
     return inbox_url(inbox=inbox, base_url=request.build_absolute_uri("/"))
