@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +20,8 @@ from delivery.profile_render import ProfileInputs
 from sms import carrier
 from sms.models import EarlyReceipt, Message, MessagePart
 from sms.services import message_settle_with
+
+from .rows import update_many
 
 INTERMEDIATE = {"ENROUTE", "ACCEPTD"}
 OUTCOMES = {
@@ -133,7 +135,8 @@ def apply_receipts(batch: list[Receipt], *, carrier_id: int | None) -> list[str]
             touched.add(found["message_id"])
         outcomes.append("applied")
     now = timezone.now()
-    _update_parts([(stat, err, now, pk) for pk, (stat, err) in changed.items()])
+    update_many(MessagePart, ["stat", "err", "receipt_at"],
+                [(stat, err, now, pk) for pk, (stat, err) in changed.items()])
     inputs = ProfileInputs()  # each profile's settings are read once per batch
     for pk in sorted(touched):
         message = messages[pk]
@@ -141,20 +144,6 @@ def apply_receipts(batch: list[Receipt], *, carrier_id: int | None) -> list[str]
             _decide(message, [(state[0], state[1]) for (message_pk, _), state in
                               sorted(states.items()) if message_pk == pk], inputs)
     return outcomes
-
-
-def _update_parts(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(MessagePart._meta.db_table)
-    field = MessagePart._meta.get_field("receipt_at")
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET {quote('stat')} = %s, {quote('err')} = %s, "
-            f"{quote('receipt_at')} = %s WHERE {quote('id')} = %s",
-            [(stat, err, field.get_db_prep_save(at, connection), pk)
-             for stat, err, at, pk in rows])
 
 
 def apply_early_receipts(carrier_id: int, carrier_message_ids: list[str]) -> None:

@@ -25,6 +25,7 @@ from sms.services import message_settle_with
 
 from .parts import OutgoingPart, outgoing_parts
 from .receipts import apply_early_receipts
+from .rows import update_many
 from .url import AT_MOST_ONCE
 
 ERROR_NAMES = {value: name.removeprefix("SMPP_") for name, value in vars(consts).items()
@@ -146,7 +147,7 @@ def record_responses(*, carrier_id: int, responses: list[Response],
     for part in parts:
         if part.pk in accepted:
             part.carrier_message_id = accepted[part.pk]
-    _update_many(MessagePart, ["carrier_message_id", "submitted_at"],
+    update_many(MessagePart, ["carrier_message_id", "submitted_at"],
                  [(accepted[p.pk], now, p.pk) for p in parts if p.pk in accepted])
     Message.objects.filter(pk__in=throttled, submit_state=SubmitState.SUBMITTING).update(
         submit_state=SubmitState.QUEUED, submit_lease="",
@@ -158,24 +159,8 @@ def record_responses(*, carrier_id: int, responses: list[Response],
         if (message.pk not in throttled and message.submit_state == SubmitState.SUBMITTING
                 and ids and all(ids)):
             done.append((SubmitState.SUBMITTED.value, " ".join(ids)[:300], message.pk))
-    _update_many(Message, ["submit_state", "carrier_message_id"], done)
+    update_many(Message, ["submit_state", "carrier_message_id"], done)
     apply_early_receipts(carrier_id, list(accepted.values()))
-
-
-def _update_many(model, columns: list[str], rows: list[tuple]) -> None:
-    """One UPDATE per row (`columns` values, then the pk) through executemany: the ORM's
-    bulk_update builds a CASE per column and costs most of a batch (bench/carrier.py)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in columns]
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
-    prepared = [[f.get_db_prep_save(value, connection) for f, value in zip(fields, row[:-1],
-                                                                          strict=True)]
-                + [row[-1]] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
 
 
 @transaction.atomic

@@ -98,14 +98,18 @@ def fresh_routing():
     routing.forget()
 
 
-@pytest.fixture
-def smsc():
+def _running_smsc():
     reason = smsc_available()
     if reason:
         pytest.skip(reason)
     server = Smsc()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smsc():
+    yield from _running_smsc()
 
 
 @pytest.fixture(scope="session")
@@ -122,12 +126,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shared_smsc():
-    reason = smsc_available()
-    if reason:
-        pytest.skip(reason)
-    server = Smsc()
-    yield server
-    server.close()
+    yield from _running_smsc()
 
 
 @pytest.fixture(scope="module")
