@@ -136,12 +136,6 @@ def queue_stats(*, now: datetime | None = None) -> QueueStats:
     )
 
 
-def endpoint_state_for(profile: CallbackProfile) -> EndpointState:
-    """The profile's endpoint health; an unsaved default (closed, no failures) if none yet."""
-    found = EndpointState.objects.filter(profile=profile).first()
-    return found or EndpointState(profile=profile)
-
-
 @dataclass(frozen=True)
 class EndpointInFlight:
     profile_pk: int
