@@ -3,11 +3,9 @@ inbound endpoint `POST /inbound/sms`."""
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,11 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import AccountRequest, account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
+from common.inbound import inbound_token_ok
 
 from .actions import action_names
 from .forms import (
@@ -274,24 +273,24 @@ def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResp
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])  # GET: Kannel's get-url (README: Connecting a carrier)
 def inbound_sms(request: HttpRequest) -> JsonResponse:
     """Contract 5: the carrier posts form fields to, from, message, operator, circle (and
-    optionally its own `message_id`) with the `X-Inbound-Token` header; anything else is
-    refused before a byte is stored. Replayed posts are recognised (see carrier_sms_receive)."""
-    expected = settings.INBOUND_SMS_TOKEN or ""
-    given = request.headers.get("X-Inbound-Token", "")
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+    optionally its own `message_id`) with the `X-Inbound-Token` header (or a GET with them and
+    `token` in the query); anything else is refused before a byte is stored. Replayed posts are
+    recognised (see carrier_sms_receive)."""
+    if not inbound_token_ok(request, query_allowed=True):
         return _inbound_error("RBC403", "X-Inbound-Token is missing or wrong", "token", 403)
-    missing = [name for name in ("to", "from") if not request.POST.get(name, "").strip()]
-    if missing or "message" not in request.POST:
+    data = request.POST if request.method == "POST" else request.GET
+    missing = [name for name in ("to", "from") if not data.get(name, "").strip()]
+    if missing or "message" not in data:
         name = (missing or ["message"])[0]
         return _inbound_error("RBC302", f"body must have required property '{name}'", name, 400)
     try:
         received = carrier_sms_receive(
-            to=request.POST["to"], source=request.POST["from"], message=request.POST["message"],
-            operator=request.POST.get("operator", ""), circle=request.POST.get("circle", ""),
-            carrier_message_id=request.POST.get("message_id", ""),
+            to=data["to"], source=data["from"], message=data["message"],
+            operator=data.get("operator", ""), circle=data.get("circle", ""),
+            carrier_message_id=data.get("message_id", ""),
         )
     except InvalidInput as exc:
         issue = exc.issues[0]

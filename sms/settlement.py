@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from delivery.profile_render import ProfileInputs
 
-from .models import Message
+from .models import Message, SubmitState
 from .services import apply_carrier_report
 
 BATCH = 100
@@ -24,7 +24,9 @@ BATCH = 100
 def settle_due_messages(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Settle up to `limit` due messages in one transaction; how many were settled."""
     now = now or timezone.now()
-    due = Message.objects.filter(settled_at__isnull=True, settle_after__lte=now)
+    # A real carrier's message being submitted right now is left to its bind.
+    due = (Message.objects.filter(settled_at__isnull=True, settle_after__lte=now)
+           .exclude(submit_state=SubmitState.SUBMITTING))
     if not due.exists():  # the common idle poll: no transaction, no lock
         return 0
     with transaction.atomic():
