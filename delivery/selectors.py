@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -75,7 +76,7 @@ def delivery_hourly_counts(
             total=Count("pk"),
         )
     )
-    by_hour = {row["hour"]: row for row in rows}
+    by_hour: dict[datetime, Mapping[str, object]] = {row["hour"]: row for row in rows}
     out = []
     for index in range(hours):
         hour = start + timedelta(hours=index)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from api.models import IdempotencyKey
-from common.retention import prune_batch
+from common.retention import Moment, prune_batch
 from delivery.retention import prune_deliveries_batch, prune_inbox_batch
 from receive_sms.retention import prune_incoming_batch
 from sms.models import DailyUnits
@@ -34,7 +34,7 @@ class PruneCounts:
         return asdict(self)
 
 
-def _drain(prune_batch: Callable[[datetime | None], tuple[int, datetime | None]],
+def _drain(prune_batch: Callable[[Moment | None], tuple[int, Moment | None]],
            max_batches: int) -> int:
     """Call `prune_batch(cursor)` until it deletes nothing (or `max_batches` calls)."""
     total, cursor = 0, None

@@ -82,7 +82,7 @@ def profile_list_view(request: AccountRequest) -> HttpResponse:
 
 
 def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
-    variable_events = {}
+    variable_events: dict[str, catalog.Event] = {}
     for channel in catalog.channels():
         for event in catalog.variable_sets_for_channel(channel.value):
             variable_events.setdefault(event.value, event)

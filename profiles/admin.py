@@ -101,7 +101,8 @@ class CallbackProfileAdminForm(forms.ModelForm):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["body_format"] = cleaned.get("body_format") or "json"
         cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         headers = cleaned.get("headers") or {}

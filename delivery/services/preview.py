@@ -51,6 +51,7 @@ def _would_send(data: ProfileInput, delivery: Delivery) -> PreviewRequest:
     encrypted: list[DecryptedValue] = []
 
     def recording(name: str, value: object) -> object:
+        assert encrypt is not None  # used only when the profile encrypts
         sent = encrypt(name, value)
         if sent is not value:
             encrypted.append(DecryptedValue(where=name, ciphertext=value_as_text(sent),
