@@ -19,7 +19,7 @@ Callers import from `delivery.services`; the names below are the public surface.
 from __future__ import annotations
 
 from .attempts import delivery_attempt
-from .outbox import delivery_create, delivery_resend
+from .outbox import deliveries_save, delivery_build, delivery_create, delivery_resend
 from .recovery import delivery_recover
 from .testing import RateLimited, TestOutcome, send_profile_test, send_test
 
@@ -27,6 +27,8 @@ __all__ = [
     "RateLimited",
     "TestOutcome",
     "delivery_attempt",
+    "deliveries_save",
+    "delivery_build",
     "delivery_create",
     "delivery_recover",
     "delivery_resend",
