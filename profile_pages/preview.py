@@ -38,7 +38,7 @@ def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpRespon
             items = preview_on_recent_traffic(account=request.account, profile=profile,
                                               data=data)
     errors = [] if items is not None else [
-        _named(form[name].label if name in form.fields else "", error)
+        _named(str(form[name].label) if name in form.fields else "", str(error))
         for name, field_errors in form.errors.items() for error in field_errors
     ]
     context = {"profile": profile, "preview": items or [], "preview_errors": errors}
