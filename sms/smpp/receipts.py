@@ -96,7 +96,7 @@ def _keep_early(receipt: Receipt, carrier_id: int | None) -> str:
 
 
 def apply_receipt(receipt: Receipt, *, carrier_id: int | None) -> str:
-    """Apply one receipt: "applied", "ignored" (duplicate, late or for a settled message) or
+    """Apply one receipt: "applied", "ignored" (a duplicate, or a state behind the part's) or
     "early" (kept until the id is known). `carrier_id` None: any carrier's id (/inbound/dlr)."""
     return apply_receipts([receipt], carrier_id=carrier_id)[0]
 
