@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -115,9 +116,11 @@ def apply_receipts(batch: list[Receipt], *, carrier_id: int | None) -> list[str]
     messages = {m.pk: m for m in Message.objects.select_for_update(of=("self",))
                 .select_related("callback_profile").order_by("pk")
                 .filter(pk__in=sorted({p["message_id"] for p in by_id.values()}))}
-    states = {(p["message_id"], p["number"]): [p["stat"], p["err"], p["pk"]]
-              for p in MessagePart.objects.filter(message_id__in=list(messages))
-              .values("pk", "message_id", "number", "stat", "err")}
+    # (message pk, part number) -> [stat, err, part pk]
+    states: dict[tuple[int, int], list[Any]] = {
+        (p["message_id"], p["number"]): [p["stat"], p["err"], p["pk"]]
+        for p in MessagePart.objects.filter(message_id__in=list(messages))
+        .values("pk", "message_id", "number", "stat", "err")}
     numbers = {state[2]: key for key, state in states.items()}
     outcomes, changed, touched = [], {}, set()
     for receipt in batch:
