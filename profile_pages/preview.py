@@ -38,7 +38,7 @@ def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpRespon
             items = preview_on_recent_traffic(account=request.account, profile=profile,
                                               data=data)
     errors = [] if items is not None else [
-        f"{form[name].label if name in form.fields else 'Profile'}: {error}"
+        _named(str(form[name].label) if name in form.fields else "", str(error))
         for name, field_errors in form.errors.items() for error in field_errors
     ]
     context = {"profile": profile, "preview": items or [], "preview_errors": errors}
@@ -48,3 +48,8 @@ def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpRespon
         return JsonResponse({"html": html, "ok": not errors}, status=status)
     return render(request, "profiles/profile_form.html",
                   _form_context(form, profile, preview_result=context), status=status)
+
+
+def _named(label: str, error: str) -> str:
+    """An error with its field's name, once (most errors already start with it)."""
+    return error if not label or label in error else f"{label}: {error}"

@@ -33,7 +33,7 @@ from profiles.endpoint_status import delivery_limits_text, endpoint_status
 from profiles.forms import ProfileFilterForm, ProfileForm
 from profiles.models import CallbackProfile, NonceMode, ProfileStatus
 from profiles.placeholders import check_placeholders, empty_placeholders, placeholders_in
-from profiles.selectors import get_profile_for_account, profile_list
+from profiles.selectors import get_profile_for_account, profile_list, profile_title_taken
 from profiles.services import (
     MANAGED_MESSAGE,
     profile_create,
@@ -178,10 +178,9 @@ class DuplicateTitle:
 
 
 def _duplicate_title(account, title: str | None, profile: CallbackProfile | None) -> list:
-    others = CallbackProfile.objects.filter(account=account, title__iexact=(title or "").strip())
-    if profile is not None:
-        others = others.exclude(pk=profile.pk)
-    return [DuplicateTitle(title=(title or "").strip())] if others.exists() else []
+    title = (title or "").strip()
+    taken = profile_title_taken(account=account, title=title, other_than=profile)
+    return [DuplicateTitle(title=title)] if taken else []
 
 
 def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
