@@ -93,7 +93,7 @@ def delivery_hourly_counts(
 
 def worker_stale_after() -> timedelta:
     """A worker that has not refreshed its heartbeat for this long is presumed dead."""
-    return timedelta(seconds=getattr(settings, "DELIVERY_WORKER_STALE_SECONDS", 30))
+    return timedelta(seconds=settings.DELIVERY_WORKER_STALE_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
 
 def max_concurrency_ceiling() -> int:
     """A profile may not ask for more attempts in flight than a worker process runs at all."""
-    return int(getattr(settings, "DELIVERY_CONCURRENCY", 100))
+    return settings.DELIVERY_CONCURRENCY
 
 
 def delivery_limit_issues(data: ProfileInput) -> list[Issue]:

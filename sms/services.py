@@ -188,7 +188,7 @@ def _record(
     request_id = uuid.uuid4()
     seg = segment(body)
     now = timezone.now()
-    settle_after = now + timedelta(seconds=float(getattr(settings, "SMS_DLR_DELAY_SECONDS", 0)))
+    settle_after = now + timedelta(seconds=settings.SMS_DLR_DELAY_SECONDS)
     messages = [
         Message(
             account=account, request_id=request_id, position=position,

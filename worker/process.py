@@ -87,7 +87,7 @@ class WorkerProcess:
         self.engine = Engine(worker_id=self.worker_id, concurrency=concurrency)
         default_poll = 0.5 if connection.vendor == "postgresql" else 0.05
         self.poll_interval = poll_interval or float(
-            getattr(settings, "DELIVERY_POLL_INTERVAL", 0) or default_poll)
+            settings.DELIVERY_POLL_INTERVAL or default_poll)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
         self.periodic = [

@@ -21,21 +21,17 @@ from ..render import RenderedRequest
 ERROR_MAX = 300
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def new_webhook_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
 def _transport_options(*, test: bool = False) -> dict[str, Any]:
-    read = _setting("CALLBACK_TEST_READ_TIMEOUT" if test else "CALLBACK_READ_TIMEOUT", 15.0)
     return {
-        "allow_private": bool(_setting("CALLBACK_ALLOW_PRIVATE_NETWORKS", False)),
-        "connect_timeout": float(_setting("CALLBACK_CONNECT_TIMEOUT", 5.0)),
-        "read_timeout": float(read),
-        "verify": _setting("CALLBACK_CA_BUNDLE", "") or True,
+        "allow_private": settings.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+        "connect_timeout": settings.CALLBACK_CONNECT_TIMEOUT,
+        "read_timeout": settings.CALLBACK_TEST_READ_TIMEOUT if test
+        else settings.CALLBACK_READ_TIMEOUT,
+        "verify": settings.CALLBACK_CA_BUNDLE or True,
     }
 
 
