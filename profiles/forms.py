@@ -334,8 +334,8 @@ class ProfileForm(forms.Form):
             initial = {**self._initial_from(profile), **initial}
         super().__init__(data, initial=initial, **kwargs)
         if profile is not None:
-            # Fixed after creation (seed: "you cannot change the profile to a different
-            # channel"). A disabled field ignores whatever the browser posts.
+            # The channel is fixed after creation (README "REST API"). A disabled field
+            # ignores whatever the browser posts.
             self.fields["channel"].disabled = True
             self.fields["channel"].help_text = "The channel of a saved profile cannot be changed."
         ceiling = max_concurrency_ceiling()

@@ -28,9 +28,9 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from delivery.engine import wakeup
-from delivery.engine.dispatcher import Engine
+from delivery.engine.worker_engine import Engine
+from delivery.services.dead_worker_sweep import delivery_sweep
 from delivery.services.heartbeat import heartbeat_beat, heartbeat_remove
-from delivery.services.recovery import delivery_recover
 from ops.retention import prune_old_records
 from sms.settlement import settle_due_messages
 
@@ -92,7 +92,7 @@ class WorkerProcess:
         self.stopping = threading.Event()
         self.periodic = [
             _Every(HEARTBEAT_EVERY, self.beat),
-            _Every(SWEEP_EVERY, delivery_recover),
+            _Every(SWEEP_EVERY, delivery_sweep),
             _Every(PRUNE_EVERY, prune_old_records),  # retention: idempotent, in batches
         ]
 

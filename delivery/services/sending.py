@@ -25,7 +25,7 @@ def new_webhook_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
-def _transport_options(*, test: bool = False) -> dict[str, Any]:
+def transport_options(*, test: bool = False) -> dict[str, Any]:
     return {
         "allow_private": settings.CALLBACK_ALLOW_PRIVATE_NETWORKS,
         "connect_timeout": settings.CALLBACK_CONNECT_TIMEOUT,
@@ -35,28 +35,28 @@ def _transport_options(*, test: bool = False) -> dict[str, Any]:
     }
 
 
-def _signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) -> RenderedRequest:
+def signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) -> RenderedRequest:
     signature = signature_headers(
         secrets=secrets, msg_id=webhook_id, timestamp=int(time.time()), body=request.body
     )
     return replace(request, headers={**request.headers, **signature})
 
 
-def _authenticated(
+def authenticated(
     request: RenderedRequest, *, auth: AuthInput | None, profile_pk: int | None, test: bool = False
 ) -> RenderedRequest:
     """Add the OAuth Bearer token to this one outgoing request (never to a stored one).
 
     Raises `oauth.TokenError` (a DeliveryError) when the token endpoint fails.
     """
-    extra = oauth.bearer_headers(auth, profile_pk=profile_pk, options=_transport_options(test=test))
+    extra = oauth.bearer_headers(auth, profile_pk=profile_pk, options=transport_options(test=test))
     if not extra:
         return request
     headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
     return replace(request, headers={**headers, **extra})
 
 
-def _error_text(result: transport.TransportResult | None, error: Exception | None) -> str:
+def error_text(result: transport.TransportResult | None, error: Exception | None) -> str:
     if error is not None:
         return str(getattr(error, "message", error))[:ERROR_MAX]
     if result is not None and not result.ok:

@@ -18,11 +18,11 @@ from profiles.validation import ProfileInput, validate_profile
 from .. import metrics, transport
 from ..profile_render import example_event, example_values, render_input
 from .sending import (
-    _authenticated,
-    _error_text,
-    _signed,
-    _transport_options,
+    authenticated,
+    error_text,
     new_webhook_id,
+    signed,
+    transport_options,
 )
 
 
@@ -83,7 +83,7 @@ def send_test(
         return TestOutcome(ok=False, request=None, error=f"could not render: {exc}",
                            variables=values)
     secrets = active_signing_secrets(profile) if profile is not None else [generate_secret()]
-    request = _signed(rendered, secrets=secrets, webhook_id=new_webhook_id())
+    request = signed(rendered, secrets=secrets, webhook_id=new_webhook_id())
     headers = dict(request.headers)
     if data.auth is not None:
         # The token itself is a secret; the Test shows that it is sent, not its value.
@@ -93,10 +93,10 @@ def send_test(
         body=request.body.decode("utf-8"),
     )
     try:
-        outgoing = _authenticated(
+        outgoing = authenticated(
             request, auth=data.auth, profile_pk=profile.pk if profile else None, test=True
         )
-        result = transport.send(outgoing, **_transport_options(test=True))
+        result = transport.send(outgoing, **transport_options(test=True))
     except transport.DeliveryError as exc:
         result = exc.result
         metrics.observe_test_call(ok=False)
@@ -113,7 +113,7 @@ def send_test(
         status_code=result.status_code,
         latency_ms=result.latency_ms,
         response_excerpt=result.body_excerpt,
-        error=_error_text(result, None),
+        error=error_text(result, None),
         variables=values,
     )
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from delivery.engine.dispatcher import Engine
+from delivery.engine.worker_engine import Engine
 from sms.settlement import settle_due_messages
 
 FAR_FUTURE = timedelta(days=365 * 100)

@@ -32,8 +32,8 @@ from profiles.models import CallbackProfile
 
 from .. import transport
 from ..models import Delivery
-from ..services.outbox import _skip_reason
-from ..services.sending import _transport_options
+from ..services.outbox import skip_reason
+from ..services.sending import transport_options
 from . import claims, health, rate_limit, recording, wakeup
 from .attempt import Outcome, ProfileCache, perform, prepare, unloadable
 from .concurrency import EndpointLimiter
@@ -53,7 +53,7 @@ class Engine:
             initial=settings.DELIVERY_ENDPOINT_INITIAL_CONCURRENCY,
             slow_ms=settings.DELIVERY_SLOW_RESPONSE_MS,
         )
-        self.options = _transport_options()
+        self.options = transport_options()
         transport.configure_pools(pool_size=self.concurrency)
         self._executor = ThreadPoolExecutor(max_workers=self.concurrency,
                                             thread_name_prefix="delivery-send")
@@ -178,7 +178,7 @@ class Engine:
             if getattr(delivery, "load_error", None):
                 self._broken.append(unloadable(delivery, now=now))
                 continue
-            reason = _skip_reason(delivery.profile)
+            reason = skip_reason(delivery.profile)
             if reason:
                 skipped.append((delivery, reason))
                 continue

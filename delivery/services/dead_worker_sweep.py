@@ -38,7 +38,7 @@ class RecoveryResult:
     tasks_requeued: int = 0
 
 
-def delivery_recover(*, lease: timedelta | None = None, now: datetime | None = None,
+def delivery_sweep(*, lease: timedelta | None = None, now: datetime | None = None,
                      limit: int = 5000) -> RecoveryResult:
     now = now or timezone.now()
     lease = lease if lease is not None else timedelta(
