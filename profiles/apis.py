@@ -233,20 +233,16 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         }
     if "enc" in validated:
         enc = validated["enc"]
-        data.encryption = EncryptionInput(
-            algorithm=enc["algo"],
-            key=unmasked(enc["key"], stored_enc.key if stored_enc else None),
-            iv=unmasked(enc["IV"], stored_enc.iv if stored_enc else None),
-            params=enc.get("params") or [], nonce_mode=enc.get("nonce_mode") or "fixed",
-        ) if enc else None
+        data.encryption = EncryptionInput.from_api({
+            **enc, "key": unmasked(enc["key"], stored_enc.key if stored_enc else None),
+            "IV": unmasked(enc["IV"], stored_enc.iv if stored_enc else None),
+        }) if enc else None
     if "auth" in validated:
         auth = validated["auth"]
-        data.auth = AuthInput(
-            token_url=auth["token_url"], client_id=auth["client_id"],
-            client_secret=unmasked(auth["client_secret"],
-                                   stored_auth.client_secret if stored_auth else None),
-            scope=auth.get("scope") or "",
-        ) if auth else None
+        data.auth = AuthInput.from_api({
+            **auth, "client_secret": unmasked(
+                auth["client_secret"], stored_auth.client_secret if stored_auth else None),
+        }) if auth else None
     if "delivery" in validated:
         _merge_delivery_limits(data, validated["delivery"])
     return data
