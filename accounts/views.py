@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .decorators import account_required
+from .decorators import AccountRequest, account_required
 from .forms import AccountSettingsForm, ApiKeyForm
 from .selectors import api_key_list, get_api_key_for_account
 from .services import account_set_time_zone, api_key_create, api_key_revoke
@@ -20,7 +20,7 @@ NEW_KEY_SESSION = "accounts:new-api-key"
 
 @login_required
 @account_required
-def api_keys(request: HttpRequest) -> HttpResponse:
+def api_keys(request: AccountRequest) -> HttpResponse:
     account = request.account
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -39,7 +39,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @login_required
 @account_required
 @require_POST
-def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def api_key_revoke_view(request: AccountRequest, pk: int) -> HttpResponse:
     api_key = get_api_key_for_account(account=request.account, pk=pk)
     api_key_revoke(api_key=api_key)
     messages.success(request, f"API key {api_key.prefix}… revoked.")
@@ -48,7 +48,7 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @account_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AccountRequest) -> HttpResponse:
     account = request.account
     form = AccountSettingsForm(request.POST or None, initial={"time_zone": account.time_zone})
     if request.method == "POST" and form.is_valid():

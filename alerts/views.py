@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 
 from .selectors import alert_list, alerts_enabled, get_alert_for_account
 from .services import alert_acknowledge, alert_acknowledge_all, alert_settings_set
@@ -27,7 +27,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @account_required
-def alert_list_view(request: HttpRequest) -> HttpResponse:
+def alert_list_view(request: AccountRequest) -> HttpResponse:
     page = Paginator(alert_list(account=request.account), 25).get_page(request.GET.get("page"))
     return render(request, "alerts/alert_list.html", {
         "page": page, "enabled": alerts_enabled(account=request.account),
@@ -37,7 +37,7 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @account_required
 @require_POST
-def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_acknowledge_view(request: AccountRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_account(account=request.account, pk=pk)
     alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, "Alert acknowledged.")
@@ -47,7 +47,7 @@ def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @account_required
 @require_POST
-def alert_acknowledge_all_view(request: HttpRequest) -> HttpResponse:
+def alert_acknowledge_all_view(request: AccountRequest) -> HttpResponse:
     count = alert_acknowledge_all(account=request.account, user=request.user)
     messages.success(request, f"{count} alert(s) acknowledged.")
     return _back(request)
@@ -56,7 +56,7 @@ def alert_acknowledge_all_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @account_required
 @require_POST
-def alert_settings_view(request: HttpRequest) -> HttpResponse:
+def alert_settings_view(request: AccountRequest) -> HttpResponse:
     choice = request.POST.get("enabled", "")
     if choice not in ("on", "off"):
         messages.error(request, "Choose whether alerts are on or off.")

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter
+import re
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from common.errors import InvalidInput, Issue
@@ -19,14 +21,34 @@ PAGE_PARAMETERS = [
 ]
 
 
+class WholeNumberField(serializers.IntegerField):
+    """Digits only: DRF's IntegerField also takes `0.0` and ` 1 `, which the schema's
+    `integer` does not describe (one meaning per input)."""
+
+    def to_internal_value(self, data):
+        if not re.fullmatch(r"-?[0-9]{1,18}", str(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "format": "date-time"},
+                                {"type": "string", "format": "date"}]})
+class DateOrDateTimeField(serializers.DateTimeField):
+    """An ISO date-time, or a bare date (its midnight; the list views read a bare `..._to` date
+    as the whole day)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["iso-8601", "%Y-%m-%d"], **kwargs)
+
+
 class PageSerializer(serializers.Serializer):
-    limit = serializers.IntegerField(
+    limit = WholeNumberField(
         required=False, min_value=1, max_value=EnvelopeLimitOffsetPagination.max_limit,
         error_messages={"invalid": "must be integer",
                         "min_value": "must be >= {min_value}",
                         "max_value": "must be <= {max_value}"},
     )
-    offset = serializers.IntegerField(
+    offset = WholeNumberField(
         required=False, min_value=0,
         error_messages={"invalid": "must be integer", "min_value": "must be >= {min_value}"},
     )
@@ -47,6 +69,8 @@ def parse_query(request, filters: type[serializers.Serializer] | None = None, *,
         known |= {"limit", "offset"}
     issues = [Issue(name, "is not a known parameter", location="query")
               for name in params if name not in known]
+    issues += [Issue(name, "must be given once, not repeated", location="query")
+               for name in params if name in known and len(params.getlist(name)) > 1]
     fields = filters().fields if filters else {}
     for name in params:
         field = fields.get(name)

@@ -119,21 +119,24 @@ _local = threading.local()
 
 def request(method: str, port: int, path: str, body: dict | None = None,
             headers: dict | None = None) -> tuple[int, bytes]:
-    """One request over this thread's keep-alive connection."""
-    conn = getattr(_local, "conns", {}).get(port)
-    if conn is None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        _local.conns = {**getattr(_local, "conns", {}), port: conn}
+    """One request over this thread's keep-alive connection (reopened once if the server
+    closed it while idle)."""
     data = json.dumps(body).encode() if body is not None else None
     all_headers = {"Content-Type": "application/json", **(headers or {})}
-    try:
-        conn.request(method, path, body=data, headers=all_headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    except (OSError, http.client.HTTPException):
-        conn.close()
-        _local.conns.pop(port, None)
-        raise
+    conns = _local.__dict__.setdefault("conns", {})
+    for attempt in (1, 2):
+        conn = conns.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conns[port] = conn
+        try:
+            conn.request(method, path, body=data, headers=all_headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            del conns[port]
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def saturate(call, seconds: float, clients: int = CLIENTS) -> float:

@@ -77,15 +77,25 @@ class DeliveryOutputSerializer(serializers.Serializer):
     request_method = serializers.CharField()
     request_url = serializers.CharField()
     attempt_count = serializers.IntegerField()
-    next_attempt_at = serializers.DateTimeField()
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
     last_status_code = serializers.IntegerField(allow_null=True)
     last_error = serializers.CharField()
     last_latency_ms = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
 
     def get_profile_id(self, delivery) -> str | None:
         return delivery.profile.profile_id if delivery.profile_id else None
+
+
+class AttemptOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True)
+    latency_ms = serializers.IntegerField(allow_null=True)
+    succeeded = serializers.BooleanField()
+    error = serializers.CharField()
+    response_excerpt = serializers.CharField()
 
 
 class DeliveryListApi(APIView):
@@ -118,18 +128,10 @@ class DeliveryDetailApi(APIView):
             help_text="Profile header values are masked (they are often credentials)."
         )
         request_body = serializers.CharField()
-        attempts = serializers.SerializerMethodField()
+        attempts = AttemptOutputSerializer(many=True, source="attempts.all")
 
         def get_request_headers(self, delivery) -> dict[str, str]:
             return masked_headers(delivery.headers)
-
-        def get_attempts(self, delivery) -> list[dict]:
-            return [
-                {"number": a.number, "started_at": a.started_at, "status_code": a.status_code,
-                 "latency_ms": a.latency_ms, "succeeded": a.succeeded, "error": a.error,
-                 "response_excerpt": a.response_excerpt}
-                for a in delivery.attempts.all()
-            ]
 
     @extend_schema(responses=DeliveryDetailSerializer)
     def get(self, request, sid: str, delivery_id: str):

@@ -174,9 +174,16 @@ class WorkerHeartbeat(models.Model):
     # {profile_id: attempts in flight} for the operator's view.
     endpoints = models.JSONField(default=dict, blank=True)
     stopping = models.BooleanField(default=False)
+    # {loop name: "running" | "restarting: <error>" | "stopped"} for the process's loops
+    # besides the main one (bin/worker's background tasks, its LISTEN connection): /readyz.
+    loops = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+    @property
+    def stopped_loops(self) -> list[str]:
+        return sorted(name for name, state in self.loops.items() if state == "stopped")
 
 
 class RecoverStatus(models.TextChoices):

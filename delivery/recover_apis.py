@@ -32,7 +32,7 @@ class RecoverRunOutputSerializer(serializers.Serializer):
     truncated = serializers.BooleanField()
     error = serializers.CharField()
     started_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
     progress = serializers.SerializerMethodField()
 
     def get_progress(self, run) -> dict:
@@ -45,6 +45,9 @@ class ProfileRecoverApi(APIView):
     class InputSerializer(serializers.Serializer):
         since = serializers.DateTimeField(
             help_text="Resend every failed delivery created at or after this time.")
+
+        class Meta:
+            ref_name = "RecoverInput"
 
     @extend_schema(parameters=PAGE_PARAMETERS, operation_id="callback_profile_recover_runs_list",
                    responses=page_of(RecoverRunOutputSerializer, "RecoverRunPage"))

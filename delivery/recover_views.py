@@ -9,12 +9,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from profiles.selectors import get_profile_for_account
 
@@ -37,7 +37,7 @@ class RecoverForm(forms.Form):
 @login_required
 @account_required
 @require_http_methods(["GET", "POST"])
-def recover_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def recover_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     try:
         profile = get_profile_for_account(account=request.account, profile_id=profile_id)
     except NotFound as exc:

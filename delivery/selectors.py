@@ -76,6 +76,12 @@ def last_worker_heartbeat() -> datetime | None:
     return WorkerHeartbeat.objects.aggregate(at=Max("last_seen_at"))["at"]
 
 
+def stopped_worker_loops(*, since: datetime) -> dict[str, list[str]]:
+    """{worker id: its loops that stopped} among workers heard from since `since`."""
+    fresh = WorkerHeartbeat.objects.filter(last_seen_at__gte=since).only("worker_id", "loops")
+    return {beat.worker_id: beat.stopped_loops for beat in fresh if beat.stopped_loops}
+
+
 def queue_stats(*, now: datetime | None = None) -> QueueStats:
     now = now or timezone.now()
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
 from common.template_grammar import BODY_METHODS
@@ -36,7 +36,7 @@ def _pretty(text: str) -> str:
 
 @login_required
 @account_required
-def delivery_list_view(request: HttpRequest) -> HttpResponse:
+def delivery_list_view(request: AccountRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in DeliveryStatus.values:
         status = ""
@@ -61,7 +61,7 @@ def delivery_list_view(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _delivery_or_404(request: HttpRequest, delivery_id) -> Delivery:
+def _delivery_or_404(request: AccountRequest, delivery_id) -> Delivery:
     try:
         return get_delivery_for_account(account=request.account, delivery_id=delivery_id)
     except NotFound as exc:
@@ -104,7 +104,7 @@ def _detail_context(delivery: Delivery) -> dict:
 
 @login_required
 @account_required
-def delivery_detail_view(request: HttpRequest, delivery_id) -> HttpResponse:
+def delivery_detail_view(request: AccountRequest, delivery_id) -> HttpResponse:
     delivery = _delivery_or_404(request, delivery_id)
     return render(request, "delivery/delivery_detail.html", {
         **_detail_context(delivery),
@@ -116,7 +116,7 @@ def delivery_detail_view(request: HttpRequest, delivery_id) -> HttpResponse:
 
 @login_required
 @account_required
-def delivery_live_view(request: HttpRequest, delivery_id) -> JsonResponse:
+def delivery_live_view(request: AccountRequest, delivery_id) -> JsonResponse:
     """What the detail page polls while the delivery is not final (static/js/live.js)."""
     delivery = _delivery_or_404(request, delivery_id)
     context = _detail_context(delivery)
@@ -133,7 +133,7 @@ def delivery_live_view(request: HttpRequest, delivery_id) -> JsonResponse:
 @login_required
 @account_required
 @require_POST
-def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
+def delivery_resend_view(request: AccountRequest, delivery_id) -> HttpResponse:
     delivery = _delivery_or_404(request, delivery_id)
     try:
         check_throttle(DeliveryResendThrottle, request)
@@ -147,7 +147,7 @@ def delivery_resend_view(request: HttpRequest, delivery_id) -> HttpResponse:
 
 @login_required
 @account_required
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: AccountRequest) -> HttpResponse:
     inbox = inbox_service.inbox_get_or_create(account=request.account)
     entries = []
     for entry in inbox_service.inbox_requests(inbox=inbox):
@@ -166,7 +166,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @account_required
 @require_POST
-def inbox_clear_view(request: HttpRequest) -> HttpResponse:
+def inbox_clear_view(request: AccountRequest) -> HttpResponse:
     inbox = inbox_service.inbox_get_or_create(account=request.account)
     count = inbox_service.inbox_clear(inbox=inbox)
     messages.success(request, f"Cleared {count} request(s).")

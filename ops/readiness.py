@@ -4,7 +4,7 @@ reported in the last minute, and the oldest due delivery is not waiting too long
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -45,7 +45,7 @@ def check_migrations() -> Check:
 
 
 def check_worker(now: datetime) -> Check:
-    from delivery.selectors import last_worker_heartbeat
+    from delivery.selectors import last_worker_heartbeat, stopped_worker_loops
 
     limit = settings.READYZ_HEARTBEAT_MAX_AGE_SECONDS
     seen = last_worker_heartbeat()
@@ -54,6 +54,10 @@ def check_worker(now: datetime) -> Check:
     age = (now - seen).total_seconds()
     if age > limit:
         return Check("worker", False, f"last worker heartbeat {age:.0f} s ago (limit {limit} s)")
+    stopped = stopped_worker_loops(since=now - timedelta(seconds=limit))
+    if stopped:
+        names = "; ".join(f"{worker}: {', '.join(loops)}" for worker, loops in stopped.items())
+        return Check("worker", False, f"a worker loop stopped ({names})")
     return Check("worker", True, f"last worker heartbeat {age:.0f} s ago")
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from common.paging import CappedPaginator
 from common.template_grammar import BODY_FORMATS, BODY_METHODS, STRING_FORMATS, page_data
@@ -55,7 +55,7 @@ LOG_PAGE_SIZE = 20
 SECRET_MASK = "•••••••• (hidden)"
 
 
-def _profile_or_404(request: HttpRequest, profile_id: str) -> CallbackProfile:
+def _profile_or_404(request: AccountRequest, profile_id: str) -> CallbackProfile:
     try:
         return get_profile_for_account(account=request.account, profile_id=profile_id)
     except NotFound as exc:
@@ -68,7 +68,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @login_required
 @account_required
-def profile_list_view(request: HttpRequest) -> HttpResponse:
+def profile_list_view(request: AccountRequest) -> HttpResponse:
     filter_form = ProfileFilterForm(request.GET)
     profiles = profile_list(account=request.account, **filter_form.filters())
     page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -123,7 +123,7 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
 @login_required
 @account_required
 @require_http_methods(["GET", "POST"])
-def profile_form_view(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
+def profile_form_view(request: AccountRequest, profile_id: str | None = None) -> HttpResponse:
     """Add and edit share this view: form -> service -> message -> redirect."""
     profile = _profile_or_404(request, profile_id) if profile_id else None
     if profile is not None and profile.managed:
@@ -201,7 +201,7 @@ def _not_sent(error: str, errors: dict[str, list[str]] | None = None) -> dict[st
 @login_required
 @account_required
 @require_POST
-def profile_test_view(request: HttpRequest, profile_id: str | None = None) -> HttpResponse:
+def profile_test_view(request: AccountRequest, profile_id: str | None = None) -> HttpResponse:
     """Send the form as it is now (unsaved) once to its endpoint, through the delivery engine.
 
     The page's JS asks for JSON; without JS the form page is drawn again with the result.
@@ -245,7 +245,7 @@ def _log_row_labels(delivery) -> None:
         delivery.which = Truncator(str(values.get("message", ""))).chars(40)
 
 
-def _live_context(request: HttpRequest, profile: CallbackProfile) -> dict[str, Any]:
+def _live_context(request: AccountRequest, profile: CallbackProfile) -> dict[str, Any]:
     log = CappedPaginator(profile_delivery_log(account=request.account, profile=profile),
                           LOG_PAGE_SIZE)
     buckets = profile_delivery_success_by_hour(account=request.account, profile=profile,
@@ -266,7 +266,7 @@ def _live_context(request: HttpRequest, profile: CallbackProfile) -> dict[str, A
 
 @login_required
 @account_required
-def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
     encryption = getattr(profile, "encryption", None)
     return render(
@@ -291,7 +291,7 @@ def profile_detail_view(request: HttpRequest, profile_id: str) -> HttpResponse:
 
 @login_required
 @account_required
-def profile_live_view(request: HttpRequest, profile_id: str) -> JsonResponse:
+def profile_live_view(request: AccountRequest, profile_id: str) -> JsonResponse:
     """What the profile page polls while a delivery is pending (static/js/live.js)."""
     profile = _profile_or_404(request, profile_id)
     context = _live_context(request, profile)
@@ -307,7 +307,7 @@ def profile_live_view(request: HttpRequest, profile_id: str) -> JsonResponse:
 @login_required
 @account_required
 @require_POST
-def profile_status_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_status_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     """Disable, enable, or re-enable an auto-disabled profile."""
     profile = _profile_or_404(request, profile_id)
     try:
@@ -331,7 +331,7 @@ def profile_status_view(request: HttpRequest, profile_id: str) -> HttpResponse:
 @login_required
 @account_required
 @require_POST
-def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_rotate_secret_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
     try:
         profile = profile_rotate_signing_secret(profile=profile)
@@ -349,7 +349,7 @@ def profile_rotate_secret_view(request: HttpRequest, profile_id: str) -> HttpRes
 @login_required
 @account_required
 @require_http_methods(["GET", "POST"])
-def profile_delete_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_delete_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     """GET asks for confirmation (works without JS); POST deletes."""
     profile = _profile_or_404(request, profile_id)
     if profile.managed:

@@ -9,20 +9,25 @@ from __future__ import annotations
 import json
 
 from django.core.validators import MaxLengthValidator
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 TYPE_NAMES = {dict: "object", list: "array", str: "string"}
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "object"}, {"type": "array"}, {"type": "string"}], "nullable": True}
-)
 class JsonValueField(serializers.Field):
-    """A JSON object or array, given as JSON or as a string holding JSON."""
+    """A JSON object or array, given as JSON or as a string holding JSON.
 
-    def __init__(self, *, kind: type, **kwargs):
+    `shape` describes the JSON value in the schema: a JSON schema, or the serializer that
+    validates it (its component is referenced).
+    """
+
+    encoded_description = "The same value as a JSON-encoded string."
+
+    def __init__(self, *, kind: type, shape: dict | type[serializers.Serializer], **kwargs):
         self.kind = kind
+        self.shape = shape
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
@@ -45,11 +50,13 @@ class JsonValueField(serializers.Field):
         return value
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}, "nullable": True})
 class StringListField(JsonValueField):
     """A list of strings, also accepted as one string (`"SMS-sent"`) or a JSON string."""
 
+    encoded_description = "One item, comma-separated items, or a JSON-encoded array."
+
     def __init__(self, **kwargs):
+        kwargs.setdefault("shape", {"type": "array", "items": {"type": "string"}})
         super().__init__(kind=list, **kwargs)
 
     def to_internal_value(self, data):
@@ -61,13 +68,48 @@ class StringListField(JsonValueField):
         return value
 
 
+class JsonValueFieldSchema(OpenApiSerializerFieldExtension):
+    """The JSON value, or the same as a JSON-encoded string (as the original API sends it)."""
+
+    target_class = JsonValueField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        shape = self.target.shape
+        if not isinstance(shape, dict):
+            shape = auto_schema.resolve_serializer(shape, direction).ref
+        encoded = {"type": "string", "description": self.target.encoded_description}
+        return {"oneOf": [shape, encoded]}
+
+
 class StrictCharField(serializers.CharField):
-    """A string field that refuses numbers and booleans instead of coercing them."""
+    """A string field that refuses numbers and booleans instead of coercing them.
+
+    `schema` adds to its published schema the rules the service checks it with (`enum`,
+    `minLength`, `pattern`), taken from those rules' own definitions so the two cannot drift.
+    """
+
+    def __init__(self, *, schema: dict | None = None, **kwargs):
+        self.schema = schema or {}
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def one_of(values) -> dict:
+    """The `schema` of a StrictCharField that takes exactly these values."""
+    return {"enum": list(values)}
+
+
+class StrictCharFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = StrictCharField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", **self.target.schema}
 
 
 def schema_messages(serializer_class):

@@ -15,11 +15,16 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.pagination import EnvelopeLimitOffsetPagination
-from api.query import PAGE_PARAMETERS, parse_query
+from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
 from api.responses import envelope
 from api.schema import page_of
 from common.errors import InvalidInput, Issue
-from common.template_grammar import HTTP_METHODS, STRING_FORMATS
+from common.template_grammar import (
+    BODY_FORMATS,
+    DEFAULT_BODY_FORMAT,
+    HTTP_METHODS,
+    STRING_FORMATS,
+)
 
 from . import catalog
 from .api_fields import (
@@ -28,10 +33,18 @@ from .api_fields import (
     StrictIntegerField,
     StringListField,
     TemplateBodyField,
+    one_of,
     schema_messages,
 )
 from .masking import mask, unmasked
-from .models import CallbackProfile, Channel, ProfileStatus, RatePeriod
+from .models import (
+    CallbackProfile,
+    Channel,
+    EncryptionAlgorithm,
+    NonceMode,
+    ProfileStatus,
+    RatePeriod,
+)
 from .selectors import endpoint_state_of, get_profile_for_account, profile_list
 from .services import (
     active_signing_secrets,
@@ -44,6 +57,9 @@ from .services import (
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    TITLE_PATTERN,
     AuthInput,
     EncryptionInput,
     ProfileInput,
@@ -54,11 +70,12 @@ SUCCESS = "RBC024"
 
 @schema_messages
 class EncryptionSerializer(serializers.Serializer):
-    algo = StrictCharField(max_length=32)
+    algo = StrictCharField(max_length=32, schema=one_of(EncryptionAlgorithm.values))
     key = StrictCharField(max_length=64, trim_whitespace=False)
     IV = StrictCharField(max_length=64, trim_whitespace=False)
     params = StringListField()
-    nonce_mode = StrictCharField(required=False, max_length=16)
+    nonce_mode = StrictCharField(required=False, max_length=16, schema=one_of(NonceMode.values),
+                                 help_text="fixed (default) or random_nonce.")
 
 
 @schema_messages
@@ -82,6 +99,7 @@ class DeliveryLimitsSerializer(serializers.Serializer):
         help_text="At most this many requests per rate_limit_period, across all workers; "
                   "null = no rate limit.")
     rate_limit_period = StrictCharField(required=False, allow_null=True, max_length=16,
+                                        schema=one_of(RatePeriod.values),
                                         help_text="second (default) or minute.")
 
     def validate(self, attrs):
@@ -96,7 +114,7 @@ class DeliveryLimitsSerializer(serializers.Serializer):
 class DeliveryLimitsOutputSerializer(serializers.Serializer):
     max_concurrency = serializers.IntegerField(allow_null=True)
     rate_limit = serializers.IntegerField(allow_null=True)
-    rate_limit_period = serializers.CharField()
+    rate_limit_period = serializers.ChoiceField(choices=RatePeriod.values)
 
 
 class CircuitOutputSerializer(serializers.Serializer):
@@ -110,20 +128,24 @@ class CircuitOutputSerializer(serializers.Serializer):
         "is retried."))
 
 
+# The channel as the API takes it: its value, or the original API's name of the default one.
+CHANNEL_INPUTS = {**{value: value for value in Channel.values},
+                  Channel.DEFAULT.label: Channel.DEFAULT}
+
+
 def _channel_value(raw: str | None, events: list[str] | None) -> str:
-    """Normalise the channel: "sms", "default" or the UI label; inferred from events if absent."""
-    if raw is None or not str(raw).strip():
+    """The channel given, or inferred from the events when absent."""
+    if not raw:
         return Channel.SMS if events and "SMS-sent" in events else Channel.DEFAULT
-    text = str(raw).strip().lower()
-    return Channel.DEFAULT if text.startswith("default") else text
+    return CHANNEL_INPUTS.get(raw, raw)
 
 
 class EncryptionOutputSerializer(serializers.Serializer):
-    algo = serializers.CharField()
+    algo = serializers.ChoiceField(choices=EncryptionAlgorithm.values)
     key = serializers.CharField(help_text="Masked; GET .../secrets reveals it.")
     IV = serializers.CharField(help_text="Masked; GET .../secrets reveals it.")
     params = serializers.ListField(child=serializers.CharField())
-    nonce_mode = serializers.CharField()
+    nonce_mode = serializers.ChoiceField(choices=NonceMode.values)
 
 
 class AuthOutputSerializer(serializers.Serializer):
@@ -136,12 +158,13 @@ class AuthOutputSerializer(serializers.Serializer):
 class ProfileOutputSerializer(serializers.Serializer):
     profile_id = serializers.CharField()
     title = serializers.CharField()
-    channel = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.values)
     events = serializers.ListField(child=serializers.CharField())
-    http_method = serializers.CharField()
+    http_method = serializers.ChoiceField(choices=HTTP_METHODS)
     url = serializers.CharField()
-    body = serializers.JSONField()
-    body_format = serializers.CharField()
+    body = serializers.JSONField(help_text="A JSON object (json, form, multipart), a template "
+                                           "string (xml, html, text), or null.")
+    body_format = serializers.ChoiceField(choices=list(BODY_FORMATS))
     managed = serializers.BooleanField()
     headers = serializers.SerializerMethodField(
         help_text="Values masked; GET .../secrets reveals them."
@@ -151,7 +174,8 @@ class ProfileOutputSerializer(serializers.Serializer):
     response_message = serializers.CharField()
     delivery = DeliveryLimitsOutputSerializer(source="*")
     circuit = serializers.SerializerMethodField()
-    status = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ProfileStatus.values,
+                                     help_text="1 active, 2 auto-disabled, 3 disabled.")
     signing_secret = serializers.SerializerMethodField(
         help_text="Masked; GET .../secrets reveals it."
     )
@@ -219,10 +243,9 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         data.channel = _channel_value(validated.get("channel"), data.events)
     for name in ("title", "http_method", "url", "response_message"):
         if name in validated:
-            value = validated[name]
-            setattr(data, name, value.upper() if name == "http_method" and value else value)
+            setattr(data, name, validated[name])
     if "body_format" in validated:
-        data.body_format = (validated["body_format"] or "json").strip().lower()
+        data.body_format = validated["body_format"] or DEFAULT_BODY_FORMAT
     if "body" in validated:
         data.body = validated["body"]
     data.body = _body_for_format(data.body, data.body_format)
@@ -256,25 +279,32 @@ def _merge_delivery_limits(data: ProfileInput, limits: dict | None) -> None:
         if name in limits:
             value = limits[name]
             if name == "rate_limit_period":
-                value = (value or RatePeriod.SECOND).strip().lower()
+                value = value or RatePeriod.SECOND
             setattr(data, name, value)
 
 
 @schema_messages
 class ProfileInputSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200, allow_blank=True)
-    channel = StrictCharField(required=False, allow_null=True, allow_blank=True)
+    title = StrictCharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, schema={
+        "minLength": TITLE_MIN_LENGTH, "pattern": TITLE_PATTERN.pattern})
+    channel = StrictCharField(
+        required=False, allow_null=True, allow_blank=True,
+        schema=one_of([*CHANNEL_INPUTS, ""]),
+        help_text="sms or default; when empty, sms if events names SMS-sent, else default.")
     events = StringListField()
-    http_method = StrictCharField(max_length=10)
+    http_method = StrictCharField(max_length=10, schema=one_of(HTTP_METHODS),
+                                  help_text="GET or POST for the sms channel.")
     url = StrictCharField(max_length=4096)
     body = TemplateBodyField(help_text="A JSON object (json, form, multipart) or a template "
                                        "string (xml, html, text).")
     body_format = StrictCharField(required=False, allow_null=True, max_length=16,
+                                  schema=one_of(BODY_FORMATS),
                                   help_text="json (default), form, multipart, xml, html or text.")
-    headers = JsonValueField(kind=dict)
-    enc = JsonValueField(kind=dict)
-    auth = JsonValueField(kind=dict)
-    delivery = JsonValueField(kind=dict, help_text=(
+    headers = JsonValueField(kind=dict, shape={"type": "object",
+                                               "additionalProperties": {"type": "string"}})
+    enc = JsonValueField(kind=dict, shape=EncryptionSerializer)
+    auth = JsonValueField(kind=dict, shape=AuthSerializer)
+    delivery = JsonValueField(kind=dict, shape=DeliveryLimitsSerializer, help_text=(
         'Delivery limits, e.g. {"max_concurrency": 10, "rate_limit": 5, '
         '"rate_limit_period": "second"}; null removes them.'))
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
@@ -331,9 +361,8 @@ class ProfileListFilterSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True)
     http_method = serializers.ChoiceField(choices=HTTP_METHODS, required=False)
     status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
-    created_from = serializers.DateTimeField(required=False,
-                                             input_formats=["iso-8601", "%Y-%m-%d"])
-    created_to = serializers.DateTimeField(required=False, input_formats=["iso-8601", "%Y-%m-%d"])
+    created_from = DateOrDateTimeField(required=False)
+    created_to = DateOrDateTimeField(required=False)
 
 
 class ProfileListCreateApi(APIView):
@@ -386,8 +415,8 @@ class ProfileDetailApi(APIView):
         return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
                         message="Profile updated successfully")
 
-    @extend_schema(responses=inline_serializer("DeletedProfile", {
-        "profile_id": serializers.CharField()}))
+    @extend_schema(responses={200: inline_serializer("DeletedProfile", {
+        "profile_id": serializers.CharField()})})
     def delete(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         ensure_not_managed(profile)

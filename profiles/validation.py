@@ -31,6 +31,8 @@ from . import catalog
 from .models import EncryptionAlgorithm, NonceMode, RatePeriod
 
 TITLE_PATTERN = re.compile(r"^[A-Za-z0-9 _-]+$")
+TITLE_MIN_LENGTH = 3
+TITLE_MAX_LENGTH = 100
 HEADER_NAME_PATTERN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")  # RFC 9110 token
 # Set by the platform on every request; a profile may not override them.
 RESERVED_HEADERS = {
@@ -197,10 +199,10 @@ def _title_issues(title: str | None) -> list[Issue]:
     if title is None or not title.strip():
         return [Issue("title", "must NOT be empty")]
     title = title.strip()
-    if len(title) < 3:
-        return [Issue("title", "must NOT have fewer than 3 characters")]
-    if len(title) > 100:
-        return [Issue("title", "must NOT have more than 100 characters")]
+    if len(title) < TITLE_MIN_LENGTH:
+        return [Issue("title", f"must NOT have fewer than {TITLE_MIN_LENGTH} characters")]
+    if len(title) > TITLE_MAX_LENGTH:
+        return [Issue("title", f"must NOT have more than {TITLE_MAX_LENGTH} characters")]
     if not TITLE_PATTERN.match(title):
         return [
             Issue("title", "must contain only letters, digits, spaces, hyphens and underscores")

@@ -93,14 +93,13 @@ class _ReceiveConfigurationAdminForm(ConfigurationFields, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
         cleaned["keyword"] = normalise_keyword(cleaned.get("keyword") or "")
-        try:
-            self.check_configuration(account=cleaned["account"],
-                                     existing=self.instance if self.instance.pk else None)
-        except NotFound as exc:
-            raise forms.ValidationError(f"{exc.message} in the chosen account.") from exc
+        if "account" in cleaned:
+            try:
+                self.check_configuration(account=cleaned["account"],
+                                         existing=self.instance if self.instance.pk else None)
+            except NotFound as exc:
+                raise forms.ValidationError(f"{exc.message} in the chosen account.") from exc
         return cleaned
 
 

@@ -14,9 +14,10 @@ from rest_framework.views import APIView
 
 from accounts.models import Account
 from api.pagination import EnvelopeLimitOffsetPagination
-from api.query import PAGE_PARAMETERS, parse_query
+from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
 from api.responses import envelope
 from api.schema import page_of
+from profiles.api_fields import StrictCharField, one_of
 from profiles.selectors import get_profile_for_account
 
 from . import actions
@@ -30,6 +31,8 @@ from .selectors import (
     vmn_list,
 )
 from .services import (
+    INPUT_DEFAULTS,
+    SAVED_FIELDS,
     ConfigurationInput,
     configuration_create,
     configuration_delete,
@@ -37,16 +40,13 @@ from .services import (
 )
 
 SUCCESS = "RBC024"
-DATE_FORMATS = ["iso-8601", "%Y-%m-%d"]
 
 
 def _trigger_type_value(raw: str) -> str:
-    """Accept the API value (`callback_id`) and the UI label (`Callback ID`)."""
-    text = raw.strip().lower().replace(" ", "_")
-    if text not in TriggerType.values:
+    if raw not in TriggerType.values:
         allowed = ", ".join(TriggerType.values)
         raise serializers.ValidationError(f"must be one of: {allowed}")
-    return text
+    return raw
 
 
 class ConfigurationInputSerializer(serializers.Serializer):
@@ -54,7 +54,8 @@ class ConfigurationInputSerializer(serializers.Serializer):
     # Length and shape of the keyword are the service's rules (same message everywhere).
     keyword = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     trigger_url = serializers.BooleanField(required=False)
-    trigger_type = serializers.CharField(required=False, max_length=32, error_messages=MAX_LENGTH)
+    trigger_type = StrictCharField(required=False, max_length=32, error_messages=MAX_LENGTH,
+                                   schema=one_of(TriggerType.values))
     callback_profile_id = serializers.CharField(required=False, allow_blank=True, allow_null=True,
                                                 max_length=64, error_messages=MAX_LENGTH)
     active = serializers.BooleanField(required=False)
@@ -93,15 +94,15 @@ class ConfigurationOutputSerializer(serializers.Serializer):
     trigger_url = serializers.BooleanField()
     trigger_type = serializers.CharField()
     callback_profile_id = serializers.CharField(source="callback_profile.profile_id",
-                                                default=None)
+                                                default=None, allow_null=True)
     webhook_url = serializers.CharField()
     webhook_profile_id = serializers.CharField(source="webhook_profile.profile_id",
-                                               default=None)
+                                               default=None, allow_null=True)
     reply_callback_profile_id = serializers.CharField(
-        source="reply_callback_profile.profile_id", default=None
+        source="reply_callback_profile.profile_id", default=None, allow_null=True
     )
     active = serializers.BooleanField()
-    expires_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
 
@@ -152,13 +153,10 @@ def _to_input(account: Account, validated: dict, base: ConfigurationInput) -> Co
         base.reply_callback_profile = (
             get_profile_for_account(account=account, profile_id=profile_id) if profile_id else None
         )
-    if "keyword" in validated:
-        base.keyword = validated["keyword"] or ""
-    for name in ("trigger_url", "trigger_type", "active", "expires_at"):
+    for name in SAVED_FIELDS:  # the fields the API names as the configuration does
         if name in validated:
-            setattr(base, name, validated[name])
-    if "webhook_url" in validated:
-        base.webhook_url = validated["webhook_url"] or ""
+            value = validated[name]
+            setattr(base, name, INPUT_DEFAULTS[name] if value is None else value)
     for action in actions.REGISTRY:
         if action.api_field in validated:
             chosen = action.from_api(validated[action.api_field])
@@ -224,8 +222,8 @@ class ConfigurationDetailApi(APIView):
         return envelope(_output(configuration), code=SUCCESS,
                         message="Configuration updated successfully")
 
-    @extend_schema(responses=inline_serializer("DeletedConfiguration", {
-        "id": serializers.UUIDField()}))
+    @extend_schema(responses={200: inline_serializer("DeletedConfiguration", {
+        "id": serializers.UUIDField()})})
     def delete(self, request, sid: str, configuration_id: str):
         configuration = get_configuration_for_account(
             account=request.auth, configuration_id=configuration_id
@@ -263,7 +261,8 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
     circle = serializers.CharField()
     received_at = serializers.DateTimeField()
     matched = serializers.BooleanField()
-    configuration_id = serializers.UUIDField(source="configuration.public_id", default=None)
+    configuration_id = serializers.UUIDField(source="configuration.public_id", default=None,
+                                             allow_null=True)
     note = serializers.CharField()
     callback = serializers.SerializerMethodField()
     actions = serializers.ListField(child=serializers.DictField(), read_only=True,
@@ -280,8 +279,8 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
 class IncomingMessageFilterSerializer(serializers.Serializer):
     number = serializers.CharField(required=False, allow_blank=True)
     keyword = serializers.CharField(required=False, allow_blank=True)
-    date_from = serializers.DateTimeField(required=False, input_formats=DATE_FORMATS)
-    date_to = serializers.DateTimeField(required=False, input_formats=DATE_FORMATS)
+    date_from = DateOrDateTimeField(required=False)
+    date_to = DateOrDateTimeField(required=False)
 
 
 class IncomingMessageListApi(APIView):

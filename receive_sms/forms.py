@@ -99,13 +99,14 @@ class ConfigurationFields:
     def check_configuration(self, *, account: Account,
                             existing: ReceiveConfiguration | None) -> None:
         cleaned = self.cleaned_data
+        if "vmn" not in cleaned:
+            return  # the number's own error says what to fix first
         for action in actions.REGISTRY:
             if not cleaned.get(action.type):
                 continue
-            for name in action.form_fields():
-                field = self.fields[name]
-                if getattr(field, "required_when_on", False) and not cleaned.get(name):
-                    self.add_error(name, field.error_messages["required"])
+            for name in action.required_fields():
+                if not cleaned.get(name):
+                    self.add_error(name, self.fields[name].error_messages["required"])
         try:
             configuration_check(account=account, data=self.configuration_input(),
                                 existing=existing)
@@ -177,8 +178,7 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if "vmn" in cleaned:
-            self.check_configuration(account=self.account, existing=self.configuration)
+        self.check_configuration(account=self.account, existing=self.configuration)
         return cleaned
 
 

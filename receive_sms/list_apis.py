@@ -13,7 +13,11 @@ from api.schema import page_of
 from profiles.api_fields import StrictCharField
 
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
-from .subscribers import subscriber_list_get_or_create
+from .subscribers import (
+    LIST_NAME_INPUT_PATTERN,
+    LIST_NAME_MAX_LENGTH,
+    subscriber_list_get_or_create,
+)
 
 SUCCESS = "RBC024"
 
@@ -30,8 +34,8 @@ class SubscriberOutputSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.SerializerMethodField()
     source_keyword = serializers.CharField()
-    subscribed_at = serializers.DateTimeField()
-    unsubscribed_at = serializers.DateTimeField()
+    subscribed_at = serializers.DateTimeField(allow_null=True)
+    unsubscribed_at = serializers.DateTimeField(allow_null=True)
     unsubscribe_keyword = serializers.CharField()
 
     def get_status(self, subscriber) -> str:
@@ -39,7 +43,8 @@ class SubscriberOutputSerializer(serializers.Serializer):
 
 
 class SubscriberListInputSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=100, error_messages={
+    name = StrictCharField(max_length=LIST_NAME_MAX_LENGTH,
+                           schema={"pattern": LIST_NAME_INPUT_PATTERN}, error_messages={
         "blank": "must NOT be empty", "invalid": "must be string",
         "max_length": "must NOT have more than {max_length} characters",
     })

@@ -9,11 +9,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from sms.opt_outs import MAX_REPLY, opt_out_list, opt_out_replies, opt_out_settings_update
 
@@ -51,7 +51,7 @@ class OptOutSettingsForm(forms.Form):
 @login_required
 @account_required
 @require_http_methods(["GET", "POST"])
-def subscriber_lists(request: HttpRequest) -> HttpResponse:
+def subscriber_lists(request: AccountRequest) -> HttpResponse:
     form = SubscriberListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +67,7 @@ def subscriber_lists(request: HttpRequest) -> HttpResponse:
     }, status=400 if form.errors else 200)
 
 
-def _list_or_404(request: HttpRequest, public_id: uuid.UUID):
+def _list_or_404(request: AccountRequest, public_id: uuid.UUID):
     try:
         return get_subscriber_list_for_account(account=request.account, list_id=public_id)
     except NotFound as exc:
@@ -76,7 +76,7 @@ def _list_or_404(request: HttpRequest, public_id: uuid.UUID):
 
 @login_required
 @account_required
-def subscriber_list_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def subscriber_list_detail(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     subscriber_list = _list_or_404(request, public_id)
     filter_form = MemberFilterForm(request.GET or None)
     status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
@@ -97,7 +97,7 @@ def _csv_safe(value: str) -> str:
 
 @login_required
 @account_required
-def subscriber_list_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def subscriber_list_export(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     subscriber_list = _list_or_404(request, public_id)
     status = request.GET.get("status", "")
     members = subscriber_members(subscriber_list=subscriber_list,
@@ -122,7 +122,7 @@ def subscriber_list_export(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 @login_required
 @account_required
 @require_http_methods(["GET", "POST"])
-def opt_outs(request: HttpRequest) -> HttpResponse:
+def opt_outs(request: AccountRequest) -> HttpResponse:
     replies = opt_out_replies(account=request.account)
     initial = {"opt_out_reply": replies.opt_out, "opt_in_reply": replies.opt_in,
                "help_reply": replies.help}

@@ -10,6 +10,10 @@ Matching rule (documented in the README):
    messages also fall through to the default configuration.
 4. Otherwise the message is unmatched: it is logged with matched = false and fires nothing.
 
+A configuration that runs no action (Trigger URL off and no other action, saved before such
+configurations were refused) is skipped like an inactive one, so it cannot swallow its
+keyword's messages.
+
 A matched configuration fires its callback profile only when its Trigger URL toggle is on.
 
 Variables (README "Receiving SMS on a VMN"): source, recipient,
@@ -65,7 +69,8 @@ def match_configuration(
         .filter(keyword__in=[keyword, ""] if keyword else [""])
         .select_related("callback_profile", "webhook_profile", "reply_callback_profile")
     )
-    by_keyword = {config.keyword: config for config in candidates}
+    by_keyword = {config.keyword: config for config in candidates
+                  if config.trigger_url or config.actions}
     return by_keyword.get(keyword) if keyword in by_keyword else by_keyword.get("")
 
 

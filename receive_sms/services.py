@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from copy import copy
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -102,6 +102,8 @@ class ConfigurationInput:
 
 # The model fields a ConfigurationInput sets as they are (the actions are stored as a list).
 SAVED_FIELDS = tuple(f.name for f in fields(ConfigurationInput) if f.name != "actions")
+# What null stands for in a request ("keyword": null is the default configuration).
+INPUT_DEFAULTS = {f.name: f.default for f in fields(ConfigurationInput) if f.default is not MISSING}
 
 
 def validate_configuration(

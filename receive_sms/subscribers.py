@@ -12,8 +12,13 @@ from common.errors import InvalidInput, Issue
 
 from .models import Subscriber, SubscriberList
 
-LIST_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,49}$")
-LIST_NAME_RULE = "must be 1 to 50 letters, digits, spaces, hyphens or underscores"
+LIST_NAME_MAX_LENGTH = SubscriberList._meta.get_field("name").max_length
+_LIST_NAME = rf"[A-Za-z0-9][A-Za-z0-9 _-]{{0,{LIST_NAME_MAX_LENGTH - 1}}}"
+LIST_NAME_PATTERN = re.compile(f"^{_LIST_NAME}$")
+LIST_NAME_RULE = (f"must be 1 to {LIST_NAME_MAX_LENGTH} letters, digits, spaces, hyphens or "
+                  "underscores")
+# What the API takes: the name, with spaces around it that are stripped (OpenAPI `pattern`).
+LIST_NAME_INPUT_PATTERN = rf"^\s*{_LIST_NAME}\s*$"
 
 
 def list_name_issues(name: str, field: str) -> list[Issue]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
 from profiles.placeholders import profile_misfits_for_incoming
@@ -50,7 +51,7 @@ from .services import (
 LOGS_PER_PAGE = 25
 
 
-def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
+def _configuration_or_404(request: AccountRequest, public_id: uuid.UUID) -> ReceiveConfiguration:
     try:
         return get_configuration_for_account(account=request.account, configuration_id=public_id)
     except NotFound as exc:
@@ -59,13 +60,13 @@ def _configuration_or_404(request: HttpRequest, public_id: uuid.UUID) -> Receive
 
 @login_required
 @account_required
-def channels_home(request: HttpRequest) -> HttpResponse:
+def channels_home(request: AccountRequest) -> HttpResponse:
     return render(request, "receive_sms/channels.html", {})
 
 
 @login_required
 @account_required
-def sender_ids(request: HttpRequest) -> HttpResponse:
+def sender_ids(request: AccountRequest) -> HttpResponse:
     """The Sender ID tab, the first thing Channels → SMS → Manage shows."""
     form = SenderIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -82,16 +83,27 @@ def sender_ids(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _flagged(configurations) -> list[ReceiveConfiguration]:
-    """Each configuration with what the list warns about: no profile to fire (it was deleted)
-    or a profile whose placeholders an incoming SMS cannot fill."""
-    rows = list(configurations)
-    for configuration in rows:
+@dataclass(frozen=True)
+class ConfigurationRow:
+    """A configuration as the list shows it, with what the list warns about: no profile to fire
+    (it was deleted) or a profile whose placeholders an incoming SMS cannot fill."""
+
+    configuration: ReceiveConfiguration
+    action_names: list[str]
+    orphaned: bool
+    misfits: list[str]
+
+
+def _rows(configurations) -> list[ConfigurationRow]:
+    rows = []
+    for configuration in configurations:
         # Trigger type URL fires the profile made for its webhook URL, which always fits.
         profile = _chosen_profile(configuration)
-        configuration.orphaned = configuration.trigger_url and configuration.trigger_profile is None
-        configuration.action_names = action_names(configuration)
-        configuration.misfits = profile_misfits_for_incoming(profile) if profile else []
+        rows.append(ConfigurationRow(
+            configuration=configuration, action_names=action_names(configuration),
+            orphaned=configuration.trigger_url and configuration.trigger_profile is None,
+            misfits=profile_misfits_for_incoming(profile) if profile else [],
+        ))
     return rows
 
 
@@ -105,20 +117,20 @@ def _chosen_profile(configuration: ReceiveConfiguration | None):
 
 @login_required
 @account_required
-def configurations(request: HttpRequest) -> HttpResponse:
+def configurations(request: AccountRequest) -> HttpResponse:
     account = request.account
-    rows = _flagged(configuration_list(account=account))
+    rows = _rows(configuration_list(account=account))
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
-        "configurations": rows,
-        "orphans": [c for c in rows if c.orphaned],
+        "rows": rows,
+        "orphans": [row for row in rows if row.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })
 
 
 @login_required
 @account_required
-def configuration_form(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+def configuration_form(request: AccountRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
     """New Configuration and edit share this view."""
     account = request.account
     configuration = _configuration_or_404(request, public_id) if public_id else None
@@ -158,7 +170,7 @@ def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguratio
 
 @login_required
 @account_required
-def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def configuration_delete_view(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
     configuration = _configuration_or_404(request, public_id)
     if request.method == "POST":
@@ -170,7 +182,7 @@ def configuration_delete_view(request: HttpRequest, public_id: uuid.UUID) -> Htt
     })
 
 
-def _log_rows_context(request: HttpRequest) -> dict:
+def _log_rows_context(request: AccountRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
     queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
@@ -188,7 +200,7 @@ def _log_rows_context(request: HttpRequest) -> dict:
     }
 
 
-def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
+def _logs_page(request: AccountRequest, simulate_form: SimulateIncomingForm,
                status: int = 200) -> HttpResponse:
     return render(request, "receive_sms/logs.html", {
         **_log_rows_context(request),
@@ -199,7 +211,7 @@ def _logs_page(request: HttpRequest, simulate_form: SimulateIncomingForm,
 
 @login_required
 @account_required
-def logs_live(request: HttpRequest) -> JsonResponse:
+def logs_live(request: AccountRequest) -> JsonResponse:
     """What the Logs tab polls while a callback is pending (static/js/live.js)."""
     context = _log_rows_context(request)
     return JsonResponse({
@@ -216,7 +228,7 @@ def _flag_message(incoming: IncomingMessage) -> None:
 
 @login_required
 @account_required
-def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def message_detail(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         incoming = get_incoming_message_for_account(account=request.account,
                                                     message_id=public_id)
@@ -230,14 +242,14 @@ def message_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @account_required
-def logs(request: HttpRequest) -> HttpResponse:
+def logs(request: AccountRequest) -> HttpResponse:
     return _logs_page(request, SimulateIncomingForm(account=request.account))
 
 
 @login_required
 @account_required
 @require_POST
-def simulate(request: HttpRequest) -> HttpResponse:
+def simulate(request: AccountRequest) -> HttpResponse:
     """The "Simulate incoming SMS" form: the same service call as the carrier endpoint."""
     form = SimulateIncomingForm(request.POST, account=request.account)
     if form.is_valid():

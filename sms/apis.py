@@ -3,18 +3,19 @@ profile")."""
 
 from __future__ import annotations
 
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
-from rest_framework.utils import html
 from rest_framework.views import APIView
 
 from api.idempotency import HEADER, idempotent
+from api.parsers import SafeJSONParser, SingleValueFormParser
 from api.responses import envelope
 from profiles.api_fields import StrictCharField
 
-from .services import SendResult, message_send
+from .models import MessageType
+from .services import MAX_BODY_CHARS, MAX_RECIPIENTS, MAX_TEXT_FIELD, SendResult, message_send
 
 ACCEPTED = "RBC202"
 
@@ -34,19 +35,14 @@ class ScalarTextField(serializers.Field):
         return value
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-)
+@extend_schema_field({"oneOf": [
+    {"type": "string", "minLength": 1, "description": "Comma-separated E.164 numbers."},
+    {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": MAX_RECIPIENTS},
+]})
 class RecipientsField(ScalarTextField):
-    """`to`: "+91..., +91...", a JSON array of numbers, or the form field repeated."""
+    """`to` in JSON: "+91..., +91..." or an array of numbers."""
 
     default_error_messages = {"invalid": "must be string or array of strings"}
-
-    def get_value(self, dictionary):
-        if html.is_html_input(dictionary) and self.field_name in dictionary:
-            values = dictionary.getlist(self.field_name)
-            return values[0] if len(values) == 1 else values
-        return dictionary.get(self.field_name, empty)
 
     def to_internal_value(self, data):
         if isinstance(data, list):
@@ -64,30 +60,59 @@ class FlashField(ScalarTextField):
         return super().to_internal_value(data)
 
 
+MESSAGES = {"invalid": "must be string", "null": "must NOT be null", "blank": "must NOT be empty",
+            "min_length": "must NOT be empty",
+            "max_length": "must NOT have more than {max_length} characters"}
+
+
 def _text(**kwargs) -> StrictCharField:
     return StrictCharField(required=False, allow_blank=True, allow_null=True,
-                           trim_whitespace=False, error_messages={"invalid": "must be string"},
-                           **kwargs)
+                           trim_whitespace=False, error_messages=MESSAGES, **kwargs)
+
+
+def _body_field() -> StrictCharField:
+    return StrictCharField(trim_whitespace=False, min_length=1, max_length=MAX_BODY_CHARS,
+                           error_messages=MESSAGES)
+
+
+class SendInputSerializer(serializers.Serializer):
+    """A JSON send request."""
+
+    to = RecipientsField()
+    body = _body_field()
+    type = serializers.ChoiceField(
+        choices=MessageType.values, required=False, allow_null=True, allow_blank=True,
+        help_text="OTP, TXN (default) or MKT.",
+        error_messages={"invalid_choice": "must be equal to one of the allowed values: "
+                                          + ", ".join(MessageType.values)})
+    sender = _text(help_text="Sender id; default KLRHXA.")
+    template_id = ScalarTextField(required=False, allow_null=True)
+    callback_profile_id = _text()
+    ref = _text(max_length=MAX_TEXT_FIELD)
+    ref1 = _text(max_length=MAX_TEXT_FIELD)
+    ref2 = _text(max_length=MAX_TEXT_FIELD)
+    campaign_name = _text(max_length=MAX_TEXT_FIELD)
+    flash = FlashField(required=False, allow_null=True, help_text="0 or 1.")
+
+    class Meta:
+        ref_name = "SendMessagesInput"
+
+
+class SendFormSerializer(SendInputSerializer):
+    """The same request as a form (application/x-www-form-urlencoded): every value is text and
+    every field is given once; `to` lists the numbers comma-separated."""
+
+    to = StrictCharField(min_length=1, help_text="Comma-separated E.164 numbers.",
+                         error_messages=MESSAGES)
+    flash = serializers.ChoiceField(choices=["0", "1"], required=False, allow_blank=True,
+                                    error_messages={"invalid_choice": "must be 0 or 1"})
+
+    class Meta:
+        ref_name = "SendMessagesForm"
 
 
 class MessageSendApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        to = RecipientsField(help_text="Comma-separated E.164 numbers.")
-        body = StrictCharField(trim_whitespace=False, allow_blank=True,
-                               error_messages={"invalid": "must be string",
-                                               "null": "must NOT be null"})
-        type = _text(help_text="OTP, TXN (default) or MKT.")
-        sender = _text(help_text="Sender id; default KLRHXA.")
-        template_id = ScalarTextField(required=False, allow_null=True)
-        callback_profile_id = _text()
-        ref = _text()
-        ref1 = _text()
-        ref2 = _text()
-        campaign_name = _text()
-        flash = FlashField(required=False, allow_null=True, help_text="0 or 1.")
-
-        class Meta:
-            ref_name = "SendMessagesInput"
+    parser_classes = [SafeJSONParser, SingleValueFormParser]
 
     class OutputSerializer(serializers.Serializer):
         class RecipientOutput(serializers.Serializer):
@@ -137,7 +162,9 @@ class MessageSendApi(APIView):
         }
 
     @extend_schema(
-        request=InputSerializer, responses={202: OutputSerializer},
+        request={"application/json": SendInputSerializer,
+                 "application/x-www-form-urlencoded": SendFormSerializer},
+        responses={202: OutputSerializer},
         parameters=[OpenApiParameter(
             HEADER, str, OpenApiParameter.HEADER, required=False,
             description="Any unique string (at most 255 characters). A retry with the same key "
@@ -149,7 +176,8 @@ class MessageSendApi(APIView):
     def post(self, request, sid: str):
         if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
             raise serializers.ValidationError({"non_field_errors": ["must be object"]})
-        serializer = self.InputSerializer(data=request.data)
+        is_form = isinstance(request.data, QueryDict)
+        serializer = (SendFormSerializer if is_form else SendInputSerializer)(data=request.data)
         serializer.is_valid(raise_exception=True)
 
         def send():

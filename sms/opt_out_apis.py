@@ -22,7 +22,7 @@ class OptOutOutputSerializer(serializers.Serializer):
     keyword = serializers.CharField()
     via = serializers.CharField()
     opted_out_at = serializers.DateTimeField()
-    opted_in_at = serializers.DateTimeField()
+    opted_in_at = serializers.DateTimeField(allow_null=True)
     opt_in_keyword = serializers.CharField()
 
 

@@ -77,12 +77,20 @@ def _recipients(to: str | Sequence[str] | None, issues: list[Issue]) -> list[Rec
     if len(entries) > MAX_RECIPIENTS:
         issues.append(Issue("to", f"must NOT have more than {MAX_RECIPIENTS} numbers"))
         return []
-    recipients = []
+    recipients: list[Recipient] = []
     for entry in entries:
         try:
-            recipients.append(parse_recipient(entry))
+            recipient = parse_recipient(entry)
         except InvalidNumber as exc:
             issues.append(Issue("to", f"must be a comma-separated list of E.164 numbers: {exc}"))
+            continue
+        # One number, one message: a repeated number (also written another way) is refused
+        # rather than sent twice or silently dropped (README "Sending SMS").
+        if any(r.e164 == recipient.e164 for r in recipients):
+            issues.append(Issue("to", f"must NOT repeat a number: {recipient.e164} is given "
+                                      "more than once"))
+            continue
+        recipients.append(recipient)
     return recipients
 
 
@@ -163,7 +171,7 @@ def message_send(
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
     if not opt_out_exempt and sms_type != MessageType.OTP:
-        numbers = list(dict.fromkeys(r.e164 for r in recipients))
+        numbers = [r.e164 for r in recipients]
         opted_out = opted_out_numbers(account=account, numbers=numbers)
         issues += [opt_out_issue(number) for number in numbers if number in opted_out]
     if issues:

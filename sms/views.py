@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 
 from .forms import LogFilterForm, SendSmsForm
@@ -30,7 +30,7 @@ def _is_pending(message) -> bool:
     return delivery is None or not delivery.is_final
 
 
-def _log_context(request: HttpRequest) -> dict:
+def _log_context(request: AccountRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     queryset = message_list(
@@ -52,13 +52,13 @@ def _log_context(request: HttpRequest) -> dict:
 
 @login_required
 @account_required
-def message_list_view(request: HttpRequest) -> HttpResponse:
+def message_list_view(request: AccountRequest) -> HttpResponse:
     return render(request, "sms/message_list.html", _log_context(request))
 
 
 @login_required
 @account_required
-def message_list_live_view(request: HttpRequest) -> JsonResponse:
+def message_list_live_view(request: AccountRequest) -> JsonResponse:
     """What SMS Logs polls while a message or its callback is pending (static/js/live.js)."""
     context = _log_context(request)
     return JsonResponse({
@@ -69,7 +69,7 @@ def message_list_live_view(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @account_required
-def message_detail_view(request: HttpRequest, message_id: str) -> HttpResponse:
+def message_detail_view(request: AccountRequest, message_id: str) -> HttpResponse:
     try:
         message = get_message_for_account(account=request.account, message_id=message_id)
     except NotFound as exc:
@@ -81,7 +81,7 @@ def message_detail_view(request: HttpRequest, message_id: str) -> HttpResponse:
 
 @login_required
 @account_required
-def send_view(request: HttpRequest) -> HttpResponse:
+def send_view(request: AccountRequest) -> HttpResponse:
     form = SendSmsForm(request.POST or None, account=request.account)
     if request.method == "POST" and form.is_valid():
         try:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.utils import timezone
 
 from delivery.engine import wakeup
@@ -40,6 +40,8 @@ HEARTBEAT_EVERY = 5.0
 SWEEP_EVERY = 10.0
 PRUNE_EVERY = 3600.0
 TASKS_POLL_INTERVAL = 1.0
+RESTART_PAUSE = 1.0  # after a database error: first pause, doubled up to the maximum
+MAX_RESTART_PAUSE = 5.0
 
 
 def new_worker_id() -> str:
@@ -59,24 +61,40 @@ class _Every:
 
 
 class _TaskRunner(threading.Thread):
-    """django-tasks' own database worker, run in a thread of this process."""
+    """django-tasks' own database worker, run in a thread of this process. Whatever stops it
+    (the database going away, a worker started before the database is up) it starts again
+    after a pause, until the process stops."""
+
+    loop_name = "background-tasks"
 
     def __init__(self, worker_id: str) -> None:
-        super().__init__(name="background-tasks", daemon=True)
+        super().__init__(name=self.loop_name, daemon=True)
         from django_tasks_db.management.commands.db_worker import Worker
 
         self.worker = Worker(
             queue_names=["*"], interval=TASKS_POLL_INTERVAL, batch=False, backend_name="default",
             startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
         )
+        self.state = "running"
+        self._stop_event = threading.Event()
 
     def run(self) -> None:
-        try:
-            self.worker.run()
-        finally:
-            connection.close()
+        pause = RESTART_PAUSE
+        while not self._stop_event.is_set():
+            try:
+                self.worker.run()
+                return  # stopped on request
+            except Exception as exc:  # noqa: BLE001 - the loop must outlive any error
+                logger.warning("Background tasks stopped (%s); restarting in %.0f s", exc, pause)
+                self.state = f"restarting: {str(exc)[:200]}"
+            finally:
+                connection.close()
+            self._stop_event.wait(pause)
+            pause = min(pause * 2, MAX_RESTART_PAUSE)
+            self.state = "running"
 
     def stop(self) -> None:
+        self._stop_event.set()
         self.worker.running = False
 
 
@@ -90,6 +108,7 @@ class WorkerProcess:
             settings.DELIVERY_POLL_INTERVAL or default_poll)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+        self.helpers: list[threading.Thread] = []
         self.periodic = [
             _Every(HEARTBEAT_EVERY, self.beat),
             _Every(SWEEP_EVERY, delivery_sweep),
@@ -100,7 +119,12 @@ class WorkerProcess:
         heartbeat_beat(worker_id=self.worker_id, started_at=self.started_at,
                        in_flight=self.engine.in_flight,
                        endpoints=self.engine.in_flight_by_profile(),
-                       stopping=self.stopping.is_set())
+                       stopping=self.stopping.is_set(), loops=self.loop_states())
+
+    def loop_states(self) -> dict[str, str]:
+        """What /readyz shows of each helper loop: a dead thread is "stopped"."""
+        return {helper.loop_name: helper.state if helper.is_alive() else "stopped"
+                for helper in self.helpers}
 
     def request_stop(self, signum: int | None = None, frame: object = None) -> None:
         self.stopping.set()
@@ -113,10 +137,10 @@ class WorkerProcess:
     def run(self) -> None:
         logger.info("Worker %s starting (concurrency %s)", self.worker_id,
                     self.engine.concurrency)
-        helpers: list = [_TaskRunner(self.worker_id)]
+        self.helpers = [_TaskRunner(self.worker_id)]
         if connection.vendor == "postgresql":
-            helpers.append(wakeup.Listener())
-        for helper in helpers:
+            self.helpers.append(wakeup.Listener())
+        for helper in self.helpers:
             helper.start()
         try:
             while not self.stopping.is_set():
@@ -128,10 +152,13 @@ class WorkerProcess:
             self.beat()
             self.engine.drain()
         finally:
-            for helper in helpers:
+            for helper in self.helpers:
                 helper.stop()
             self.engine.close()
-            heartbeat_remove(worker_id=self.worker_id)
+            try:
+                heartbeat_remove(worker_id=self.worker_id)
+            except Exception:  # noqa: BLE001 - the database is gone: the sweep will notice
+                logger.warning("Could not remove this worker's heartbeat", exc_info=True)
             logger.info("Worker %s stopped", self.worker_id)
 
     def _round(self) -> int:
@@ -139,9 +166,12 @@ class WorkerProcess:
             for job in self.periodic:
                 job()
             return settle_due_messages() + self.engine.step()
-        except DatabaseError:
-            # A database restart or a dropped connection: reconnect on the next round.
-            logger.exception("Database error in the worker loop; retrying shortly")
+        except Exception as exc:  # noqa: BLE001 - the loop must outlive any error
+            # A database restart or outage, a dropped connection, a bug: log, reconnect, retry.
+            if isinstance(exc, DatabaseError | InterfaceError):
+                logger.warning("Database error in the worker loop (%s); retrying", exc)
+            else:
+                logger.exception("Error in the worker loop; retrying")
             connection.close()
-            self.stopping.wait(1.0)
+            self.stopping.wait(RESTART_PAUSE)
             return 0

@@ -23,6 +23,7 @@ from .. import transport
 from ..models import Delivery
 from ..render import RenderedRequest
 from ..services.sending import authenticated, error_text, signed
+from .claims import UnloadableDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +33,12 @@ class PreparedAttempt:
     """Everything a sender thread needs, as plain values (no model access off the loop)."""
 
     delivery: Delivery
-    request: RenderedRequest | None  # None: it could not even be loaded (never sent)
+    # Both None: the delivery could not even be loaded (never sent).
+    profile: CallbackProfile | None
+    request: RenderedRequest | None
     secrets: list[str]
     auth: AuthInput | None
     options: dict[str, Any]
-
-    @property
-    def profile_pk(self) -> int:
-        return self.delivery.profile_id
 
 
 @dataclass(frozen=True)
@@ -85,19 +84,19 @@ class ProfileCache:
 
 def prepare(delivery: Delivery, *, options: dict[str, Any],
             cache: ProfileCache) -> PreparedAttempt:
-    assert delivery.profile is not None
-    secrets, auth = cache.get(delivery.profile)
-    return PreparedAttempt(delivery=delivery, request=stored_request(delivery), secrets=secrets,
-                           auth=auth, options=options)
+    profile = delivery.profile
+    assert profile is not None  # claimed deliveries of a deleted profile are skipped
+    secrets, auth = cache.get(profile)
+    return PreparedAttempt(delivery=delivery, profile=profile, request=stored_request(delivery),
+                           secrets=secrets, auth=auth, options=options)
 
 
-def unloadable(delivery: Delivery, *, now: datetime) -> Outcome:
-    """The failed attempt of a delivery whose stored secrets no longer decrypt (claims._load):
-    never sent, recorded with the reason, retried on the usual schedule."""
-    prepared = PreparedAttempt(delivery=delivery, request=None, secrets=[], auth=None,
-                               options={})
-    return Outcome(prepared=prepared, started_at=now, result=None,
-                   error=delivery.load_error[:300])
+def unloadable(claimed: UnloadableDelivery, *, now: datetime) -> Outcome:
+    """The failed attempt of a delivery whose stored secrets no longer decrypt: never sent,
+    recorded with the reason, retried on the usual schedule."""
+    prepared = PreparedAttempt(delivery=claimed.delivery, profile=None, request=None,
+                               secrets=[], auth=None, options={})
+    return Outcome(prepared=prepared, started_at=now, result=None, error=claimed.error[:300])
 
 
 def perform(prepared: PreparedAttempt) -> Outcome:

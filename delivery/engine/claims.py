@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
@@ -21,14 +22,39 @@ from profiles.models import CallbackProfile
 from ..models import Delivery, DeliveryStatus
 
 
+@dataclass(frozen=True)
+class UnloadableDelivery:
+    """A claimed delivery whose stored secrets no longer decrypt (a changed
+    FIELD_ENCRYPTION_KEY): only the fields needed to record its failed attempt are loaded."""
+
+    delivery: Delivery
+    error: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one claim took: the deliveries, oldest due first, each with its profile, and the
+    unloadable ones, whose failed attempt is recorded instead of the whole batch crashing the
+    worker again and again."""
+
+    deliveries: list[Delivery]
+    unloadable: list[UnloadableDelivery]
+
+    def __len__(self) -> int:
+        return len(self.deliveries) + len(self.unloadable)
+
+
+NOTHING = Claim(deliveries=[], unloadable=[])
+
+
 def _claim(candidates: QuerySet[Delivery], *, worker_id: str, limit: int,
-           now: datetime) -> list[Delivery]:
+           now: datetime) -> Claim:
     """One `UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING id`,
     then the claimed rows are loaded. A single statement is its own transaction."""
     if limit <= 0:
-        return []
+        return NOTHING
     if connection.vendor == "sqlite" and not candidates.exists():
-        return []  # an idle poll must not take SQLite's write lock
+        return NOTHING  # an idle poll must not take SQLite's write lock
     subquery = candidates.order_by("next_attempt_at").values("pk")[:limit]
     sub_sql, sub_params = subquery.query.sql_with_params()
     quote = connection.ops.quote_name
@@ -55,16 +81,17 @@ def _claim(candidates: QuerySet[Delivery], *, worker_id: str, limit: int,
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     if not ids:
-        return []
+        return NOTHING
     claimed = Delivery.objects.filter(pk__in=ids, claimed_by=worker_id)
-    deliveries = _load(claimed)
+    deliveries, unloadable = _load(claimed)
     _attach_profiles(deliveries)
-    return sorted(deliveries, key=lambda d: (d.next_attempt_at, str(d.pk)))
+    deliveries.sort(key=lambda d: (d.next_attempt_at, str(d.pk)))
+    return Claim(deliveries=deliveries, unloadable=unloadable)
 
 
 def _attach_profiles(deliveries: list[Delivery]) -> None:
     """One profile object per profile, shared by its deliveries (its secrets decrypted once)."""
-    wanted = {d.profile_id for d in deliveries if d.profile_id and not hasattr(d, "load_error")}
+    wanted = {d.profile_id for d in deliveries if d.profile_id}
     profiles = {p.pk: p for p in CallbackProfile.objects.filter(pk__in=wanted)
                 .select_related("auth")} if wanted else {}
     for delivery in deliveries:
@@ -77,29 +104,26 @@ _MINIMAL_FIELDS = ("id", "account_id", "profile_id", "event", "attempt_count", "
                    "status", "next_attempt_at", "claimed_by")
 
 
-def _load(claimed: QuerySet[Delivery]) -> list[Delivery]:
-    """The claimed rows; one whose stored secrets no longer decrypt (a changed
-    FIELD_ENCRYPTION_KEY) comes back minimal with `load_error` set, so its failed attempt is
-    recorded instead of the whole batch crashing the worker again and again."""
+def _load(claimed: QuerySet[Delivery]) -> tuple[list[Delivery], list[UnloadableDelivery]]:
+    """The claimed rows, and apart those whose stored secrets no longer decrypt."""
     try:
-        return list(claimed)
+        return list(claimed), []
     except ValueError:
         pass
-    loaded = []
+    loaded, unloadable = [], []
     for pk in claimed.values_list("pk", flat=True):
         try:
             loaded.append(claimed.get(pk=pk))
         except ValueError as exc:
             minimal = Delivery.objects.only(*_MINIMAL_FIELDS).get(pk=pk)
-            minimal.load_error = str(exc)
-            loaded.append(minimal)
-    return loaded
+            unloadable.append(UnloadableDelivery(delivery=minimal, error=str(exc)))
+    return loaded, unloadable
 
 
 def claim_due(
     *, worker_id: str, limit: int, now: datetime, exclude_profiles: Collection[int] = (),
     only_profile: int | None = None,
-) -> list[Delivery]:
+) -> Claim:
     """Claim up to `limit` due deliveries, oldest due first, skipping the given profiles."""
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
     if only_profile is not None:
@@ -109,7 +133,7 @@ def claim_due(
     return _claim(due, worker_id=worker_id, limit=limit, now=now)
 
 
-def claim_ids(*, worker_id: str, ids: Iterable[uuid.UUID | str], now: datetime) -> list[Delivery]:
+def claim_ids(*, worker_id: str, ids: Iterable[uuid.UUID | str], now: datetime) -> Claim:
     """Claim these deliveries if they are pending and due (attempting one delivery by id)."""
     wanted = list(ids)
     due = Delivery.objects.filter(

@@ -126,8 +126,8 @@ def record(outcomes: Iterable[Outcome], *, worker_id: str,
         delivery = outcome.prepared.delivery
         if delivery.profile_id is None:
             continue
-        if "profile" in delivery._state.fields_cache:
-            profiles[delivery.profile_id] = delivery.profile
+        if outcome.prepared.profile is not None:
+            profiles[delivery.profile_id] = outcome.prepared.profile
         report = reports[delivery.profile_id]
         if outcome.succeeded:
             report.successes += 1
@@ -166,7 +166,7 @@ def _report(outcome: Outcome, *, final_failure: bool) -> None:
         event=delivery.event, outcome=status,
         latency_seconds=outcome.latency_ms / 1000 if outcome.latency_ms is not None else None,
     )
-    profile = delivery._state.fields_cache.get("profile")
+    profile = outcome.prepared.profile
     log_attempt(
         profile_id=profile.profile_id if profile else str(delivery.profile_id),
         delivery_id=str(delivery.pk), event=delivery.event,

@@ -38,9 +38,12 @@ def notify_on_commit(*, notified: bool = False) -> None:
 class Listener(threading.Thread):
     """LISTENs on its own PostgreSQL connection and sets `WORK_ARRIVED` per notification."""
 
+    loop_name = "delivery-listener"
+
     def __init__(self) -> None:
-        super().__init__(name="delivery-listener", daemon=True)
+        super().__init__(name=self.loop_name, daemon=True)
         self._stop_event = threading.Event()
+        self.state = "running"
 
     def run(self) -> None:
         import psycopg
@@ -54,11 +57,14 @@ class Listener(threading.Thread):
                     port=params.get("PORT") or None, autocommit=True,
                 ) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    self.state = "running"
+                    WORK_ARRIVED.set()  # anything committed while it was not listening
                     while not self._stop_event.is_set():
                         for _ in conn.notifies(timeout=1.0):
                             WORK_ARRIVED.set()
-            except Exception:  # noqa: BLE001 - the poll keeps working; try again shortly
+            except Exception as exc:  # noqa: BLE001 - the poll keeps working; try again shortly
                 logger.warning("LISTEN connection lost; polling until it is back", exc_info=True)
+                self.state = f"restarting: {str(exc)[:200]}"
                 self._stop_event.wait(2.0)
 
     def stop(self) -> None:

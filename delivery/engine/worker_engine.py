@@ -127,9 +127,9 @@ class Engine:
         if not outcomes:
             return 0
         for outcome in outcomes:
-            pk = outcome.prepared.profile_pk
-            if outcome.prepared.request is None:
+            if outcome.prepared.profile is None:
                 continue  # never sent, never held a slot
+            pk = outcome.prepared.profile.pk
             self.limiter.release(pk)
             if outcome.result is not None and not outcome.endpoint_failure:
                 self._paused.discard(pk)  # it answered: health.apply closes its circuit
@@ -171,13 +171,11 @@ class Engine:
         self._finished.put(future.result())
         wakeup.WORK_ARRIVED.set()
 
-    def _admit(self, deliveries: list[Delivery], now: datetime, *, probe: bool = False) -> int:
+    def _admit(self, claim: claims.Claim, now: datetime, *, probe: bool = False) -> int:
         """Sort claimed deliveries: unsendable ones are finished, the rest wait for a slot."""
+        self._broken += [unloadable(claimed, now=now) for claimed in claim.unloadable]
         skipped = []
-        for delivery in deliveries:
-            if getattr(delivery, "load_error", None):
-                self._broken.append(unloadable(delivery, now=now))
-                continue
+        for delivery in claim.deliveries:
             reason = skip_reason(delivery.profile)
             if reason:
                 skipped.append((delivery, reason))
@@ -190,7 +188,7 @@ class Engine:
         recording.finish_skipped(skipped, worker_id=self.worker_id, now=now)
         if self._broken:
             wakeup.WORK_ARRIVED.set()
-        return len(deliveries)
+        return len(claim)
 
     def _start_waiting(self, now: datetime) -> int:
         started = 0

@@ -13,13 +13,15 @@ from ..models import WorkerHeartbeat
 
 
 def heartbeat_beat(*, worker_id: str, started_at: datetime, in_flight: int = 0,
-                   endpoints: dict[str, int] | None = None, stopping: bool = False) -> None:
+                   endpoints: dict[str, int] | None = None, stopping: bool = False,
+                   loops: dict[str, str] | None = None) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
         defaults={
             "hostname": socket.gethostname()[:255], "pid": os.getpid(),
             "started_at": started_at, "last_seen_at": timezone.now(),
             "in_flight": in_flight, "endpoints": endpoints or {}, "stopping": stopping,
+            "loops": loops or {},
         },
     )
 

@@ -143,13 +143,17 @@ class Action:
         raise NotImplementedError
 
     def form_fields(self) -> dict[str, forms.Field]:
-        """The switch and the setting fields. A setting field declared required is required
-        only while the switch is on (`required_when_on`, checked by the form)."""
+        """The switch and the setting fields, all optional: a setting field declared required
+        is required only while the switch is on (`required_fields`, checked by the form)."""
         result: dict[str, forms.Field] = {self.type: switch(self.label)}
         for name, field in self.setting_fields().items():
-            field.required_when_on, field.required = field.required, False
+            field.required = False
             result[f"{self.type}_{name}"] = field
         return result
+
+    def required_fields(self) -> list[str]:
+        return [f"{self.type}_{name}" for name, field in self.setting_fields().items()
+                if field.required]
 
     def from_form(self, cleaned: dict) -> Any | None:
         """The settings from a form's cleaned data, or None when the switch is off. A field

@@ -10,9 +10,16 @@ from django import forms
 from rest_framework import serializers
 
 from common.errors import Issue
+from profiles.api_fields import StrictCharField
 
 from ..api_fields import MAX_LENGTH
-from ..subscribers import list_name_issues, subscriber_add, subscriber_list_get_or_create
+from ..subscribers import (
+    LIST_NAME_INPUT_PATTERN,
+    LIST_NAME_MAX_LENGTH,
+    list_name_issues,
+    subscriber_add,
+    subscriber_list_get_or_create,
+)
 from .base import Action, RunContext, incoming_word, outcome
 
 
@@ -41,8 +48,9 @@ class ListAction(Action):
                                                                name=settings.list).name)
 
     def serializer_field(self) -> serializers.Field:
-        return serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                     max_length=100, error_messages=MAX_LENGTH)
+        return StrictCharField(
+            required=False, allow_blank=True, allow_null=True, max_length=LIST_NAME_MAX_LENGTH,
+            error_messages=MAX_LENGTH, schema={"pattern": f"^$|{LIST_NAME_INPUT_PATTERN}"})
 
     def from_api(self, value: str | None) -> ListSettings | None:
         name = (value or "").strip()
@@ -53,7 +61,7 @@ class ListAction(Action):
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {"list": forms.CharField(
-            label=self.field_label, max_length=50,
+            label=self.field_label, max_length=LIST_NAME_MAX_LENGTH,
             error_messages={"required": "Enter the name of the list."},
             widget=forms.TextInput(attrs={"list": "subscriber-list-names"}),
             help_text="A list of your account; a new name creates it.",

@@ -77,9 +77,9 @@ def test_nul_characters_in_json_are_a_400(alice, body):
     assert not CallbackProfile.objects.exists()
 
 
-def test_a_nul_in_a_profile_body_sent_as_form_data_is_a_400(alice):
+def test_a_nul_in_a_profile_body_sent_as_a_json_encoded_string_is_a_400(alice):
     response = alice.api().post(f"/v1/{alice.sid}/callback/profiles",
-                                {**PROFILE, "body": '{"text": "a\\u0000b"}'})
+                                {**PROFILE, "body": '{"text": "a\\u0000b"}'}, format="json")
 
     assert response.status_code == 400
     assert response.json()["message"] == "body/body/text must NOT contain NUL (\\u0000) characters"

@@ -2,7 +2,8 @@
 
 One browser per test process (session scope; each xdist worker gets its own), a fresh context
 per test with clipboard permissions for the live server's origin, and a page that fails the
-test on any JavaScript error.
+test on any JavaScript error or Content-Security-Policy violation (the pages run under the
+product's policy, as in production).
 """
 
 from __future__ import annotations
@@ -52,8 +53,18 @@ def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
     context.close()
 
 
+# Every Content-Security-Policy violation (a blocked inline script, style or handler) is
+# reported as a console error, which fails the test below like any JavaScript error.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + event.blockedURI);
+});
+"""
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

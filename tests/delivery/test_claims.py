@@ -22,16 +22,16 @@ def test_a_claim_takes_at_most_the_limit_oldest_due_first(alice):
     first = claims.claim_due(worker_id="a", limit=3, now=timezone.now())
     second = claims.claim_due(worker_id="b", limit=100, now=timezone.now())
 
-    assert [d.pk for d in first] == [d.pk for d in deliveries[:3]]
-    assert {d.pk for d in second} == {d.pk for d in deliveries[3:]}
-    assert claims.claim_due(worker_id="c", limit=100, now=timezone.now()) == []
+    assert [d.pk for d in first.deliveries] == [d.pk for d in deliveries[:3]]
+    assert {d.pk for d in second.deliveries} == {d.pk for d in deliveries[3:]}
+    assert len(claims.claim_due(worker_id="c", limit=100, now=timezone.now())) == 0
 
 
 def test_released_deliveries_are_due_again_with_nothing_spent(alice):
     deliveries = queue(make_profile(alice.account, url="http://127.0.0.1:9/"), 2)
     taken = claims.claim_due(worker_id="a", limit=2, now=timezone.now())
 
-    claims.release(worker_id="a", ids=[d.pk for d in taken], now=timezone.now())
+    claims.release(worker_id="a", ids=[d.pk for d in taken.deliveries], now=timezone.now())
 
     fresh = Delivery.objects.filter(pk__in=[d.pk for d in deliveries])
     assert {(d.status, d.attempt_count, d.claimed_by) for d in fresh} == {
@@ -50,7 +50,7 @@ def test_two_workers_claiming_at_once_on_postgresql_take_disjoint_batches(alice)
             start.wait()
             while batch := claims.claim_due(worker_id=name, limit=25, now=timezone.now()):
                 assert len(batch) <= 25
-                claimed[name] += [d.pk for d in batch]
+                claimed[name] += [d.pk for d in batch.deliveries]
         finally:
             connection.close()
 

@@ -105,3 +105,17 @@ def test_readyz_is_503_when_the_database_is_unreachable():
     assert json.loads(body)["checks"]["database"]["ok"] is False
     assert json.loads(body)["checks"]["database"]["detail"].startswith("unreachable")
     assert healthz == "200"  # alive, just not ready
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_a_worker_loop_stopped():
+    beat = heartbeat(seconds_ago=5)
+    beat.loops = {"background-tasks": "stopped", "delivery-listener": "running"}
+    beat.save()
+
+    response = Client(HTTP_HOST="10.0.3.7:8000").get("/readyz")
+
+    assert response.status_code == 503
+    check = response.json()["checks"]["worker"]
+    assert not check["ok"]
+    assert check["detail"] == f"a worker loop stopped ({beat.worker_id}: background-tasks)"

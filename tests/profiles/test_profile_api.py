@@ -92,13 +92,15 @@ def test_json_encoded_strings_are_accepted_like_the_original_api(alice):
     assert data["body"] == {"key": "<status>"}
 
 
-def test_form_encoded_create_works(alice):
-    response = alice.api().post(
-        url(alice),
-        {"title": "Form made", "channel": "sms", "http_method": "GET",
-         "url": "https://example.com/cb?status=<status>"},
-    )
-    assert response.status_code == 201, response.json()
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=x",
+                                          "application/x-www-form-urlencoded"])
+def test_profiles_take_json_bodies_only(alice, content_type):
+    # One schema per content type: the profile API documents (and takes) JSON only.
+    response = alice.api().post(url(alice), "title=Form+made&http_method=GET",
+                                content_type=content_type)
+    assert response.status_code == 415
+    assert response.json()["code"] == "RBC415"
+    assert CallbackProfile.objects.count() == 0
 
 
 def test_list_is_paginated_with_limit_and_offset_default_25(alice):

@@ -58,7 +58,7 @@ def test_valid_profiles_are_created(alice, changes):
         ({"title": "bad/title!"}, "title",
          "body/title must contain only letters, digits, spaces, hyphens and underscores"),
         ({"title": 42}, "title", "body/title must be string"),
-        ({"title": "x" * 201}, "title", "body/title must NOT have more than 200 characters"),
+        ({"title": "x" * 101}, "title", "body/title must NOT have more than 100 characters"),
         ({"channel": "voice"}, "channel", "body/channel must be one of: sms, default"),
         ({"http_method": "PUT"}, "http_method",
          "body/http_method must be one of: GET, POST for the sms channel"),

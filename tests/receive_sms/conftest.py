@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
@@ -10,6 +11,19 @@ from receive_sms.services import ConfigurationInput, configuration_create, vmn_p
 
 ALICE_VMN = "+919870012345"
 CHARLIE_VMN = "+919870099999"
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice.user)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, db):
+    user = get_user_model().objects.create_superuser("root@example.com", "root@example.com", "pw")
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

@@ -6,20 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
 from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration, SubscriberList
 from receive_sms.services import incoming_sms_receive
 from sms.models import OptOutSettings
 
 from .conftest import ALICE_VMN
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice.user)
-    return client
 
 
 def form_data(vmn, **overrides) -> dict:

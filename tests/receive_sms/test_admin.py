@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
-
 from receive_sms.models import VMN, ReceiveConfiguration, SenderId, SenderIdStatus
 from receive_sms.services import incoming_sms_receive
 
 from .conftest import ALICE_VMN
-
-
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("root@example.com", "root@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 def test_admin_pages_open(staff_client, alice, alice_vmn, make_configuration):

@@ -25,7 +25,7 @@ def create(actor, **fields):
 
 def test_create_list_get_patch_delete(alice, alice_vmn, alice_profile):
     response = create(alice, number=ALICE_VMN, keyword="stop", trigger_url=True,
-                      trigger_type="Callback ID", callback_profile_id=alice_profile.profile_id)
+                      trigger_type="callback_id", callback_profile_id=alice_profile.profile_id)
 
     assert response.status_code == 201
     body = response.json()

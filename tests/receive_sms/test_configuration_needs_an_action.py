@@ -5,9 +5,6 @@ submit at once."""
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
-
 from receive_sms.actions.subscribe import ListSettings
 from receive_sms.models import ReceiveConfiguration
 from receive_sms.services import incoming_sms_receive
@@ -16,19 +13,6 @@ from .conftest import ALICE_VMN
 
 NO_ACTION = ("Must turn on at least one action: Subscribe, Unsubscribe, Auto Reply, Forward or "
              "Trigger URL.")
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice.user)
-    return client
-
-
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("root@example.com", "root@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 def test_the_form_refuses_a_configuration_with_every_action_off(alice_client, alice_vmn):

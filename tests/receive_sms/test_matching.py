@@ -50,6 +50,18 @@ def test_inactive_or_expired_keyword_falls_through_to_default(
     assert stop.pk != default.pk
 
 
+def test_a_configuration_left_without_any_action_does_not_swallow_its_keyword(
+    alice, alice_vmn, make_configuration
+):
+    # Saved before a configuration with no action was refused: it must not take messages away
+    # from the default configuration (whose Incoming SMS callback would be lost).
+    silent = make_configuration(alice, alice_vmn, keyword="PROMOTWO")
+    ReceiveConfiguration.objects.filter(pk=silent.pk).update(trigger_url=False, actions=[])
+    default = make_configuration(alice, alice_vmn, keyword="")
+
+    assert match_configuration(vmn=alice_vmn, message="promotwo hello") == default
+
+
 def test_an_inactive_default_configuration_matches_nothing(alice, alice_vmn, make_configuration):
     make_configuration(alice, alice_vmn, keyword="", active=False)
 

@@ -13,12 +13,6 @@ from receive_sms.models import IncomingMessage, ReceiveConfiguration
 from .conftest import ALICE_VMN
 
 
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice.user)
-    return client
-
-
 def test_delete_confirmation_names_the_configurations_using_the_profile(
     alice_client, alice, alice_vmn, make_profile, make_configuration
 ):

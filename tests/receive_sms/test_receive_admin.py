@@ -3,19 +3,9 @@ and the API (normalised numbers, upper-case keywords, the same rules)."""
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
-
 from receive_sms.models import VMN, ReceiveConfiguration
 
 from .conftest import ALICE_VMN
-
-
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("root@example.com", "root@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 def test_a_number_added_in_the_admin_is_provisioned_by_the_service(staff_client, alice):

@@ -16,12 +16,6 @@ from .conftest import ALICE_VMN
 
 
 @pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice.user)
-    return client
-
-
-@pytest.fixture
 def charlie_client(client, charlie):
     client.force_login(charlie.user)
     return client

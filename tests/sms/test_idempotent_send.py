@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import close_old_connections, connection
@@ -17,9 +18,12 @@ from sms.models import Message
 SEND = {"to": "+919876543210,+919876543211", "body": "Your OTP is 5556."}
 
 
-def send(actor, data=None, key="order-42-attempt", fmt="json"):
+def send(actor, data=None, key="order-42-attempt", form=False):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    return actor.api().post(f"/v1/{actor.sid}/messages", data or SEND, format=fmt, **headers)
+    if form:
+        headers["content_type"] = "application/x-www-form-urlencoded"
+        return actor.api().post(f"/v1/{actor.sid}/messages", urlencode(data or SEND), **headers)
+    return actor.api().post(f"/v1/{actor.sid}/messages", data or SEND, format="json", **headers)
 
 
 def test_a_retry_with_the_same_key_replays_the_first_answer_and_sends_nothing(alice):
@@ -41,8 +45,8 @@ def test_without_a_key_every_request_sends(alice):
 
 
 def test_form_encoded_retries_are_recognised_too(alice):
-    first = send(alice, fmt="multipart")
-    retry = send(alice, fmt="multipart")
+    first = send(alice, form=True)
+    retry = send(alice, form=True)
 
     assert retry.json() == first.json()
     assert Message.objects.count() == 2

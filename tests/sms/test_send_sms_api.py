@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -18,10 +19,10 @@ def url(actor) -> str:
 
 def test_form_urlencoded_send_returns_one_id_per_recipient(alice, make_profile):
     profile = make_profile(alice, url="http://127.0.0.1:9/dlr")
-    response = alice.api().post(url(alice), {
+    response = alice.api().post(url(alice), urlencode({
         "to": TWO, "body": "Your OTP is 5556.", "type": "TXN", "sender": "KLRHXA",
         "template_id": "1107160129068911000", "callback_profile_id": profile.profile_id,
-    }, format="multipart")
+    }), content_type="application/x-www-form-urlencoded")
     assert response.status_code == 202
     payload = response.json()
     assert payload["code"] == "RBC202" and payload["status"] == 202 and payload["error"] == {}

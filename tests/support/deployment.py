@@ -207,11 +207,13 @@ class ScratchDeployment:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         return done.stdout
 
-    def start_worker(self, *args: str) -> subprocess.Popen:
-        """`bin/worker` as a deployment runs it (own process group, log in workdir)."""
+    def start_worker(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """`bin/worker` as a deployment runs it (own process group, log in workdir); `env`
+        overrides settings for this one (e.g. its DATABASE_URL)."""
         log = open(self.workdir / f"worker-{len(self.workers) + 1}.log", "wb")  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", *args], cwd=PROJECT_DIR, env=self.env,
+            [sys.executable, "manage.py", "run_worker", *args], cwd=PROJECT_DIR,
+            env={**self.env, **(env or {})},
             start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()  # the child holds its own descriptor
