@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0004_endpoint_state_to_profiles'),
+        ('delivery', '0005_worker_loops'),
         ('profiles', '0008_http_method_labels'),
     ]
 
