@@ -59,13 +59,18 @@ def _validation_response(pairs: list[tuple[str, str]], status: int = 400) -> Res
     )
 
 
+def _places(issues) -> list[tuple[str, str]]:
+    # An issue with the whole body, query or header is keyed by that place.
+    return [(issue.field or issue.location, issue.api_text()) for issue in issues]
+
+
 def envelope_exception_handler(exc, context):
     from .idempotency import IdempotencyKeyReused  # idempotency imports models
 
     if isinstance(exc, IdempotencyKeyReused):
-        return _validation_response([(i.field, i.api_text()) for i in exc.issues], status=422)
+        return _validation_response(_places(exc.issues), status=422)
     if isinstance(exc, InvalidInput):
-        return _validation_response([(i.field, i.api_text()) for i in exc.issues])
+        return _validation_response(_places(exc.issues))
     if isinstance(exc, NotFound):
         return Response(
             error_body(code=VALIDATION_CODE, message=exc.message, errors=[{"id": exc.message}],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_to_bytes
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
@@ -71,6 +72,11 @@ def parse_query(request, filters: type[serializers.Serializer] | None = None, *,
                 paginated: bool = True, data=None) -> dict:
     """The validated filters of `request`'s query string; raises InvalidInput listing every
     unknown parameter and every bad value, each as `query/<name>`."""
+    try:  # Django reads invalid UTF-8 as U+FFFD: refuse it, as in bodies (api/parsers.py)
+        unquote_to_bytes(request.META.get("QUERY_STRING", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput([Issue("", "must be UTF-8 (percent-escapes included)",
+                                  location="query")]) from None
     params = request.query_params if data is None else data
     known: set[str] = set(filters().fields) if filters else set()
     if paginated:

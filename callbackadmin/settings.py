@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -208,6 +209,15 @@ INBOUND_SMS_TOKEN = env("INBOUND_SMS_TOKEN", default="dev-inbound-token")
 # this many seconds is a replay: answered 200, neither stored nor fired again.
 INBOUND_DEDUP_WINDOW_SECONDS = env.int("INBOUND_DEDUP_WINDOW_SECONDS", default=300)
 SMS_DLR_DELAY_SECONDS = env.float("SMS_DLR_DELAY_SECONDS", default=2.0)
+# A real SMSC over SMPP 3.4 (README: Connecting a carrier); empty = the carrier simulator.
+SMS_CARRIER_URL = env("SMS_CARRIER_URL", default="")
+if SMS_CARRIER_URL:
+    from sms.smpp.url import InvalidCarrierUrl, parse_carrier_url
+
+    try:
+        parse_carrier_url(SMS_CARRIER_URL)
+    except InvalidCarrierUrl as exc:
+        raise ImproperlyConfigured(f"SMS_CARRIER_URL {exc}") from None
 # Callback delivery (delivery/policy.py documents retries and auto-disable).
 CALLBACK_CONNECT_TIMEOUT = env.float("CALLBACK_CONNECT_TIMEOUT", default=5.0)
 CALLBACK_READ_TIMEOUT = env.float("CALLBACK_READ_TIMEOUT", default=15.0)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from receive_sms import views as receive_sms_views
+from sms.dlr_views import inbound_dlr
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -26,6 +27,7 @@ urlpatterns = [
     path("channels/", receive_sms_views.channels_home, name="channels"),
     path("channels/sms/", include("receive_sms.urls")),
     path("inbound/sms", receive_sms_views.inbound_sms, name="inbound-sms"),
+    path("inbound/dlr", inbound_dlr, name="inbound-dlr"),
     path("alerts/", include("alerts.urls")),
     path("", include("ops.urls")),
     path("", include("api.urls")),

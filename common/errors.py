@@ -6,6 +6,7 @@ turn them into form errors, so every entry point reports a problem the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -23,6 +24,16 @@ class Issue:
         if not self.field:
             return f"{self.location} {self.message}"
         return f"{self.location}/{self.field} {self.message}"
+
+
+def sentence(subject: str, message: str) -> str:
+    """An issue as a page shows it: a sentence after its subject, in plain words, with its
+    full stop ("Title", "must NOT be empty") -> "Title must not be empty."."""
+    text = f"{subject} {message}" if subject else message[:1].upper() + message[1:]
+    text = re.sub(r"\bNOT\b", "not", text)
+    for terse, plain in (("must be >= ", "must be at least "), ("must be <= ", "must be at most ")):
+        text = text.replace(terse, plain)
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 class InvalidInput(Exception):

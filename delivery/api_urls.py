@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from . import apis, recover_apis
+from . import apis, preview_apis, recover_apis
 
 urlpatterns = [
     path("callback/profiles/<str:profile_id>/test", apis.ProfileTestApi.as_view(),
          name="api-profile-test"),
+    path("callback/profiles/<str:profile_id>/preview", preview_apis.ProfilePreviewApi.as_view(),
+         name="api-profile-preview"),
     path("callback/deliveries", apis.DeliveryListApi.as_view(), name="api-deliveries"),
     path("callback/deliveries/<str:delivery_id>", apis.DeliveryDetailApi.as_view(),
          name="api-delivery-detail"),

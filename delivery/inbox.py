@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from xml.etree import ElementTree
 
 from django.db import transaction
@@ -19,8 +19,10 @@ from django.db.models import QuerySet
 
 from accounts.models import Account
 from common.value_encryption import EncryptionError, decrypt_value
+from profiles.models import CallbackProfile
 
 from .models import Delivery, Inbox, InboxRequest
+from .services.sending import TEST_WEBHOOK_PREFIX, tested_profile_key
 
 MAX_BODY_BYTES = 64 * 1024
 KEEP_REQUESTS = 200
@@ -97,6 +99,7 @@ def inbox_record(
     body: bytes,
     body_size: int,
     remote_addr: str = "",
+    response_status: int | None = None,
 ) -> InboxRequest:
     """Store one request (body capped at MAX_BODY_BYTES) and keep only the newest ones."""
     kept_headers = redact_credentials(dict(list(headers.items())[:MAX_HEADERS]))
@@ -112,6 +115,7 @@ def inbox_record(
         truncated=body_size > MAX_BODY_BYTES,
         remote_addr=remote_addr[:64],
         webhook_id=lowered.get("webhook-id", "")[:64],
+        response_status=response_status,
     )
     old = list(inbox.requests.order_by("-received_at", "-id").values_list("pk", flat=True)
                [KEEP_REQUESTS:KEEP_REQUESTS + 1000])
@@ -152,8 +156,8 @@ def _looks_like_text(text: str) -> bool:
     return "\ufffd" not in text and text.isprintable()
 
 
-def _content_type(entry: InboxRequest) -> str:
-    for name, value in entry.headers.items():
+def _content_type(headers: dict[str, str]) -> str:
+    for name, value in headers.items():
         if name.lower() == "content-type":
             return str(value)
     return ""
@@ -161,13 +165,16 @@ def _content_type(entry: InboxRequest) -> str:
 
 def form_fields(entry: InboxRequest) -> list[tuple[str, str]]:
     """The fields of a form body (urlencoded or multipart), in order; [] for other bodies."""
-    content_type = _content_type(entry)
+    return _form_fields(entry.body, _content_type(entry.headers))
+
+
+def _form_fields(body: str, content_type: str) -> list[tuple[str, str]]:
     kind = content_type.split(";")[0].strip().lower()
     if kind == "application/x-www-form-urlencoded":
-        return parse_qsl(entry.body, keep_blank_values=True)
+        return parse_qsl(body, keep_blank_values=True)
     if kind != "multipart/form-data":
         return []
-    raw = f"Content-Type: {content_type}\r\n\r\n".encode() + entry.body.encode("utf-8")
+    raw = f"Content-Type: {content_type}\r\n\r\n".encode() + body.encode("utf-8")
     message = BytesParser(policy=policy.default).parsebytes(raw)
     if not message.is_multipart():
         return []
@@ -195,40 +202,33 @@ def _xml_leaves(body: str):
             yield f"body/{element.tag}", element.text.strip()
 
 
-def _body_candidates(entry: InboxRequest) -> list[tuple[str, str]]:
-    fields = form_fields(entry)
+def _body_candidates(body: str, content_type: str) -> list[tuple[str, str]]:
+    fields = _form_fields(body, content_type)
     if fields:
         return [(f"form/{name}", value) for name, value in fields]
-    if not entry.body:
+    if not body:
         return []
     try:
-        return list(_leaves(json.loads(entry.body), "body"))
+        return list(_leaves(json.loads(body), "body"))
     except RecursionError:  # JSON nested past Python's limit: nothing to decrypt
         return []
     except ValueError:
         try:
-            return list(_xml_leaves(entry.body))
+            return list(_xml_leaves(body))
         except RecursionError:
             return []
 
 
-def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[DecryptedValue]]:
-    """The delivery this request is (by webhook-id) and its values decrypted, if encrypted."""
-    if not entry.webhook_id:
-        return None, []
-    delivery = (
-        Delivery.objects.filter(account_id=entry.inbox.account_id, webhook_id=entry.webhook_id)
-        .select_related("profile__encryption")
-        .order_by("created_at")
-        .first()
-    )
-    enc = getattr(delivery.profile, "encryption", None) if delivery and delivery.profile else None
+def decrypt_request(enc, *, query_string: str, headers: dict[str, str],
+                    body: str) -> list[DecryptedValue]:
+    """The values of a recorded request (an inbox entry, a delivery) that `enc` (a profile's
+    encryption settings) decrypts: query parameters, form fields, JSON and XML values."""
     if enc is None:
-        return delivery, []
+        return []
     candidates: list[tuple[str, str]] = [
-        (f"query/{name}", value) for name, value in parse_qsl(entry.query_string)
+        (f"query/{name}", value) for name, value in parse_qsl(query_string)
     ]
-    candidates += _body_candidates(entry)
+    candidates += _body_candidates(body, _content_type(headers))
     found = []
     for where, value in candidates:
         try:
@@ -238,4 +238,48 @@ def decrypted_view(entry: InboxRequest) -> tuple[Delivery | None, list[Decrypted
             continue
         if _looks_like_text(plain):
             found.append(DecryptedValue(where=where, ciphertext=value, plaintext=plain))
-    return delivery, found
+    return found
+
+
+def delivery_decrypted(delivery: Delivery) -> list[DecryptedValue]:
+    """A delivery's recorded request decrypted with its profile's key (for the owner)."""
+    enc = getattr(delivery.profile, "encryption", None) if delivery.profile else None
+    return decrypt_request(enc, query_string=urlsplit(delivery.request_url).query,
+                           headers=delivery.headers, body=delivery.request_body)
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """What the inbox page tells about one request: which delivery or Test it is, and its
+    values decrypted with that profile's key."""
+
+    delivery: Delivery | None
+    test: bool
+    tested_profile: CallbackProfile | None
+    decrypted: list[DecryptedValue]
+
+
+def entry_view(entry: InboxRequest) -> EntryView:
+    delivery = tested = None
+    test = entry.webhook_id.startswith(TEST_WEBHOOK_PREFIX)
+    if test:
+        key = tested_profile_key(entry.webhook_id)
+        tested = CallbackProfile.objects.filter(
+            account_id=entry.inbox.account_id, profile_id__endswith=key,
+        ).select_related("encryption").first() if key else None
+        profile = tested
+    elif entry.webhook_id:
+        delivery = (
+            Delivery.objects.filter(account_id=entry.inbox.account_id,
+                                    webhook_id=entry.webhook_id)
+            .select_related("profile__encryption")
+            .order_by("created_at")
+            .first()
+        )
+        profile = delivery.profile if delivery else None
+    else:
+        profile = None
+    enc = getattr(profile, "encryption", None) if profile else None
+    return EntryView(delivery=delivery, test=test, tested_profile=tested,
+                     decrypted=decrypt_request(enc, query_string=entry.query_string,
+                                               headers=entry.headers, body=entry.body))

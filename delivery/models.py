@@ -139,6 +139,8 @@ class InboxRequest(models.Model):
     truncated = models.BooleanField(default=False)
     remote_addr = models.CharField(max_length=64, blank=True)
     webhook_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # What the inbox answered (200, or the code asked for with `status/<code>/`).
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -7,6 +7,7 @@ saved profile will.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from common.value_encryption import encrypting_transform
@@ -50,9 +51,13 @@ def transform_for(data: ProfileInput) -> Transform | None:
 
 
 def render_input(
-    data: ProfileInput, *, event: str, variables: Mapping[str, Any]
+    data: ProfileInput, *, event: str, variables: Mapping[str, Any],
+    transform: Transform | None = None,
 ) -> RenderedRequest:
-    """Render one callback; raises ValueError (incl. EncryptionError) for unusable settings."""
+    """Render one callback; raises ValueError (incl. EncryptionError) for unusable settings.
+
+    `transform` replaces the profile's encryption (the preview wraps it to show what it
+    encrypted)."""
     template = CallbackTemplate(
         http_method=data.http_method,
         url=data.url,
@@ -62,24 +67,29 @@ def render_input(
         body_format=data.body_format or "json",
         markup_placeholders=catalog.channel_variable_names(data.channel),
     )
-    return render(template, variables, transform=transform_for(data))
+    return render(template, variables, transform=transform or transform_for(data))
+
+
+class ProfileInputs:
+    """Profiles' settings (headers, encryption, auth: three queries each), read once per profile
+    version: a batch of callbacks for one profile renders without re-reading them."""
+
+    def __init__(self) -> None:
+        self._read: dict[tuple[int, datetime], ProfileInput] = {}
+
+    def get(self, profile: CallbackProfile) -> ProfileInput:
+        version = (profile.pk, profile.modified_at)
+        if version not in self._read:
+            self._read[version] = ProfileInput.from_profile(profile)
+        return self._read[version]
 
 
 def render_profile(
-    profile: CallbackProfile, *, event: str, variables: Mapping[str, Any]
+    profile: CallbackProfile, *, event: str, variables: Mapping[str, Any],
+    inputs: ProfileInputs | None = None,
 ) -> RenderedRequest:
-    return render_input(profile_input(profile), event=event, variables=variables)
-
-
-def profile_input(profile: CallbackProfile) -> ProfileInput:
-    """The profile's settings (headers, encryption, auth: three queries), read once per profile
-    object and version: a batch of callbacks for one profile renders without re-reading them."""
-    version = (profile.pk, profile.modified_at)
-    cached = getattr(profile, "_render_input", None)
-    if cached is None or cached[0] != version:
-        cached = (version, ProfileInput.from_profile(profile))
-        profile._render_input = cached
-    return cached[1]
+    data = inputs.get(profile) if inputs else ProfileInput.from_profile(profile)
+    return render_input(data, event=event, variables=variables)
 
 
 def example_event(channel: str) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import AccountRequest, account_required
-from common.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound, sentence
 from profiles.selectors import get_profile_for_account
 
 from .models import RecoverRun
@@ -53,7 +53,7 @@ def recover_view(request: AccountRequest, profile_id: str) -> HttpResponse:
             except InvalidInput as exc:
                 for issue in exc.issues:
                     form.add_error("since" if issue.field == "since" else None,
-                                   f"{issue.field.capitalize()} {issue.message}.")
+                                   sentence(issue.field.capitalize(), issue.message))
             else:
                 messages.success(request, _summary(run))
                 return redirect("delivery:recover", profile_id=profile.profile_id)

@@ -40,6 +40,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import certifi
 import urllib3
@@ -234,11 +235,12 @@ class _PoolRegistry:
     def _new_pool(
         self, target: _Target, address: str, verify: bool | str
     ) -> urllib3.HTTPConnectionPool:
-        common = {"port": target.port, "maxsize": self.pool_size, "block": False,
-                  "retries": False}
+        common: dict[str, Any] = {"port": target.port, "maxsize": self.pool_size,
+                                  "block": False, "retries": False}
         if target.scheme == "http":
             return urllib3.HTTPConnectionPool(address, **common)
-        tls = {"server_hostname": target.hostname, "assert_hostname": target.hostname}
+        tls: dict[str, Any] = {"server_hostname": target.hostname,
+                               "assert_hostname": target.hostname}
         if verify is False:
             tls = {"cert_reqs": "CERT_NONE", "assert_hostname": False,
                    "server_hostname": target.hostname}

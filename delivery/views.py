@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import AccountRequest, account_required
-from common.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound, sentence
 from common.paging import CappedPaginator
 from common.template_grammar import BODY_METHODS
 from profiles import catalog
@@ -68,20 +68,19 @@ def _delivery_or_404(request: AccountRequest, delivery_id) -> Delivery:
         raise Http404(exc.message) from exc
 
 
-def _placeholder_notes(delivery: Delivery) -> list[dict[str, str]]:
-    """Placeholders of the profile that this delivery's values could not fill."""
+def _placeholder_notes(delivery: Delivery) -> tuple[list[str], list[str]]:
+    """Placeholders of the profile that this delivery's values could not fill: those that are
+    no variable of the event (a warning: a typo, or the wrong event), and the event's own
+    optional variables that were simply not given (`<campaign_name>` of an ordinary SMS)."""
     profile = delivery.profile
     if profile is None:
-        return []
+        return [], []
     url_only = delivery.request_method not in BODY_METHODS
     names = profile_placeholders(profile, url_only=url_only)
     unknown = set(unknown_placeholders(names, delivery.event))
-    label = catalog.event_label(delivery.event)
-    return [
-        {"name": name, "why": f"not a variable of “{label}”" if name in unknown
-         else "no value in this event"}
-        for name in empty_placeholders(names, delivery.variables or {})
-    ]
+    empty = empty_placeholders(names, delivery.variables or {})
+    return ([name for name in empty if name in unknown],
+            [name for name in empty if name not in unknown])
 
 
 def _secret_headers(delivery: Delivery) -> list[dict]:
@@ -106,11 +105,14 @@ def _detail_context(delivery: Delivery) -> dict:
 @account_required
 def delivery_detail_view(request: AccountRequest, delivery_id) -> HttpResponse:
     delivery = _delivery_or_404(request, delivery_id)
+    not_variables, not_given = _placeholder_notes(delivery)
     return render(request, "delivery/delivery_detail.html", {
         **_detail_context(delivery),
+        "not_variables": not_variables,
+        "not_given": not_given,
         "headers": _secret_headers(delivery),
         "request_body": _pretty(delivery.request_body),
-        "placeholder_notes": _placeholder_notes(delivery),
+        "decrypted": inbox_service.delivery_decrypted(delivery),
     })
 
 
@@ -139,7 +141,8 @@ def delivery_resend_view(request: AccountRequest, delivery_id) -> HttpResponse:
         check_throttle(DeliveryResendThrottle, request)
         copy = delivery_resend(delivery=delivery)
     except InvalidInput as exc:
-        messages.error(request, "; ".join(f"{i.field} {i.message}" for i in exc.issues))
+        messages.error(request, " ".join(sentence(i.field.capitalize(), i.message)
+                                         for i in exc.issues))
         return redirect("delivery:detail", delivery_id=delivery.pk)
     messages.success(request, "Queued for resend with the same webhook-id.")
     return redirect("delivery:detail", delivery_id=copy.pk)
@@ -151,8 +154,10 @@ def inbox_view(request: AccountRequest) -> HttpResponse:
     inbox = inbox_service.inbox_get_or_create(account=request.account)
     entries = []
     for entry in inbox_service.inbox_requests(inbox=inbox):
-        delivery, decrypted = inbox_service.decrypted_view(entry)
-        entries.append({"entry": entry, "delivery": delivery, "decrypted": decrypted,
+        view = inbox_service.entry_view(entry)
+        entries.append({"entry": entry, "view": view,
+                        "event_label": catalog.event_label(view.delivery.event)
+                        if view.delivery else "",
                         "body": _pretty(entry.body),
                         "form_fields": inbox_service.form_fields(entry)})
     base = request.build_absolute_uri("/")
@@ -196,6 +201,7 @@ def inbox_receive(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
     # Read from the stream (not request.body) so a big body is capped, not refused.
     body = request.read(inbox_service.MAX_BODY_BYTES + 1)
     size = max(declared, len(body))
+    status = _status_from_path(rest)
     entry = inbox_service.inbox_record(
         inbox=inbox,
         method=request.method or "GET",
@@ -205,6 +211,6 @@ def inbox_receive(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
         body=body,
         body_size=size,
         remote_addr=request.META.get("REMOTE_ADDR", ""),
+        response_status=status,
     )
-    status = _status_from_path(rest)
     return JsonResponse({"received": status < 300, "id": entry.pk}, status=status)

@@ -60,6 +60,28 @@ class DatabaseCollector:
         for row in rows:
             by_status.add_metric([row["status"], row["event"]], row["n"])
         yield by_status
+        yield from _carrier_gauges()
+
+
+def _carrier_gauges():
+    from sms.smpp.status import carrier_status
+
+    binds = GaugeMetricFamily("sms_carrier_binds_up", "SMPP sessions bound, per carrier.",
+                              labels=["carrier"])
+    outstanding = GaugeMetricFamily("sms_carrier_outstanding",
+                                    "submit_sm awaiting their answer, per carrier.",
+                                    labels=["carrier"])
+    waiting = GaugeMetricFamily("sms_carrier_unsubmitted",
+                                "Messages not yet submitted to their carrier.", labels=["carrier"])
+    oldest = GaugeMetricFamily("sms_carrier_oldest_unsubmitted_age_seconds",
+                               "How long the oldest unsubmitted message has waited.",
+                               labels=["carrier"])
+    for carrier in carrier_status():
+        binds.add_metric([carrier.name], carrier.binds_up)
+        outstanding.add_metric([carrier.name], carrier.outstanding)
+        waiting.add_metric([carrier.name], carrier.unsubmitted)
+        oldest.add_metric([carrier.name], carrier.oldest_unsubmitted_age_seconds or 0.0)
+    yield from (binds, outstanding, waiting, oldest)
 
 
 _database_registry = CollectorRegistry(auto_describe=False)

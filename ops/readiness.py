@@ -1,5 +1,6 @@
 """What `/readyz` checks: the database answers, every migration is applied, a delivery worker
-reported in the last minute, and the oldest due delivery is not waiting too long."""
+reported in the last minute, the oldest due delivery is not waiting too long, and no carrier
+has messages waiting without a bind up (README: Connecting a carrier)."""
 
 from __future__ import annotations
 
@@ -75,8 +76,25 @@ def check_queue() -> Check:
     return Check("queue", True, f"{stats.depth} due, {waiting}")
 
 
+def check_carriers() -> Check | None:
+    """Only when real carriers are configured (the simulator needs no bind)."""
+    from sms.smpp.status import carrier_status
+
+    carriers = carrier_status()
+    if not carriers:
+        return None
+    stranded = [c.name for c in carriers if c.unsubmitted and not c.binds_up]
+    if stranded:
+        return Check("carriers", False,
+                     f"messages wait and no bind is up: {', '.join(stranded)}")
+    return Check("carriers", True, "every carrier with messages waiting has a bind up")
+
+
 def readiness_checks() -> list[Check]:
     database = check_database()
     if not database.ok:
         return [database]  # nothing else can be asked
-    return [database, check_migrations(), check_worker(timezone.now()), check_queue()]
+    migrations = check_migrations()
+    checks = [database, migrations, check_worker(timezone.now()), check_queue()]
+    carriers = check_carriers() if migrations.ok else None
+    return checks + [carriers] if carriers else checks

@@ -7,6 +7,7 @@ is a 404 whatever the URL; every write goes through `profiles.services`.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,9 +22,10 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import AccountRequest, account_required
-from common.errors import InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound, sentence
 from common.paging import CappedPaginator
 from common.template_grammar import BODY_FORMATS, BODY_METHODS, STRING_FORMATS, page_data
+from delivery.inbox import inbox_get_or_create, inbox_url
 from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
 from profiles import catalog
@@ -116,6 +118,7 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
         if profile else reverse("profiles:new"),
         "test_url": reverse("profiles:test_existing", args=[profile.profile_id])
         if profile else reverse("profiles:test_new"),
+        "preview_url": reverse("profiles:preview", args=[profile.profile_id]) if profile else "",
         **extra,
     }
 
@@ -131,8 +134,9 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
-        problems = check_placeholders(channel=data.channel, url=data.url, body=data.body,
-                                      body_format=data.body_format)
+        problems = [*check_placeholders(channel=data.channel, url=data.url, body=data.body,
+                                        body_format=data.body_format),
+                    *_duplicate_title(request.account, data.title, profile)]
         # Only once the profile is otherwise valid, so errors come first.
         if problems and not request.POST.get("placeholders_ok") and not validate_profile(data):
             # A warning, not an error: ticking "Save anyway" keeps deliberate literals.
@@ -150,8 +154,34 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
             messages.success(request, f"Callback profile “{saved.title}” {verb}.")
             return redirect("profiles:detail", profile_id=saved.profile_id)
     status = 400 if form.is_bound and form.errors else 200
-    context = _form_context(form, profile)
+    context = _form_context(form, profile,
+                            inbox_url=_inbox_url(request) if profile is None else "")
     return render(request, "profiles/profile_form.html", context, status=status)
+
+
+def _inbox_url(request: HttpRequest) -> str:
+    """The account's request inbox: an endpoint a new user can Test against at once."""
+    inbox = inbox_get_or_create(account=request.account)
+    return inbox_url(inbox=inbox, base_url=request.build_absolute_uri("/"))
+
+
+@dataclass(frozen=True)
+class DuplicateTitle:
+    """Pickers (SMS send, Receive Message) show titles: two equal ones are easily confused."""
+
+    title: str
+
+    @property
+    def text(self) -> str:
+        return (f"Another profile is already called “{self.title}”: pickers show titles, so "
+                f"choose a title that tells them apart.")
+
+
+def _duplicate_title(account, title: str | None, profile: CallbackProfile | None) -> list:
+    others = CallbackProfile.objects.filter(account=account, title__iexact=(title or "").strip())
+    if profile is not None:
+        others = others.exclude(pk=profile.pk)
+    return [DuplicateTitle(title=(title or "").strip())] if others.exists() else []
 
 
 def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
@@ -336,7 +366,7 @@ def profile_rotate_secret_view(request: AccountRequest, profile_id: str) -> Http
     try:
         profile = profile_rotate_signing_secret(profile=profile)
     except InvalidInput as exc:
-        messages.error(request, f"Signing secret {exc.issues[0].message}.")
+        messages.error(request, sentence("Signing secret", exc.issues[0].message))
     else:
         messages.success(
             request,

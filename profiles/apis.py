@@ -54,6 +54,7 @@ from .services import (
     profile_rotate_signing_secret,
     profile_set_status,
     profile_update,
+    profile_validate_update,
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
@@ -354,6 +355,17 @@ def _parse(serializer_class, request, **kwargs) -> dict:
     if data.get("response_message") is None and "response_message" in data:
         data["response_message"] = ""
     return data
+
+
+def patched_input(request, profile: CallbackProfile) -> ProfileInput:
+    """The profile as a PATCH with this request's body would leave it, validated exactly like
+    PATCH (raises the same errors) and not saved: the preview's input."""
+    validated = _parse(ProfilePatchSerializer, request, partial=True)
+    validated.pop("status", None)
+    if validated:
+        ensure_not_managed(profile)
+    data = _to_input(validated, base=ProfileInput.from_profile(profile))
+    return profile_validate_update(profile=profile, data=data)
 
 
 class ProfileListFilterSerializer(serializers.Serializer):

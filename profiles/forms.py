@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import ErrorDict
 
-from common.errors import Issue
+from common.errors import Issue, sentence
 from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, STRING_FORMATS
 
 from . import catalog
@@ -63,12 +63,6 @@ ISSUE_SUBJECTS = {
 }
 
 
-def _sentence(subject: str, message: str) -> str:
-    text = f"{subject} {message}" if subject else message[:1].upper() + message[1:]
-    text = text.replace(" NOT ", " not ")
-    for terse, plain in (("must be >= ", "must be at least "), ("must be <= ", "must be at most ")):
-        text = text.replace(terse, plain)
-    return text if text.endswith((".", ")")) else f"{text}."
 
 
 class HeaderRowsWidget(forms.Widget):
@@ -374,6 +368,12 @@ class ProfileForm(forms.Form):
                 combined[group.add_prefix(name)] = errors
         return combined
 
+    def __iter__(self):
+        """Every field of the page, the groups' included (the error summary links them all)."""
+        yield from super().__iter__()
+        for group in (self.enc, self.auth, self.delivery):
+            yield from group
+
     # --- values ------------------------------------------------------------------------------
 
     def to_input(self) -> ProfileInput:
@@ -423,15 +423,15 @@ class ProfileForm(forms.Form):
         head, _, rest = path.partition("/")
         subject = ISSUE_SUBJECTS.get(issue.field, "")
         if head == "headers" and rest:
-            return self, "headers", _sentence(f"Header “{rest}”:", issue.message)
+            return self, "headers", sentence(f"Header “{rest}”:", issue.message)
         group = self.groups().get(head)
         if group is not None and rest in group.fields:
             if issue.field == "enc/algo" and not group.cleaned_data.get("algo"):
                 return group, "algo", "Choose an algorithm."
-            return group, rest, _sentence(subject, issue.message)
+            return group, rest, sentence(subject, issue.message)
         field = GROUP_SWITCHES.get(head) or (path if not rest else None)
         if field in self.fields:
-            return self, field, _sentence(subject, issue.message)
+            return self, field, sentence(subject, issue.message)
         return self, None, issue.api_text()
 
     # --- what the template draws ------------------------------------------------------------

@@ -8,12 +8,14 @@ delivery detail.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from common.template_grammar import (
     MARKUP_FORMATS,
+    PLACEHOLDER_RE,
     is_known_variable,
     markup_placeholders,
     placeholder,
@@ -85,10 +87,42 @@ class PlaceholderProblem:
         return f"{listed} {verb} of “{self.event.label}”: sent as an empty value."
 
 
+@dataclass(frozen=True)
+class GluedPlaceholder:
+    """`name=<name>` written straight after the path or a previous parameter's value (a
+    pasted query string without its `?` or `&`): it is sent as part of the path or value."""
+
+    pair: str
+    joiner: str
+
+    @property
+    def text(self) -> str:
+        where = "the path" if self.joiner == "?" else "the previous parameter's value"
+        return (f"“{self.pair}” is glued to {where} of the endpoint URL: add “{self.joiner}” "
+                f"before it to send it as a query parameter.")
+
+
+# `name=<placeholder>` (a query pair with a placeholder value) inside a path or a value.
+_PAIR_RE = re.compile(rf"([A-Za-z0-9_\[\]]+)=({PLACEHOLDER_RE.pattern})")
+
+
+def glued_placeholders(url: str) -> list[GluedPlaceholder]:
+    """Query pairs with a placeholder that a missing `?` or `&` glued into the URL."""
+    path, _, query = (url or "").partition("?")
+    problems = [GluedPlaceholder(pair=m.group(0), joiner="?") for m in _PAIR_RE.finditer(path)]
+    for pair in query.split("&"):
+        _, _, value = pair.partition("=")
+        problems += [GluedPlaceholder(pair=m.group(0), joiner="&")
+                     for m in _PAIR_RE.finditer(value)]
+    return problems
+
+
 def check_placeholders(*, channel: str, url: str, body: Any,
-                       body_format: str = "json") -> list[PlaceholderProblem]:
+                       body_format: str = "json") -> list[PlaceholderProblem | GluedPlaceholder]:
+    """What the Save warning lists: placeholders the channel's events cannot fill, and
+    placeholders glued into the URL's path or a previous query value."""
     names = placeholders_in(url=url, body=body, body_format=body_format, channel=channel)
-    problems = []
+    problems: list[PlaceholderProblem | GluedPlaceholder] = list(glued_placeholders(url))
     for event in events_checked_for(channel):
         unknown = unknown_placeholders(names, event.value)
         if unknown:

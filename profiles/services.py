@@ -107,12 +107,19 @@ def profile_create(
     return profile
 
 
-@transaction.atomic
-def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackProfile:
+def profile_validate_update(*, profile: CallbackProfile, data: ProfileInput) -> ProfileInput:
+    """`data` cleaned and checked as an update of `profile` (raises InvalidInput); nothing is
+    saved. The preview of unsaved changes uses it too."""
     data = _clean(data)
     issues = validate_profile(data, existing_channel=profile.channel)
     if issues:
         raise InvalidInput(issues)
+    return data
+
+
+@transaction.atomic
+def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackProfile:
+    data = profile_validate_update(profile=profile, data=data)
     for name in PROFILE_COLUMNS:
         setattr(profile, name, getattr(data, name))
     profile.save()

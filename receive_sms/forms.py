@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Account
-from common.errors import InvalidInput
+from common.errors import InvalidInput, sentence
+from profiles import catalog
 from profiles.models import CallbackProfile, Channel, ProfileStatus
-from profiles.placeholders import profile_misfits_for_incoming
+from profiles.placeholders import INCOMING_EVENT, profile_placeholders, unknown_placeholders
+from sms.services import SMS_SENT_EVENT
 
 from . import actions
 from .models import VMN, ReceiveConfiguration, SubscriberList, TriggerType
@@ -42,11 +44,9 @@ def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
         if field in form.errors:
             continue  # the field's own (type) error already says what is wrong
         if field not in form.fields:
-            text = f"{issue.field.capitalize()} {issue.message}." if issue.field else \
-                f"{issue.message[0].upper()}{issue.message[1:]}."
-            form.add_error(None, text)
+            form.add_error(None, sentence(issue.field.capitalize(), issue.message))
         else:
-            form.add_error(field, f"{form.fields[field].label} {issue.message}.")
+            form.add_error(field, sentence(form.fields[field].label, issue.message))
 
 
 class VmnChoiceField(forms.ModelChoiceField):
@@ -55,15 +55,21 @@ class VmnChoiceField(forms.ModelChoiceField):
 
 
 class ProfileChoiceField(forms.ModelChoiceField):
-    """Titles may repeat, so the id is shown; profiles that would send empty values for an
-    incoming SMS, and ones that send nothing, say so in the picker itself."""
+    """Titles may repeat, so the id is shown; profiles that would send empty values for the
+    event they are picked for (an incoming SMS, or the delivery report of a reply), and ones
+    that send nothing, say so in the picker itself."""
+
+    def __init__(self, *args, event: str = INCOMING_EVENT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
 
     def label_from_instance(self, obj: CallbackProfile) -> str:
         label = f"{obj.title} ({obj.profile_id})"
-        misfits = profile_misfits_for_incoming(obj)
+        misfits = unknown_placeholders(profile_placeholders(obj), self.event)
         if misfits:
             names = ", ".join(f"<{name}>" for name in misfits)
-            label += f" ⚠ not Incoming SMS variables: {names}"
+            event = catalog.event_label(self.event).split(" (")[0]  # "Incoming SMS", "SMS Send"
+            label += f" ⚠ not {event} variables: {names}"
         if obj.status != ProfileStatus.ACTIVE:
             label += f" ({obj.get_status_display()}: sends nothing)"
         return label
@@ -147,7 +153,7 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
     )
     reply_callback_profile = ProfileChoiceField(
         label="Delivery report profile", queryset=CallbackProfile.objects.none(),
-        required=False, empty_label="No delivery reports",
+        required=False, empty_label="No delivery reports", event=SMS_SENT_EVENT,
         help_text="An SMS-channel profile that gets the delivery reports of the replies and "
                   "forwarded SMS.",
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.functional import cached_property
 
 from accounts.models import Account
 from profiles.models import CallbackProfile
+from profiles.placeholders import profile_misfits_for_incoming
 
 
 class VMN(models.Model):
@@ -167,6 +169,20 @@ class ReceiveConfiguration(models.Model):
             return self.webhook_profile
         return self.callback_profile
 
+    @property
+    def orphaned(self) -> bool:
+        """Trigger URL is on but its profile was deleted: it fires nothing."""
+        return self.trigger_url and self.trigger_profile is None
+
+    @cached_property
+    def misfits(self) -> list[str]:
+        """The chosen profile's placeholders an incoming SMS has no value for (sent empty); the
+        profile made for a webhook URL always fits."""
+        if not self.trigger_url or self.trigger_type != TriggerType.CALLBACK_ID \
+                or self.callback_profile is None:
+            return []
+        return profile_misfits_for_incoming(self.callback_profile)
+
 
 class IncomingMessage(models.Model):
     """One SMS received on a VMN, with what it matched and the callback it fired (if any)."""
@@ -220,3 +236,8 @@ class IncomingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.recipient} at {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def misfits(self) -> list[str]:
+        """What its configuration's profile sends empty for an incoming SMS."""
+        return self.configuration.misfits if self.configuration else []

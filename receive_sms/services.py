@@ -288,19 +288,45 @@ def _replay_of(*, vmn: VMN, source: str, message: str, carrier_message_id: str,
     )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Received:
+    """What a carrier's post did: `incoming` was logged now, or, when `duplicate`, it is the
+    message the post replays (nothing was stored or fired again)."""
+
+    incoming: IncomingMessage
+    duplicate: bool
+
+
 def incoming_sms_receive(
     *, to: str, source: str, message: str, operator: str = "", circle: str = "",
-    carrier_message_id: str = "", deduplicate: bool = False,
+    carrier_message_id: str = "",
 ) -> IncomingMessage:
     """Log an SMS received on VMN `to` and fire its configuration's callback.
 
     The log row and the Delivery are written in one transaction, so a callback is never lost
-    between "it arrived" and "we queued the send" (the send itself starts on commit).
-    With `deduplicate` (the carrier endpoint), a replayed post returns the message it repeats,
-    marked `.duplicate = True`, and stores and fires nothing.
+    between "it arrived" and "we queued the send" (the send itself starts on commit). A message
+    with the `carrier_message_id` of one already logged returns that one, and fires nothing.
     Raises InvalidInput for malformed input and NotFound for a number no account owns.
     """
+    return _receive(to=to, source=source, message=message, operator=operator, circle=circle,
+                    carrier_message_id=carrier_message_id, deduplicate=False).incoming
+
+
+def carrier_sms_receive(
+    *, to: str, source: str, message: str, operator: str = "", circle: str = "",
+    carrier_message_id: str = "",
+) -> Received:
+    """`incoming_sms_receive` for the carrier endpoint, which may replay a post: without a
+    carrier message id, the same sender and text within INBOUND_DEDUP_WINDOW_SECONDS is one."""
+    return _receive(to=to, source=source, message=message, operator=operator, circle=circle,
+                    carrier_message_id=carrier_message_id, deduplicate=True)
+
+
+@transaction.atomic
+def _receive(
+    *, to: str, source: str, message: str, operator: str, circle: str,
+    carrier_message_id: str, deduplicate: bool,
+) -> Received:
     source, message = (source or "").strip(), (message or "").strip()
     operator, circle = (operator or "").strip(), (circle or "").strip()
     carrier_message_id = (carrier_message_id or "").strip()
@@ -322,8 +348,7 @@ def incoming_sms_receive(
         original = _replay_of(vmn=vmn, source=source, message=message,
                               carrier_message_id=carrier_message_id, now=now)
         if original is not None:
-            original.duplicate = True
-            return original
+            return Received(incoming=original, duplicate=True)
 
     configuration = match_configuration(vmn=vmn, message=message, now=now)
     incoming = IncomingMessage(
@@ -332,7 +357,6 @@ def incoming_sms_receive(
         received_at=now, configuration=configuration, matched=configuration is not None,
         carrier_message_id=carrier_message_id,
     )
-    incoming.duplicate = False
     profile = configuration.trigger_profile if configuration else None
     if configuration is None:
         incoming.note = "No configuration matched"
@@ -353,4 +377,4 @@ def incoming_sms_receive(
     if incoming.actions or incoming.callback_delivery_id:  # one UPDATE for both
         incoming.save(update_fields=["actions", "callback_delivery"])
     metrics.RECEIVED.labels(matched="true" if incoming.matched else "false").inc()
-    return incoming
+    return Received(incoming=incoming, duplicate=False)

@@ -3,11 +3,9 @@ inbound endpoint `POST /inbound/sms`."""
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,12 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import AccountRequest, account_required
 from api.responses import error_body
 from common.errors import InvalidInput, NotFound
-from profiles.placeholders import profile_misfits_for_incoming
+from common.inbound import inbound_token_ok
 
 from .actions import action_names
 from .forms import (
@@ -30,7 +28,7 @@ from .forms import (
     SimulateIncomingForm,
     add_service_errors,
 )
-from .models import IncomingMessage, ReceiveConfiguration, TriggerType
+from .models import IncomingMessage, ReceiveConfiguration
 from .selectors import (
     configuration_list,
     get_configuration_for_account,
@@ -41,6 +39,7 @@ from .selectors import (
     vmn_list,
 )
 from .services import (
+    carrier_sms_receive,
     configuration_create,
     configuration_delete,
     configuration_update,
@@ -97,22 +96,11 @@ class ConfigurationRow:
 def _rows(configurations) -> list[ConfigurationRow]:
     rows = []
     for configuration in configurations:
-        # Trigger type URL fires the profile made for its webhook URL, which always fits.
-        profile = _chosen_profile(configuration)
         rows.append(ConfigurationRow(
             configuration=configuration, action_names=action_names(configuration),
-            orphaned=configuration.trigger_url and configuration.trigger_profile is None,
-            misfits=profile_misfits_for_incoming(profile) if profile else [],
+            orphaned=configuration.orphaned, misfits=configuration.misfits,
         ))
     return rows
-
-
-def _chosen_profile(configuration: ReceiveConfiguration | None):
-    """The callback profile Trigger URL fires when its type is Callback ID, if any."""
-    if (configuration is None or not configuration.trigger_url
-            or configuration.trigger_type != TriggerType.CALLBACK_ID):
-        return None
-    return configuration.callback_profile
 
 
 @login_required
@@ -159,11 +147,10 @@ def configuration_form(request: AccountRequest, public_id: uuid.UUID | None = No
 
 
 def _warn_about_misfits(request: HttpRequest, configuration: ReceiveConfiguration) -> None:
-    profile = _chosen_profile(configuration)
-    misfits = profile_misfits_for_incoming(profile) if profile else []
-    if misfits:
-        names = ", ".join(f"<{name}>" for name in misfits)
-        messages.warning(request, f"“{profile.title}” uses {names}, which an incoming SMS has "
+    if configuration.misfits and configuration.callback_profile:
+        names = ", ".join(f"<{name}>" for name in configuration.misfits)
+        title = configuration.callback_profile.title
+        messages.warning(request, f"“{title}” uses {names}, which an incoming SMS has "
                                   "no value for: they are sent empty. Choose a profile made for "
                                   "incoming SMS, or edit this one.")
 
@@ -186,8 +173,6 @@ def _log_rows_context(request: AccountRequest) -> dict:
     filter_form = LogFilterForm(request.GET or None)
     queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
-    for incoming in page:
-        _flag_message(incoming)
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -221,11 +206,6 @@ def logs_live(request: AccountRequest) -> JsonResponse:
     })
 
 
-def _flag_message(incoming: IncomingMessage) -> None:
-    profile = _chosen_profile(incoming.configuration)
-    incoming.misfits = profile_misfits_for_incoming(profile) if profile else []
-
-
 @login_required
 @account_required
 def message_detail(request: AccountRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -234,7 +214,6 @@ def message_detail(request: AccountRequest, public_id: uuid.UUID) -> HttpRespons
                                                     message_id=public_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    _flag_message(incoming)
     return render(request, "receive_sms/message_detail.html", {
         "tab": "logs", "incoming": incoming,
     })
@@ -294,24 +273,24 @@ def _inbound_error(code: str, message: str, field: str, status: int) -> JsonResp
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])  # GET: Kannel's get-url (README: Connecting a carrier)
 def inbound_sms(request: HttpRequest) -> JsonResponse:
     """Contract 5: the carrier posts form fields to, from, message, operator, circle (and
-    optionally its own `message_id`) with the `X-Inbound-Token` header; anything else is
-    refused before a byte is stored. Replayed posts are recognised (see incoming_sms_receive)."""
-    expected = settings.INBOUND_SMS_TOKEN or ""
-    given = request.headers.get("X-Inbound-Token", "")
-    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+    optionally its own `message_id`) with the `X-Inbound-Token` header (or a GET with them and
+    `token` in the query); anything else is refused before a byte is stored. Replayed posts are
+    recognised (see carrier_sms_receive)."""
+    if not inbound_token_ok(request, query_allowed=True):
         return _inbound_error("RBC403", "X-Inbound-Token is missing or wrong", "token", 403)
-    missing = [name for name in ("to", "from") if not request.POST.get(name, "").strip()]
-    if missing or "message" not in request.POST:
+    data = request.POST if request.method == "POST" else request.GET
+    missing = [name for name in ("to", "from") if not data.get(name, "").strip()]
+    if missing or "message" not in data:
         name = (missing or ["message"])[0]
         return _inbound_error("RBC302", f"body must have required property '{name}'", name, 400)
     try:
-        incoming = incoming_sms_receive(
-            to=request.POST["to"], source=request.POST["from"], message=request.POST["message"],
-            operator=request.POST.get("operator", ""), circle=request.POST.get("circle", ""),
-            carrier_message_id=request.POST.get("message_id", ""), deduplicate=True,
+        received = carrier_sms_receive(
+            to=data["to"], source=data["from"], message=data["message"],
+            operator=data.get("operator", ""), circle=data.get("circle", ""),
+            carrier_message_id=data.get("message_id", ""),
         )
     except InvalidInput as exc:
         issue = exc.issues[0]
@@ -319,11 +298,10 @@ def inbound_sms(request: HttpRequest) -> JsonResponse:
     except NotFound as exc:
         return _inbound_error("RBC404", exc.message, "to", 404)
     # A replay is answered 200 like the original (so the carrier stops retrying), and says so.
-    duplicate = getattr(incoming, "duplicate", False)
     return JsonResponse({
         "code": "RBC024",
-        "message": "Message already received" if duplicate else "Message received",
-        "data": {"id": str(incoming.public_id), "matched": incoming.matched,
-                 "duplicate": duplicate},
+        "message": "Message already received" if received.duplicate else "Message received",
+        "data": {"id": str(received.incoming.public_id), "matched": received.incoming.matched,
+                 "duplicate": received.duplicate},
         "error": {}, "status": 200,
     })

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Message, OptOut, OptOutSettings
+from .models import BindLease, Carrier, Message, OptOut, OptOutSettings
+from .smpp.url import InvalidCarrierUrl, parse_carrier_url
 
 
 @admin.register(Message)
@@ -36,3 +38,59 @@ class OptOutAdmin(admin.ModelAdmin):
 class OptOutSettingsAdmin(admin.ModelAdmin):
     list_display = ("account", "modified_at")
     search_fields = ("account__sid",)
+
+
+class CarrierForm(forms.ModelForm):
+    url = forms.CharField(widget=forms.PasswordInput(render_value=True), label="SMPP URL",
+                          help_text=Carrier._meta.get_field("url").help_text)
+
+    class Meta:
+        model = Carrier
+        fields = ("name", "url", "prefixes", "active")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        try:
+            parse_carrier_url(url)
+        except InvalidCarrierUrl as exc:
+            raise forms.ValidationError(f"The URL {exc}.") from None
+        return url
+
+    def clean_prefixes(self) -> str:
+        prefixes = [p.strip() for p in self.cleaned_data["prefixes"].split(",") if p.strip()]
+        bad = [p for p in prefixes if not (p.startswith("+") and p[1:].isdigit())]
+        if bad:
+            raise forms.ValidationError(f"Prefixes are + and digits, e.g. +91: not {bad[0]!r}.")
+        return ",".join(prefixes)
+
+
+class BindLeaseInline(admin.TabularInline):
+    model = BindLease
+    fields = ("slot", "state", "outstanding", "holder", "expires_at", "detail", "updated_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "binds (sessions held by workers)"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    """Carriers and their bind state (README: Connecting a carrier). The SMS_CARRIER_URL row
+    follows the environment and is read-only here."""
+
+    form = CarrierForm
+    list_display = ("name", "prefixes", "active", "from_environment", "binds_up")
+    inlines = [BindLeaseInline]
+
+    @admin.display(description="binds up")
+    def binds_up(self, carrier: Carrier) -> int:
+        return carrier.leases.filter(state="bound").count()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.from_environment
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.from_environment

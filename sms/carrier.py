@@ -1,6 +1,7 @@
-"""The carrier simulator: which delivery report a sent message gets.
+"""The carrier simulator: which delivery report a sent message gets (when no real carrier is
+configured: README "Connecting a carrier"; sms/smpp/ talks to real ones).
 
-There is no real operator behind this platform, so each message is settled by these rules,
+Without a real carrier each message is settled by these rules,
 `SMS_DLR_DELAY_SECONDS` after it was accepted (0 = right after the send commits). The rules are
 checked top to bottom; the first that matches decides. "Number" means the recipient in E.164.
 
@@ -37,6 +38,13 @@ SENT = Outcome("Sent", "SENT", "Message sent to the operator, awaiting delivery 
 DELIVERED = Outcome("Delivered", "DELIVRD", "Message successfully delivered to the user")
 BLACKLISTED = Outcome("Undelivered", "UNDELIV", "Rejected as the number is blacklisted by operator")
 EXPIRED = Outcome("Failed", "EXPIRED", "Message validity period expired before delivery")
+
+
+# Real carriers (README: Connecting a carrier).
+NO_DLR = Outcome("Expired", "NO-DLR", "No delivery receipt within the validity period")
+NO_ROUTE = Outcome("Rejected", "NO-ROUTE", "No carrier takes this destination")
+UNKNOWN_SUBMIT = Outcome("Failed", "UNKNOWN-SUBMIT",
+                         "The worker stopped mid-submit; not retried (at-most-once)")
 
 
 def multipart_rejected(single_limit: int) -> Outcome:

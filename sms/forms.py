@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Account
-from common.errors import InvalidInput
+from common.errors import InvalidInput, sentence
 from profiles.models import CallbackProfile, Channel, ProfileStatus
 
 from .models import MessageStatus, MessageType
@@ -51,7 +51,7 @@ class SendSmsForm(forms.Form):
         for issue in error.issues:
             field = issue.field if issue.field in self.fields else None
             text = issue.message if field else issue.api_text().removeprefix("body ")
-            self.add_error(field, text[:1].upper() + text[1:])
+            self.add_error(field, sentence("", text))
 
 
 class LogFilterForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Account
+from callbackadmin.encrypted_fields import EncryptedTextField
 from delivery.models import Delivery
 from profiles.models import CallbackProfile
 
@@ -31,6 +32,46 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "Delivered"
     UNDELIVERED = "Undelivered"
     FAILED = "Failed"
+    REJECTED = "Rejected"  # a carrier refused it (submit error or REJECTD receipt)
+    EXPIRED = "Expired"  # no final receipt within the validity period, or an EXPIRED receipt
+
+
+class SubmitState(models.TextChoices):
+    """Where a message routed to a real carrier is on its way there (README: Connecting a
+    carrier). Empty for messages the carrier simulator settles."""
+
+    NONE = "", "Simulator"
+    QUEUED = "queued", "Queued"  # waiting for a bind (again, after throttling or a lost link)
+    SUBMITTING = "submitting", "Submitting"  # claimed by the bind named in submit_lease
+    SUBMITTED = "submitted", "Submitted"  # every part has the carrier's id
+    DONE = "done", "Done"  # settled before every part was submitted (submit error)
+
+
+class Carrier(models.Model):
+    """An SMSC reached over SMPP. `SMS_CARRIER_URL` is kept as the row `from_environment`;
+    more rows route destinations by prefix (the longest matching prefix wins)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    url = EncryptedTextField(help_text="smpp://SYSTEM_ID:PASSWORD@HOST:PORT?options "
+                                       "(README: Connecting a carrier).")
+    prefixes = models.CharField(
+        max_length=500, blank=True,
+        help_text="Comma-separated E.164 prefixes (+91,+4477) this carrier takes; "
+                  "empty = every destination no other carrier's prefix matches.")
+    active = models.BooleanField(default=True)
+    from_environment = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix_list(self) -> list[str]:
+        return [p.strip() for p in self.prefixes.split(",") if p.strip()]
 
 
 class Encoding(models.TextChoices):
@@ -82,6 +123,19 @@ class Message(models.Model):
     # When the carrier simulator's delivery report is due; the worker settles every unsettled
     # message past it (the Message table is the queue: nothing to lose if a worker dies).
     settle_after = models.DateTimeField(default=timezone.now)
+    # Routed to a real carrier (README: Connecting a carrier); then `settle_after` is the end
+    # of the validity period (no final receipt by then: Expired, NO-DLR).
+    carrier = models.ForeignKey(Carrier, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="messages")
+    submit_state = models.CharField(max_length=10, choices=SubmitState.choices, blank=True,
+                                    default=SubmitState.NONE)
+    submit_after = models.DateTimeField(null=True, blank=True)
+    submit_lease = models.CharField(max_length=120, blank=True)
+    submit_attempts = models.PositiveIntegerField(default=0)
+    carrier_message_id = models.CharField(max_length=300, blank=True,
+                                          help_text="The carrier's id of each part.")
+    smsc_error = models.CharField(max_length=60, blank=True,
+                                  help_text="The SMSC's error code, e.g. ESME_RINVDSTADR (0x0B).")
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -90,6 +144,9 @@ class Message(models.Model):
             models.Index(fields=["account", "status", "-sent_at"]),
             models.Index(fields=["settle_after"], condition=models.Q(settled_at__isnull=True),
                          name="sms_unsettled_idx"),
+            models.Index(fields=["carrier", "submit_state", "submit_after"],
+                         condition=models.Q(submit_state__in=["queued", "submitting"]),
+                         name="sms_unsubmitted_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["request_id", "position"], name="unique_sms_position"),
@@ -188,6 +245,86 @@ class OptOutSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Opt-out settings of {self.account}"
+
+
+class MessagePart(models.Model):
+    """One submit_sm of a message to its carrier: a concatenated text has one per unit."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveSmallIntegerField()  # 1-based
+    carrier_message_id = models.CharField(max_length=65, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    stat = models.CharField(max_length=10, blank=True, help_text="Latest receipt state.")
+    err = models.CharField(max_length=10, blank=True)
+    receipt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["message", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "number"], name="unique_message_part"),
+        ]
+        indexes = [models.Index(fields=["receipt_at"], name="sms_part_receipt_idx"),
+                   models.Index(fields=["submitted_at"], name="sms_part_submitted_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} part {self.number}"
+
+
+class EarlyReceipt(models.Model):
+    """A receipt whose carrier id no submit_sm_resp has named yet: applied when one does."""
+
+    # Empty for a receipt posted to /inbound/dlr (its id is looked up across carriers).
+    carrier = models.ForeignKey(Carrier, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+")
+    carrier_message_id = models.CharField(max_length=65)
+    stat = models.CharField(max_length=10)
+    err = models.CharField(max_length=10, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["carrier", "carrier_message_id", "stat"], name="unique_early_receipt")]
+
+
+class IncomingPart(models.Model):
+    """A part of a concatenated mobile-originated SMS, kept until every part has arrived."""
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=32)
+    destination = models.CharField(max_length=32)
+    reference = models.PositiveIntegerField()
+    total = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["carrier", "source", "destination", "reference", "number"],
+            name="unique_incoming_part")]
+
+
+class BindLease(models.Model):
+    """One of a carrier's `binds` session slots. A worker holds it while `expires_at` is ahead
+    and renews it every few seconds; a dead worker's slot is taken over once it lapses. The row
+    also carries what operators see: bind state and outstanding window."""
+
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="leases")
+    slot = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=120, blank=True)
+    expires_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, default="down")
+    outstanding = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["carrier", "slot"]
+        constraints = [models.UniqueConstraint(fields=["carrier", "slot"],
+                                               name="unique_bind_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} bind {self.slot}: {self.state}"
 
 
 class DailyUnits(models.Model):

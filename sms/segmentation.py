@@ -61,17 +61,31 @@ def _cost(ch: str, encoding: str) -> int:
     return 2 if ord(ch) > 0xFFFF else 1
 
 
+def _greedy_parts(text: str, costs: list[int], per_part: int) -> list[str]:
+    parts, start, used = [], 0, 0
+    for index, cost in enumerate(costs):
+        if used + cost > per_part:  # this character (or escape pair) starts a new part
+            parts.append(text[start:index])
+            start, used = index, 0
+        used += cost
+    return parts + [text[start:]]
+
+
+def split(text: str) -> list[str]:
+    """The parts `text` is sent as: one per unit `segment` counts (what a carrier receives)."""
+    encoding = GSM7 if is_gsm7(text) else UCS2
+    costs = [_cost(ch, encoding) for ch in text]
+    single, per_part = LIMITS[encoding]
+    if sum(costs) <= single:
+        return [text]
+    return _greedy_parts(text, costs, per_part)
+
+
 def segment(text: str) -> Segmentation:
     """Encoding, length, size and units of `text` (an empty text is one unit, as on a phone)."""
     encoding = GSM7 if is_gsm7(text) else UCS2
     costs = [_cost(ch, encoding) for ch in text]
     size = sum(costs)
     single, per_part = LIMITS[encoding]
-    if size <= single:
-        return Segmentation(encoding=encoding, length=len(text), size=size, units=1)
-    units, used = 1, 0
-    for cost in costs:
-        if used + cost > per_part:  # this character (or escape pair) starts a new part
-            units, used = units + 1, 0
-        used += cost
+    units = 1 if size <= single else len(_greedy_parts(text, costs, per_part))
     return Segmentation(encoding=encoding, length=len(text), size=size, units=units)

@@ -11,7 +11,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -19,15 +19,17 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from delivery.profile_render import ProfileInputs
 from delivery.services import delivery_create
 from profiles.models import CallbackProfile, Channel
 
 from . import carrier, metrics
 from .acceptance import messages_insert
-from .models import Encoding, Message, MessageType
+from .models import Encoding, Message, MessageType, SubmitState
 from .opt_outs import opt_out_issue, opted_out_numbers
 from .recipients import InvalidNumber, Recipient, parse_recipient, price_for, split_numbers
 from .segmentation import GSM7, LIMITS, UCS2, segment
+from .smpp import routing
 
 SMS_SENT_EVENT = "SMS-sent"
 SOURCE_API = "API"
@@ -197,6 +199,7 @@ def _record(
     seg = segment(body)
     now = timezone.now()
     settle_after = now + timedelta(seconds=settings.SMS_DLR_DELAY_SECONDS)
+    routes = routing.routing_table()
     messages = [
         Message(
             account=account, request_id=request_id, position=position,
@@ -208,7 +211,8 @@ def _record(
             template_id=template_id, flash=flash, source=source,
             callback_profile=profile, status=carrier.SENT.status,
             status_trace=carrier.SENT.status_trace, description=carrier.SENT.description,
-            sent_at=now, status_at=now, settle_after=settle_after, **texts,
+            sent_at=now, status_at=now, **texts,
+            **_routing_fields(routes.route(recipient.e164), now, settle_after),
         )
         for position, recipient in enumerate(recipients, start=1)
     ]
@@ -216,6 +220,18 @@ def _record(
     # message past `settle_after`.
     messages_insert(messages, units_each=seg.units)
     return SendResult(request_id=request_id, messages=messages)
+
+
+def _routing_fields(target: routing.Route | None, now: datetime, settle_after: datetime) -> dict:
+    """A real carrier's message waits for a bind and then its receipt until its validity ends;
+    one no carrier takes settles at once (Rejected, NO-ROUTE); else the simulator settles it
+    after SMS_DLR_DELAY_SECONDS."""
+    if target is None:
+        return {"settle_after": settle_after}
+    if target is routing.NO_ROUTE:
+        return {"submit_state": SubmitState.DONE, "settle_after": now}
+    return {"carrier_id": target.carrier_id, "submit_state": SubmitState.QUEUED,
+            "submit_after": now, "settle_after": now + target.validity}
 
 
 def message_settle(*, message_pk: int) -> Message | None:
@@ -234,19 +250,42 @@ def message_settle(*, message_pk: int) -> Message | None:
     return message
 
 
-def apply_carrier_report(message: Message) -> None:
-    """The carrier simulator's outcome for a locked, unsettled message, and its callback."""
-    seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
-    outcome = carrier.outcome_for(
-        recipient=message.recipient, sms_type=message.type, units=message.units,
-        single_limit=seg_limit,
-    )
+def _report_for(message: Message) -> carrier.Outcome:
+    if message.submit_state == SubmitState.NONE:
+        seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
+        return carrier.outcome_for(
+            recipient=message.recipient, sms_type=message.type, units=message.units,
+            single_limit=seg_limit,
+        )
+    if message.carrier_id is None:
+        return carrier.NO_ROUTE
+    return carrier.NO_DLR  # a real carrier's message past its validity period
+
+
+def apply_carrier_report(message: Message, *, inputs: ProfileInputs | None = None) -> None:
+    """Settle a locked, unsettled message that is due: the carrier simulator's outcome, or for
+    a real carrier's message, no final receipt within the validity period (`inputs`: see
+    `delivery_create`)."""
+    message_settle_with(message, _report_for(message), inputs=inputs)
+
+
+def message_settle_with(message: Message, outcome: carrier.Outcome, *, smsc_error: str = "",
+                        inputs: ProfileInputs | None = None) -> None:
+    """Give a locked, unsettled message its final status and queue its callback."""
     now = timezone.now()
     message.status = outcome.status
     message.status_trace = outcome.status_trace
     message.description = outcome.description
     message.status_at = now
     message.settled_at = now
+    fields = ["status", "status_trace", "description", "status_at", "settled_at",
+              "callback_delivery"]
+    if smsc_error:
+        message.smsc_error = smsc_error
+        fields.append("smsc_error")
+    if message.submit_state in (SubmitState.QUEUED, SubmitState.SUBMITTING):
+        message.submit_state = SubmitState.DONE
+        fields.append("submit_state")
     if message.callback_profile is not None:
         message.callback_delivery = delivery_create(
             profile=message.callback_profile,
@@ -254,9 +293,7 @@ def apply_carrier_report(message: Message) -> None:
             variables=message.callback_variables(),
             source_type="sms_message",
             source_id=message.message_id,
+            inputs=inputs,
         )
-    message.save(update_fields=[
-        "status", "status_trace", "description", "status_at", "settled_at",
-        "callback_delivery",
-    ])
+    message.save(update_fields=fields)
     metrics.SETTLED.labels(status=message.status).inc()

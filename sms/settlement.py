@@ -13,7 +13,9 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Message
+from delivery.profile_render import ProfileInputs
+
+from .models import Message, SubmitState
 from .services import apply_carrier_report
 
 BATCH = 100
@@ -22,17 +24,16 @@ BATCH = 100
 def settle_due_messages(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Settle up to `limit` due messages in one transaction; how many were settled."""
     now = now or timezone.now()
-    due = Message.objects.filter(settled_at__isnull=True, settle_after__lte=now)
+    # A real carrier's message being submitted right now is left to its bind.
+    due = (Message.objects.filter(settled_at__isnull=True, settle_after__lte=now)
+           .exclude(submit_state=SubmitState.SUBMITTING))
     if not due.exists():  # the common idle poll: no transaction, no lock
         return 0
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
         messages = list(due.select_related("callback_profile").order_by("settle_after")[:limit])
-        shared = {}  # one profile object per profile: its settings are read once per batch
+        inputs = ProfileInputs()  # each profile's settings are read once per batch
         for message in messages:
-            if message.callback_profile is not None:
-                profile = shared.setdefault(message.callback_profile_id, message.callback_profile)
-                message.callback_profile = profile
-            apply_carrier_report(message)
+            apply_carrier_report(message, inputs=inputs)
     return len(messages)

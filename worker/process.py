@@ -2,6 +2,7 @@
 
 - callback deliveries, many in flight (delivery.engine.Engine);
 - SMS settlement: the carrier simulator's delivery reports (sms.settlement);
+- SMPP sessions to real carriers, one thread per bind (worker.carriers, sms.smpp);
 - the recovery sweep (deliveries of dead workers) and heartbeats, every few seconds;
 - retention (ops.retention: records older than DELIVERY_RETENTION_DAYS), hourly;
 - other background tasks (django-tasks, database backend) in one extra thread.
@@ -33,6 +34,8 @@ from delivery.services.dead_worker_sweep import delivery_sweep
 from delivery.services.heartbeat import heartbeat_beat, heartbeat_remove
 from ops.retention import prune_old_records
 from sms.settlement import settle_due_messages
+
+from .carriers import SUPERVISE_EVERY, CarrierSessions
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +111,10 @@ class WorkerProcess:
             settings.DELIVERY_POLL_INTERVAL or default_poll)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+        self.carriers = CarrierSessions(self.worker_id)
         self.helpers: list[threading.Thread] = []
         self.periodic = [
+            _Every(SUPERVISE_EVERY, self.carriers.supervise),  # SMPP sessions (carriers)
             _Every(HEARTBEAT_EVERY, self.beat),
             _Every(SWEEP_EVERY, delivery_sweep),
             _Every(PRUNE_EVERY, prune_old_records),  # retention: idempotent, in batches
@@ -150,6 +155,7 @@ class WorkerProcess:
             logger.info("Worker %s draining %s attempts in flight", self.worker_id,
                         self.engine.in_flight)
             self.beat()
+            self.carriers.stop()
             self.engine.drain()
         finally:
             for helper in self.helpers:

@@ -20,7 +20,7 @@ from profiles.models import CallbackProfile, ProfileStatus
 
 from ..engine import wakeup
 from ..models import Delivery, DeliveryStatus
-from ..profile_render import render_profile
+from ..profile_render import ProfileInputs, render_profile
 from ..render import RenderedRequest
 from .sending import ERROR_MAX, new_webhook_id
 
@@ -50,8 +50,10 @@ def delivery_create(
     variables: dict[str, Any],
     source_type: str,
     source_id: str,
+    inputs: ProfileInputs | None = None,
 ) -> Delivery:
-    """Record one callback for `profile` and schedule its send when the caller commits."""
+    """Record one callback for `profile` and schedule its send when the caller commits.
+    A batch passes one `inputs` for all its callbacks, to read each profile's settings once."""
     values = _json_safe(variables)
     now = timezone.now()
     delivery = Delivery(
@@ -67,7 +69,7 @@ def delivery_create(
     )
     reason = skip_reason(profile)
     try:
-        rendered = render_profile(profile, event=event, variables=values)
+        rendered = render_profile(profile, event=event, variables=values, inputs=inputs)
     except ValueError as exc:  # a profile saved before a rule existed, a key that went bad...
         delivery.status = DeliveryStatus.SKIPPED if reason else DeliveryStatus.FAILED
         delivery.last_error = (reason or f"could not render the request: {exc}")[:ERROR_MAX]

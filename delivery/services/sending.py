@@ -20,9 +20,38 @@ from ..render import RenderedRequest
 
 ERROR_MAX = 300
 
+# How a Test or a preview shows the OAuth bearer token it does not reveal (or fetch).
+OAUTH_TOKEN_SHOWN = "Bearer •••••••• (token from the token URL)"
+
 
 def new_webhook_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
+
+
+TEST_WEBHOOK_PREFIX = "msg_test_"
+
+
+def webhook_id_for_test(profile_id: str | None) -> str:
+    """A Test's webhook-id: marked as a test, naming the saved profile tested (if any) by the
+    UUID of its public id, so the request inbox can show it as a Test and decrypt it."""
+    _, _, key = (profile_id or "").rpartition("_")
+    try:
+        tested = f"{uuid.UUID(key).hex}_"
+    except ValueError:
+        tested = ""
+    return f"{TEST_WEBHOOK_PREFIX}{tested}{uuid.uuid4().hex[:16]}"
+
+
+def tested_profile_key(webhook_id: str) -> str | None:
+    """The UUID (text) ending the public id of the profile a Test's webhook-id names; None
+    for other requests or the test of an unsaved form."""
+    if not webhook_id.startswith(TEST_WEBHOOK_PREFIX):
+        return None
+    tested, _, _ = webhook_id[len(TEST_WEBHOOK_PREFIX):].partition("_")
+    try:
+        return str(uuid.UUID(hex=tested)) if len(tested) == 32 else None
+    except ValueError:
+        return None
 
 
 def transport_options(*, test: bool = False) -> dict[str, Any]:

@@ -18,11 +18,12 @@ from profiles.validation import ProfileInput, validate_profile
 from .. import metrics, transport
 from ..profile_render import example_event, example_values, render_input
 from .sending import (
+    OAUTH_TOKEN_SHOWN,
     authenticated,
     error_text,
-    new_webhook_id,
     signed,
     transport_options,
+    webhook_id_for_test,
 )
 
 
@@ -83,11 +84,12 @@ def send_test(
         return TestOutcome(ok=False, request=None, error=f"could not render: {exc}",
                            variables=values)
     secrets = active_signing_secrets(profile) if profile is not None else [generate_secret()]
-    request = signed(rendered, secrets=secrets, webhook_id=new_webhook_id())
+    request = signed(rendered, secrets=secrets,
+                      webhook_id=webhook_id_for_test(profile.profile_id if profile else None))
     headers = dict(request.headers)
     if data.auth is not None:
         # The token itself is a secret; the Test shows that it is sent, not its value.
-        headers["Authorization"] = "Bearer •••••••• (token from the token URL)"
+        headers["Authorization"] = OAUTH_TOKEN_SHOWN
     sent = SentRequest(
         method=request.method, url=request.url, headers=headers,
         body=request.body.decode("utf-8"),

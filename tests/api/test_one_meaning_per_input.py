@@ -90,3 +90,9 @@ def test_a_repeated_query_parameter_is_refused(alice):
     response = alice.api().get(f"/v1/{alice.sid}/callback/profiles?limit=5&limit=10")
 
     refused(response, "limit", "query/limit must be given once, not repeated")
+
+
+def test_invalid_utf8_in_a_query_string_is_a_400(alice):
+    response = alice.api().get(f"/v1/{alice.sid}/callback/profiles?title=%ff%fe")
+
+    refused(response, "query", "query must be UTF-8 (percent-escapes included)")

@@ -22,16 +22,21 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
     content_type_conformance,
     negative_data_rejection,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 # negative_data_rejection: the server refuses what the schema forbids (the schema is never
 # stricter than the server; e.g. limit/offset bounds, required fields, empty query values).
+# unsupported_method: a method the schema does not list for a path is a 405 with `Allow`.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, negative_data_rejection]
+          response_headers_conformance, response_schema_conformance, negative_data_rejection,
+          unsupported_method, allow_header_conformance]
 EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 12}
 
 

@@ -10,6 +10,7 @@ configuration, a subscriber list with members, an opted-out number and an XML-bo
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -40,6 +41,11 @@ from sms.services import message_send
 
 VMN_NUMBER = "+919870012345"
 LONG_TEXT = ("Please UNSUBSCRIBE me from every offer, and here is a very long story " * 40)[:2000]
+# Long bodies scroll in their boxes (profile page, delivery page, inbox, preview): axe-core
+# checks those boxes are reachable by keyboard.
+LONG_NOTE = ("A literal note the receiver logs with every report, repeated to make the body "
+             "long. " * 30)
+LONG_RESPONSE = json.dumps({"received": True, "log": [f"line {n}: stored" for n in range(80)]})
 
 
 @dataclass
@@ -67,6 +73,8 @@ def _profile(account, title: str, **fields) -> CallbackProfile:
 def seed_every_page(actor) -> Seeded:
     account = actor.account
     main = _profile(account, "Delivery reports for the marketing campaigns of 2026",
+                    body={"status": "<status>", "id": "<message_id>", "to": "<recipient>",
+                          "campaign": "<campaign_name>", "note": LONG_NOTE},
                     headers={"api-key": "secret-header-value", "X-Team": "blue"},
                     encryption=EncryptionInput(algorithm="AES-128-GCM", key="0123456789abcdef",
                                                iv="abcdef9876543210", params=["recipient"]))
@@ -131,7 +139,20 @@ def seed_every_page(actor) -> Seeded:
     inbox_record(inbox=inbox, method="POST", path="/sms-status", query_string="a=1",
                  headers={"Content-Type": "application/json", "webhook-id": "msg_1"},
                  body=b'{"status": "Delivered", "message_id": "abc:1"}', body_size=44,
-                 remote_addr="127.0.0.1")
+                 remote_addr="127.0.0.1", response_status=200)
+    # The delivery itself as it arrived (encrypted: decrypted on the page), a Test of the
+    # profile, and a request answered 503; two in the same second, with long bodies.
+    for webhook_id, path, status in [
+        (delivered.webhook_id, "/sms-status", 200),
+        (f"msg_test_{main.profile_id.rpartition('_')[2].replace('-', '')}_0123456789abcdef",
+         "/sms-status", 200),
+        ("msg_2", "/status/503/sms-status", 503),
+    ]:
+        body = delivered.request_body.encode()
+        inbox_record(inbox=inbox, method="POST", path=path, query_string="",
+                     headers={"Content-Type": "application/json", "webhook-id": webhook_id},
+                     body=body, body_size=len(body), remote_addr="127.0.0.1",
+                     response_status=status)
     return Seeded(profile=main, configuration=configuration, incoming=incoming,
                   message=result.messages[0], delivery=delivered,
                   actions_configuration=actions_configuration,
@@ -148,7 +169,7 @@ def _finished_delivery(profile, status: str, code: int) -> Delivery:
     )
     DeliveryAttempt.objects.create(
         delivery=delivery, number=1, started_at=timezone.now(), status_code=code,
-        latency_ms=120, succeeded=code < 300, response_excerpt='{"received": true}',
+        latency_ms=120, succeeded=code < 300, response_excerpt=LONG_RESPONSE,
         response_headers={"Content-Type": "application/json"},
     )
     Delivery.objects.filter(pk=delivery.pk).update(

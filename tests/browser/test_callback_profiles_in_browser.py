@@ -135,8 +135,9 @@ def test_create_get_profile_by_insert_into_the_url(logged_in_page: Page):
     dialog = page.get_by_role("dialog", name="List Dynamic Variables")
     dialog.get_by_role("checkbox", name="status", exact=True).check()
     dialog.get_by_role("checkbox", name="recipient", exact=True).check()
+    # What is copied is what the URL needs after what it has: "&" after "?source=kaleyra".
     expect(dialog.get_by_label("What will be copied")).to_have_value(
-        "status=<status>&recipient=<recipient>"
+        "&status=<status>&recipient=<recipient>"
     )
     dialog.get_by_role("button", name="Insert into Endpoint URL").click()
     expect(dialog).to_be_hidden()
@@ -195,7 +196,7 @@ def test_copy_works_without_the_async_clipboard_api(logged_in_page: Page, clipbo
     dialog.get_by_role("checkbox", name="status", exact=True).check()
     dialog.get_by_role("button", name="Copy to Clipboard").click()
     expect(dialog.locator("#variables-message")).to_contain_text("Copied")
-    assert page.evaluate("window.__realClipboard.readText()") == "status=<status>"
+    assert page.evaluate("window.__realClipboard.readText()") == "?status=<status>"
 
 
 def test_test_button_against_a_local_receiver(
@@ -255,6 +256,30 @@ def test_server_errors_keep_what_was_typed(logged_in_page: Page):
     expect(page.get_by_label("Enter Endpoint")).to_have_value("example.com/no-scheme")
     expect(page.get_by_label("Header 1 key")).to_have_value("X-Kept")
     expect(page).to_have_title(re.compile(r"\(errors\)"))
+
+
+def test_after_a_server_error_the_summary_has_focus_and_links_to_the_first_error(
+    logged_in_page: Page,
+):
+    page = logged_in_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(LIST + "new/")
+    page.get_by_label("Title").fill("Encrypted hook")
+    page.get_by_label("Enter Endpoint").fill("https://example.com/cb")
+    page.get_by_text("Enable Encryption").click()
+    page.get_by_label("Algorithm").select_option("AES-256-GCM")
+    page.get_by_label("Key", exact=True).fill("too-short")
+    page.get_by_label("Initialization Vector").fill("i" * 16)
+    page.get_by_role("button", name="Save").click()
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name=re.compile("^Key: "))
+    expect(link).to_be_visible()
+    key_row = page.locator("#row-enc_key")
+    expect(key_row).not_to_be_in_viewport()  # far below, as the issue found it
+    link.click()
+    expect(key_row).to_be_in_viewport()
+    expect(page.locator("#id_enc_key_error")).not_to_be_empty()
 
 
 def test_delete_a_profile(logged_in_page: Page, alice):

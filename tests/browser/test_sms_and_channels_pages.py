@@ -202,7 +202,7 @@ def test_send_test_sms_form(logged_in_page: Page, data, screenshot):
 
     page.get_by_label("To").fill("12ab")
     page.get_by_role("button", name="Send").click()
-    expect(page.get_by_text("is not a valid phone number")).to_be_visible()
+    expect(page.locator("#id_to_error")).to_contain_text("is not a valid phone number")
     screenshot(page, "sms-send-errors")
     page.set_viewport_size(PHONE)
     _no_sideways_scroll(page)

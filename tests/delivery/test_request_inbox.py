@@ -10,6 +10,7 @@ from django.test import Client
 from delivery.inbox import MAX_BODY_BYTES, inbox_get_or_create
 from delivery.models import DeliveryStatus, InboxRequest
 from delivery.services import delivery_create
+from profiles import catalog
 from profiles.validation import EncryptionInput
 
 from .test_deliver_callbacks import SMS_VALUES, make_profile
@@ -60,7 +61,10 @@ def test_status_path_answers_that_status(alice):
     response = Client().post(f"/inbox/{inbox.token}/status/503/dlr", data="{}",
                              content_type="application/json")
     assert response.status_code == 503
-    assert InboxRequest.objects.count() == 1
+    assert InboxRequest.objects.get().response_status == 503
+    # The page says what the inbox answered.
+    html = browser(alice).get("/deliveries/inbox/").content.decode()
+    assert "Answered 503</span>" in html
 
 
 def test_stranger_sees_only_their_own_inbox(alice, charlie):
@@ -107,4 +111,36 @@ def test_a_real_encrypted_callback_arrives_and_is_shown_decrypted(
     html = browser(alice).get("/deliveries/inbox/").content.decode()
     assert "Decrypted with the profile" in html
     assert "body/to" in html and "+919876543210" in html
-    assert f"/deliveries/{delivery.pk}/" in html
+    # The delivery is named by its event, as people say it.
+    assert f'<a href="/deliveries/{delivery.pk}/">SMS Send callback</a>' in html
+    assert "SMS-sent" not in html and "Answered 200</span>" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_request_is_marked_and_decrypted_for_the_owner(
+    alice, live_server, settings_private_ok
+):
+    inbox = inbox_get_or_create(account=alice.account)
+    profile = make_profile(
+        alice.account, title="Encrypted DLR", url=f"{live_server.url}/inbox/{inbox.token}/dlr",
+        body={"to": "<recipient>"},
+        encryption=EncryptionInput(algorithm="AES-128-GCM", key="0123456789abcdef",
+                                   iv="abcdef9876543210", params=["recipient"]),
+    )
+    assert browser(alice).post(f"/account/callback-profiles/{profile.profile_id}/test/",
+                               _form_of(profile)).status_code == 200
+    entry = InboxRequest.objects.get()
+    assert entry.webhook_id.startswith("msg_test_")
+    html = browser(alice).get("/deliveries/inbox/").content.decode()
+    assert "data-inbox-test>Test</span>" in html
+    assert f'Test of <a href="/account/callback-profiles/{profile.profile_id}/">Encrypted DLR</a>' in html
+    example = catalog.event("SMS-sent").example_values()["recipient"]
+    assert "body/to" in html and f"<code>{example}</code>" in html
+
+
+def _form_of(profile) -> dict:
+    enc = profile.encryption
+    return {"title": profile.title, "channel": "sms", "http_method": "POST", "url": profile.url,
+            "body": json.dumps(profile.body), "headers_name": [""], "headers_value": [""],
+            "enable_encryption": "on", "enc_algorithm": enc.algorithm, "enc_key": enc.key,
+            "enc_iv": enc.iv, "enc_params": enc.params, "enc_nonce_mode": enc.nonce_mode}

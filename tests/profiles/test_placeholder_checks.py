@@ -124,3 +124,38 @@ def test_sms_send_profile_does_not_fit_an_incoming_sms(alice):
     assert profile_misfits_for_incoming(dlr) == ["sent_time", "units"]
     assert profile_misfits_for_incoming(fits) == []
     assert profile_misfits_for_incoming(everything) == []
+
+
+def test_a_query_pair_glued_into_the_path_or_a_value_is_a_problem():
+    (path,) = check_placeholders(channel="sms", url="https://x.test/gstatus=<status>", body=None)
+    assert path.text == ("“gstatus=<status>” is glued to the path of the endpoint URL: "
+                         "add “?” before it to send it as a query parameter.")
+    (value,) = check_placeholders(channel="sms", url="https://x.test/g?a=1status=<status>",
+                                  body=None)
+    assert "glued to the previous parameter's value" in value.text and "“&”" in value.text
+    assert check_placeholders(channel="sms", body=None,
+                              url="https://x.test/<status>/g?a=1&status=<status>") == []
+
+
+def test_save_with_a_glued_placeholder_warns_until_acknowledged(client, alice):
+    client.force_login(alice.user)
+    data = form_data(http_method="GET", body="", url="https://example.com/gstatus=<status>")
+    html = client.post(NEW, data).content.decode()
+    assert 'id="placeholder-warning"' in html and "add “?” before it" in html
+    assert not CallbackProfile.objects.exists()
+    assert client.post(NEW, {**data, "placeholders_ok": "1"}).status_code == 302
+
+
+def test_a_duplicate_title_is_warned_about_until_acknowledged(client, alice):
+    first = make_profile(alice.account, "Typo hook")
+    client.force_login(alice.user)
+    # Saving a profile under its own title again is no duplicate.
+    response = client.post(f"/account/callback-profiles/{first.profile_id}/edit/",
+                           form_data(title="Typo hook", body='{"status": "<status>"}'))
+    assert response.status_code == 302
+    data = form_data(title="typo HOOK ", body='{"status": "<status>"}')
+    html = client.post(NEW, data).content.decode()
+    assert 'id="placeholder-warning"' in html
+    assert "Another profile is already called “typo HOOK”" in html
+    assert CallbackProfile.objects.count() == 1
+    assert client.post(NEW, {**data, "placeholders_ok": "1"}).status_code == 302

@@ -37,9 +37,23 @@ def test_delivery_detail_says_which_placeholders_rendered_empty(client, alice):
     client.force_login(alice.user)
     html = client.get(f"/deliveries/{delivery.pk}/").content.decode()
     assert "Rendered empty" in html
-    assert "<code>&lt;statuss&gt;</code> — not a variable of “SMS Send”" in html
-    assert "<code>&lt;ref&gt;</code> — no value in this event" in html
-    assert "&lt;status&gt;</code> —" not in html
+    assert "<code>&lt;statuss&gt;</code>: not a variable of “SMS Send”, so it was sent empty." in html
+    # An optional variable the SMS did not give is a quiet note, not the warning.
+    assert ("Sent empty because this event had no value for them (optional variables): "
+            "<code>&lt;ref&gt;</code>.") in html
+    assert "&lt;status&gt;</code>" not in html
+
+
+def test_an_ordinary_sms_without_optional_variables_shows_no_warning(client, alice):
+    profile = make_profile(alice.account, body={"c": "<campaign_name>", "r1": "<ref1>",
+                                                "r2": "<ref2>", "ok": "<status>"})
+    delivery = delivery_create(profile=profile, event="SMS-sent",
+                               variables={"status": "Delivered", "campaign_name": ""},
+                               source_type="test", source_id="1")
+    client.force_login(alice.user)
+    html = client.get(f"/deliveries/{delivery.pk}/").content.decode()
+    assert 'id="empty-placeholders"' not in html and "Rendered empty" not in html
+    assert 'id="not-given"' in html and "<code>&lt;ref2&gt;</code>" in html
 
 
 def test_response_message_is_required_while_its_toggle_is_on(client, alice):

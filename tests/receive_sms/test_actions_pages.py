@@ -46,7 +46,7 @@ def test_form_errors_land_next_to_their_fields(alice_client, alice_vmn):
 
     assert "Enter the name of the list." in no_list.content.decode()
     page = bad_actions.content.decode()
-    assert "Reply text must NOT be empty." in page
+    assert "Reply text must not be empty." in page
     assert "Forward SMS to must be E.164 numbers: &#x27;12ab&#x27; is not a valid" in page
     assert not ReceiveConfiguration.objects.exists()
 

@@ -39,7 +39,7 @@ def test_the_form_reports_a_missing_profile_and_a_taken_keyword_in_one_submit(
     page = response.content.decode()
     assert "Callback Profile is required when Trigger URL is on." in page
     assert f"Keyword JOIN already has a configuration on {ALICE_VMN}." in page
-    assert "Reply text must NOT be empty." in page
+    assert "Reply text must not be empty." in page
     assert ReceiveConfiguration.objects.count() == 1
 
 

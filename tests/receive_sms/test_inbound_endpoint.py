@@ -104,5 +104,15 @@ def test_a_malformed_number_or_huge_message_is_400(client, alice, alice_vmn):
     assert Delivery.objects.count() == 0
 
 
-def test_get_is_not_allowed(client, alice, alice_vmn):
-    assert client.get("/inbound/sms", headers={"X-Inbound-Token": TOKEN}).status_code == 405
+def test_only_post_and_kannels_get_are_allowed(client, alice, alice_vmn):
+    assert client.put("/inbound/sms", headers={"X-Inbound-Token": TOKEN}).status_code == 405
+    assert client.delete("/inbound/sms", headers={"X-Inbound-Token": TOKEN}).status_code == 405
+
+
+def test_kannel_get_url_with_the_token_in_the_query(client, alice, alice_vmn):
+    """Kannel's sms-service get-url: GET, the fields and the token in the query."""
+    query = {"to": FORM["to"], "from": FORM["from"], "message": "hello kannel", "token": TOKEN}
+    assert client.get("/inbound/sms", {**query, "token": "wrong"}).status_code == 403
+    response = client.get("/inbound/sms", query)
+    assert response.status_code == 200, response.content
+    assert IncomingMessage.objects.get().message == "hello kannel"

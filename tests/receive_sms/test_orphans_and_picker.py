@@ -175,3 +175,17 @@ def test_saving_a_configuration_with_a_profile_that_does_not_fit_warns(
     html = response.content.decode()
     assert "The configuration is created." in html
     assert "“Delivery reports” uses &lt;units&gt;, which an incoming SMS has no value for" in html
+
+
+def test_the_delivery_report_picker_checks_sms_send_variables(alice_client, alice, alice_vmn):
+    """A reply's delivery report is an SMS Send event: <sent_time> is right there."""
+    from tests.profiles.page_helpers import make_profile
+
+    make_profile(alice.account, "DLR hook", body={"t": "<sent_time>", "u": "<units>"})
+    make_profile(alice.account, "Typo hook", body={"s": "<statuss>"})
+    html = alice_client.get("/channels/sms/receive/new/").content.decode()
+    reply = html[html.index('name="reply_callback_profile"'):]
+    reply = reply[:reply.index("</select>")]
+    dlr = next(line for line in reply.splitlines() if "DLR hook" in line)
+    assert "⚠" not in dlr
+    assert "⚠ not SMS Send variables: &lt;statuss&gt;" in reply

@@ -67,6 +67,6 @@ def test_actions_set_in_the_admin_are_the_ones_the_api_shows_and_the_admin_edits
     assert data["subscribe_list"] == "Offers" and data["forward"] is None
     assert 'value="Offers"' in change and "Welcome &lt;source&gt;</textarea>" in change
     page = refused.content.decode()
-    assert "Enter the name of the list." in page and "must NOT be empty" in page
+    assert "Enter the name of the list." in page and "must not be empty" in page
     configuration.refresh_from_db()
     assert configuration.actions[1]["text"] == "Welcome <source>"

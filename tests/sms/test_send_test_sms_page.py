@@ -48,7 +48,7 @@ def test_an_empty_message_is_refused(client, alice):
         "to": "+919876543210", "body": "   ", "type": "TXN", "sender": "KLRHXA",
     })
     assert response.status_code == 200
-    assert "Must NOT be empty" in response.content.decode()
+    assert "Must not be empty." in response.content.decode()
     assert not Message.objects.exists()
 
 

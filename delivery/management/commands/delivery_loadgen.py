@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.services import account_create
+from delivery.profile_render import ProfileInputs
 from delivery.services import delivery_create
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             body={"id": "<message_id>", "status": "<status>", "to": "<recipient>"},
         ))
         started = time.monotonic()
+        inputs = ProfileInputs()
         for first in range(0, count, batch):
             with transaction.atomic():
                 for number in range(first, min(first + batch, count)):
@@ -47,7 +49,7 @@ class Command(BaseCommand):
                         profile=profile, event="SMS-sent",
                         variables={"message_id": f"{tag}-{number}", "status": "DELIVRD",
                                    "recipient": "+919876543210"},
-                        source_type="loadgen", source_id=str(number),
+                        source_type="loadgen", source_id=str(number), inputs=inputs,
                     )
         self.stdout.write(json.dumps({
             "sid": created.account.sid, "profile_id": profile.profile_id, "count": count,

@@ -21,6 +21,15 @@ function errorLine(text) {
   return line;
 }
 
+// A long box scrolls: it takes keyboard focus and has a name, as the server draws it.
+function scrollBox(text, label) {
+  const box = el("pre", "code", text);
+  box.tabIndex = 0;
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", label);
+  return box;
+}
+
 function requestText(request) {
   const lines = [`${request.method} ${request.url}`];
   Object.entries(request.headers || {}).forEach(([name, value]) => lines.push(`${name}: ${value}`));
@@ -63,10 +72,10 @@ function renderResult(result, data) {
   if (data.error) { result.append(errorLine(data.error)); }
   if (data.empty_placeholders?.length) { result.append(placeholderWarning(data)); }
   const left = el("div");
-  left.append(el("h3", "", "Request"), el("pre", "code", requestText(data.request)));
+  left.append(el("h3", "", "Request"), scrollBox(requestText(data.request), "Test request"));
   const right = el("div");
   right.append(el("h3", "", "Response"), data.status_code
-    ? el("pre", "code", data.response_excerpt || "(empty body)")
+    ? scrollBox(data.response_excerpt || "(empty body)", "Test response")
     : el("p", "muted", "No response."));
   const grid = el("div", "test-grid");
   grid.append(left, right);

@@ -18,12 +18,21 @@ export function variablesDialog({ method, bodyFormat, body, url, bodyRow }) {
   const checks = () => $all(".variable-check", $(`.variable-set[data-event='${eventSelect.value}']`, dialog));
   const selectedNames = () => checks().filter((c) => c.checked).map((c) => c.value);
 
+  // What joins a query string pasted at the end of the endpoint URL as it is now.
+  function queryJoiner() {
+    const value = url.value.trim();
+    if (!value.includes("?")) { return "?"; }
+    return /[?&]$/.test(value) ? "" : "&";
+  }
+
+  // For GET/DELETE the copy starts with the `?` or `&` it needs at the end of the URL (seed:
+  // "paste at the end of the URL").
   function asText(names) {
     if (!names.length) { return ""; }
     if (toBody()) {
       return JSON.stringify(Object.fromEntries(names.map((n) => [n, placeholder(n)])), null, 2);
     }
-    return names.map((name) => `${name}=${placeholder(name)}`).join("&");
+    return queryJoiner() + names.map((name) => `${name}=${placeholder(name)}`).join("&");
   }
 
   function updatePreview() {
@@ -73,10 +82,7 @@ export function variablesDialog({ method, bodyFormat, body, url, bodyRow }) {
     const query = value.includes("?") ? value.slice(value.indexOf("?") + 1) : "";
     const present = query.split("&").map((pair) => decodeURIComponent(pair.split("=")[0]));
     const add = names.filter((name) => !present.includes(name));
-    if (add.length) {
-      const separator = !value.includes("?") ? "?" : (/[?&]$/.test(value) ? "" : "&");
-      url.value = value + separator + asText(add);
-    }
+    if (add.length) { url.value = value + asText(add); }
     return url;
   }
 
@@ -119,7 +125,7 @@ export function variablesDialog({ method, bodyFormat, body, url, bodyRow }) {
     const ok = await window.copyText(asText(names));
     message.textContent = ok
       ? `Copied ${names.length} variables. Paste them into the ` +
-        (toBody() ? "Request Body." : "endpoint URL's query string.")
+        (toBody() ? "Request Body." : "endpoint URL, at its end.")
       : "Your browser blocked the copy: select the text above and copy it by hand.";
     if (!ok) { preview.focus(); preview.select(); }
   });
@@ -137,14 +143,15 @@ export function variablesDialog({ method, bodyFormat, body, url, bodyRow }) {
   });
 
   return {
-    /* Offer only the variable sets of the channel; keep the shown one if it still applies. */
+    /* Offer only the variable sets of the channel, showing the channel's own event first
+     * (SMS: SMS Send) whatever was shown before. */
     followChannel(sets) {
       [...eventSelect.options].forEach((option) => {
         const ok = sets.includes(option.value);
         option.disabled = !ok;
         option.hidden = !ok;
       });
-      if (!sets.includes(eventSelect.value)) { eventSelect.value = sets[0]; }
+      eventSelect.value = sets[0];
       showVariableSet();
     },
     /* Insert writes into the body for POST/PUT, into the URL's query otherwise. */

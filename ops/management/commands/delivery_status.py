@@ -1,5 +1,6 @@
 """The operator's view of the delivery engine: queue depth, live workers, what is in flight
-per endpoint, and which endpoints are paused by their circuit breaker."""
+per endpoint, which endpoints are paused by their circuit breaker; and the carriers' SMPP
+binds (README: Connecting a carrier)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from delivery.selectors import OperatorStatus, operator_status
+from sms.smpp.status import CarrierStatus, carrier_status
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -18,6 +20,42 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _ago(now: datetime, moment: datetime) -> str:
     return f"{max(0.0, (now - moment).total_seconds()):.1f} s ago"
+
+
+def _age(seconds: float | None) -> float | None:
+    return round(seconds, 3) if seconds is not None else None
+
+
+def carriers_as_dict(carriers: list[CarrierStatus]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": c.name,
+            "binds": [{"slot": b.slot, "state": b.state, "holder": b.holder,
+                       "outstanding": b.outstanding, "detail": b.detail} for b in c.binds],
+            "binds_up": c.binds_up,
+            "outstanding": c.outstanding,
+            "submits_per_second": c.submits_per_second,
+            "receipts_per_second": c.receipts_per_second,
+            "unsubmitted": c.unsubmitted,
+            "oldest_unsubmitted_age_seconds": _age(c.oldest_unsubmitted_age_seconds),
+        }
+        for c in carriers
+    ]
+
+
+def carriers_as_text(carriers: list[CarrierStatus]) -> list[str]:
+    lines = ["", f"Carriers: {len(carriers) or 'none (the carrier simulator settles SMS)'}"]
+    for c in carriers:
+        oldest = (f"oldest {c.oldest_unsubmitted_age_seconds:.1f} s"
+                  if c.oldest_unsubmitted_age_seconds is not None else "none waiting")
+        lines.append(f"  {c.name}: {c.binds_up} bind(s) up, {c.outstanding} outstanding, "
+                     f"{c.submits_per_second:.1f} submits/s, {c.receipts_per_second:.1f} "
+                     f"receipts/s, {c.unsubmitted} unsubmitted ({oldest})")
+        lines += ["  " + line for line in _table(
+            ["SLOT", "STATE", "HOLDER", "OUTSTANDING", "DETAIL"],
+            [[b.slot, b.state, b.holder, b.outstanding, b.detail or "-"] for b in c.binds],
+        )] if c.binds else ["    no bind held: is a bin/worker running?"]
+    return lines
 
 
 def status_as_dict(status: OperatorStatus) -> dict[str, Any]:
@@ -113,15 +151,16 @@ def status_as_text(status: OperatorStatus) -> str:
 
 class Command(BaseCommand):
     help = ("Show the delivery queue (due deliveries, oldest due age), live workers, attempts "
-            "in flight per endpoint and open circuits.")
+            "in flight per endpoint, open circuits and the carriers' SMPP binds.")
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true",
                             help="Print the same as one JSON object.")
 
     def handle(self, *args, **options):
-        status = operator_status()
+        status, carriers = operator_status(), carrier_status()
         if options["json"]:
-            self.stdout.write(json.dumps(status_as_dict(status)))
+            self.stdout.write(json.dumps({**status_as_dict(status),
+                                          "carriers": carriers_as_dict(carriers)}))
         else:
-            self.stdout.write(status_as_text(status))
+            self.stdout.write("\n".join([status_as_text(status), *carriers_as_text(carriers)]))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0005_worker_loops'),
+        ('delivery', '0006_inbox_response_status'),
         ('profiles', '0008_http_method_labels'),
     ]
 

@@ -1,0 +1,50 @@
+"""The Edit page's Preview on recent traffic: the form as it is now (unsaved), validated like
+a Save, rendered against the channel's last real events by `delivery.services.preview`.
+Nothing is sent. The page's JS asks for JSON (a server-rendered fragment); without JS the
+form page is drawn again with the preview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import account_required
+from common.errors import InvalidInput
+from delivery.services.preview import preview_on_recent_traffic
+from profiles.forms import ProfileForm
+from profiles.services import profile_validate_update
+
+from .views import _form_context, _managed_redirect, _profile_or_404, _wants_json
+
+
+@login_required
+@account_required
+@require_POST
+def profile_preview_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+    profile = _profile_or_404(request, profile_id)
+    if profile.managed:
+        return _managed_redirect(request, profile)
+    form = ProfileForm(request.POST, profile=profile)
+    items = None
+    if form.is_valid():
+        try:
+            data = profile_validate_update(profile=profile, data=form.to_input())
+        except InvalidInput as exc:
+            form.add_issues(exc.issues)
+        else:
+            items = preview_on_recent_traffic(account=request.account, profile=profile,
+                                              data=data)
+    errors = [] if items is not None else [
+        f"{form[name].label if name in form.fields else 'Profile'}: {error}"
+        for name, field_errors in form.errors.items() for error in field_errors
+    ]
+    context = {"profile": profile, "preview": items or [], "preview_errors": errors}
+    status = 400 if errors else 200
+    if _wants_json(request):
+        html = render_to_string("profiles/_preview.html", context, request)
+        return JsonResponse({"html": html, "ok": not errors}, status=status)
+    return render(request, "profiles/profile_form.html",
+                  _form_context(form, profile, preview_result=context), status=status)

@@ -1,0 +1,181 @@
+"""The submit queue: the Message table, as for settlement (nothing lives only in memory).
+
+A bind claims queued messages (state `submitting`, its lease token in `submit_lease`) in the
+transaction that creates their parts, sends their submit_sm, and records each submit_sm_resp:
+the carrier's id, a throttling answer (back to the queue, later, no error to the customer) or
+an error (settled Rejected/Failed with the SMPP error name). A message claimed by a bind that
+is gone goes back to the queue (at-least-once: it may be submitted twice) or, with
+`delivery=at-most-once`, settles Failed / UNKNOWN-SUBMIT (README: Connecting a carrier).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from smpplib import consts
+
+from sms import carrier
+from sms.models import BindLease, Message, MessagePart, SubmitState
+from sms.services import message_settle_with
+
+from .parts import OutgoingPart, outgoing_parts
+from .receipts import apply_early_receipts
+from .url import AT_MOST_ONCE
+
+ERROR_NAMES = {value: name.removeprefix("SMPP_") for name, value in vars(consts).items()
+               if name.startswith("SMPP_ESME_")}
+NACKED = -1  # a generic_nack answered the submit_sm: send it again
+# Answers that mean "not now": back to the queue, no error for the customer.
+RETRYING = {consts.SMPP_ESME_RTHROTTLED, consts.SMPP_ESME_RMSGQFUL, NACKED}
+# Answers about the message itself: the carrier refused it (Rejected). Any other error: Failed.
+REJECTING = {consts.SMPP_ESME_RINVDSTADR, consts.SMPP_ESME_RINVSRCADR,
+             consts.SMPP_ESME_RINVDSTTON, consts.SMPP_ESME_RINVDSTNPI,
+             consts.SMPP_ESME_RINVSRCTON, consts.SMPP_ESME_RINVSRCNPI,
+             consts.SMPP_ESME_RINVMSGLEN, consts.SMPP_ESME_RINVESMCLASS,
+             consts.SMPP_ESME_RINVSERTYP, consts.SMPP_ESME_RX_R_APPN}
+
+
+def error_name(status: int) -> str:
+    return ERROR_NAMES.get(status, "ESME_UNKNOWN")
+
+
+def submit_error_outcome(status: int) -> carrier.Outcome:
+    name = error_name(status)
+    description = consts.DESCRIPTIONS.get(status, "Unknown error")
+    return carrier.Outcome("Rejected" if status in REJECTING else "Failed", name,
+                           f"Refused by the carrier: {description}")
+
+
+@dataclass(frozen=True)
+class PendingPart:
+    message_pk: int
+    part_pk: int
+    recipient: str  # digits, no +
+    sender: str
+    payload: OutgoingPart
+
+
+@dataclass(frozen=True)
+class Response:
+    part: PendingPart
+    status: int  # 0 = accepted
+    carrier_message_id: str = ""
+
+
+def _locked(queryset):
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset
+
+
+def has_queued(carrier_id: int) -> bool:
+    return Message.objects.filter(carrier_id=carrier_id, submit_state=SubmitState.QUEUED,
+                                  submit_after__lte=timezone.now()).exists()
+
+
+@transaction.atomic
+def claim(*, carrier_id: int, lease: str, limit: int) -> list[PendingPart]:
+    """Up to `limit` due messages, now `submitting` under `lease`; their unsubmitted parts."""
+    now = timezone.now()
+    queued = (Message.objects.filter(carrier_id=carrier_id, submit_state=SubmitState.QUEUED,
+                                     submit_after__lte=now, settled_at__isnull=True)
+              .order_by("submit_after", "pk")
+              .only("pk", "recipient", "sender", "body", "encoding", "units"))
+    messages = list(_locked(queued)[:limit])
+    if not messages:
+        return []
+    pks = [m.pk for m in messages]
+    Message.objects.filter(pk__in=pks).update(
+        submit_state=SubmitState.SUBMITTING, submit_lease=lease,
+        submit_attempts=F("submit_attempts") + 1)
+    parts = defaultdict(dict)
+    for part in MessagePart.objects.filter(message_id__in=pks):
+        parts[part.message_id][part.number] = part
+    new = [MessagePart(message_id=m.pk, number=n) for m in messages if not parts[m.pk]
+           for n in range(1, m.units + 1)]
+    for part in MessagePart.objects.bulk_create(new):
+        parts[part.message_id][part.number] = part
+    pending = []
+    for message in messages:
+        # The reference stays the same when a part is sent again, so handsets still join them.
+        payloads = outgoing_parts(message.body, message.encoding, reference=message.pk % 256)
+        for payload in payloads:
+            part = parts[message.pk][payload.number]
+            if not part.carrier_message_id:
+                pending.append(PendingPart(message.pk, part.pk, message.recipient.lstrip("+"),
+                                           message.sender, payload))
+    return pending
+
+
+def _lock_messages(pks: set[int]) -> dict[int, Message]:
+    rows = (Message.objects.select_for_update(of=("self",)).select_related("callback_profile")
+            .filter(pk__in=sorted(pks)).order_by("pk"))
+    return {m.pk: m for m in rows}
+
+
+@transaction.atomic
+def record_responses(*, carrier_id: int, responses: list[Response],
+                     retry_in: float) -> None:
+    """Record a batch of submit_sm_resp: ids, throttling (retry in `retry_in` s), errors."""
+    now = timezone.now()
+    messages = _lock_messages({r.part.message_pk for r in responses})
+    accepted, throttled = [], set()
+    for response in responses:
+        message = messages.get(response.part.message_pk)
+        if response.status == consts.SMPP_ESME_ROK:
+            MessagePart.objects.filter(pk=response.part.part_pk).update(
+                carrier_message_id=response.carrier_message_id[:65], submitted_at=now)
+            accepted.append(response.carrier_message_id[:65])
+        elif response.status in RETRYING:
+            throttled.add(response.part.message_pk)
+        elif message is not None and message.settled_at is None:
+            message_settle_with(message, submit_error_outcome(response.status),
+                                smsc_error=f"{error_name(response.status)} "
+                                           f"(0x{response.status:02X})")
+    for pk in throttled:
+        Message.objects.filter(pk=pk, submit_state=SubmitState.SUBMITTING).update(
+            submit_state=SubmitState.QUEUED, submit_lease="",
+            submit_after=now + timedelta(seconds=retry_in))
+    for message in messages.values():
+        if message.pk not in throttled:
+            _mark_if_submitted(message)
+    apply_early_receipts(carrier_id, accepted)
+
+
+def _mark_if_submitted(message: Message) -> None:
+    ids = list(message.parts.order_by("number").values_list("carrier_message_id", flat=True))
+    if message.submit_state == SubmitState.SUBMITTING and ids and all(ids):
+        Message.objects.filter(pk=message.pk).update(
+            submit_state=SubmitState.SUBMITTED, carrier_message_id=" ".join(ids)[:300])
+
+
+@transaction.atomic
+def release(*, message_pks: set[int], sent_pks: set[int], mode: str) -> None:
+    """A bind lost its link (or stopped): its claimed messages go back to the queue; those with
+    a submit_sm sent and unanswered settle UNKNOWN-SUBMIT when the carrier is at-most-once."""
+    for message in _lock_messages(message_pks).values():
+        if message.submit_state != SubmitState.SUBMITTING or message.settled_at is not None:
+            continue
+        if mode == AT_MOST_ONCE and message.pk in sent_pks:
+            message_settle_with(message, carrier.UNKNOWN_SUBMIT)
+        else:
+            Message.objects.filter(pk=message.pk).update(
+                submit_state=SubmitState.QUEUED, submit_lease="", submit_after=timezone.now())
+
+
+def recover_orphans(*, carrier_id: int, mode: str) -> int:
+    """Messages claimed by binds whose lease lapsed (their worker died): requeued, or under
+    at-most-once settled UNKNOWN-SUBMIT. How many."""
+    live = BindLease.objects.filter(carrier_id=carrier_id, expires_at__gt=timezone.now())
+    orphans = set(Message.objects.filter(carrier_id=carrier_id,
+                                         submit_state=SubmitState.SUBMITTING)
+                  .exclude(submit_lease__in=live.values("holder"))
+                  .values_list("pk", flat=True))
+    if orphans:
+        release(message_pks=orphans, sent_pks=orphans, mode=mode)
+    return len(orphans)
