@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -50,7 +51,7 @@ def api_key_revoke(*, api_key: ApiKey) -> None:
 @dataclass(frozen=True)
 class NewAccount:
     account: Account
-    user: object
+    user: AbstractUser
     api_key: NewApiKey
 
 

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
+from common.sql_columns import column
 
 from .models import IdempotencyKey
 
@@ -90,11 +91,11 @@ def _claim_key(*, account: Account, key: str, operation: str, fingerprint: str,
         "response_body": response.data, "created_at": now,
         "expires_at": now + IDEMPOTENCY_KEY_TTL,
     }
-    fields = [IdempotencyKey._meta.get_field(name) for name in values]  # "account": account_id
+    fields = [f for f in IdempotencyKey._meta.concrete_fields if f.name in values]  # account_id
     quote = connection.ops.quote_name
     table = quote(IdempotencyKey._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    updates = ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in fields
+    columns = ", ".join(quote(column(f)) for f in fields)
+    updates = ", ".join(f"{quote(column(f))} = excluded.{quote(column(f))}" for f in fields
                         if f.name not in ("account", "key"))
     expires = quote("expires_at")
     with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ class EnvelopeLimitOffsetPagination(LimitOffsetPagination):
     default_limit = 25
     max_limit = 100
 
-    def page_data(self, results: list) -> dict:
+    def page_data(self, results: object) -> dict:
         return {
             "count": self.count,
             "limit": self.limit,

@@ -80,10 +80,11 @@ def _refuse_constant(name: str) -> None:
 
 
 def _unique_properties(pairs: list[tuple[str, object]]) -> dict:
-    names = [name for name, _ in pairs]
-    repeated = next((name for name in names if names.count(name) > 1), None)
-    if repeated is not None:
-        raise ValueError(f"the property {repeated[:100]!r} is given more than once")
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise ValueError(f"the property {name[:100]!r} is given more than once")
+        seen.add(name)
     return dict(pairs)
 
 

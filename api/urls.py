@@ -14,7 +14,7 @@ from drf_spectacular.views import (
 docs_csp = csp_update({"style-src": [UNSAFE_INLINE]})
 redoc_csp = csp_update({"style-src": [UNSAFE_INLINE], "script-src": [UNSAFE_INLINE],
                         "worker-src": ["blob:"]})
-NO_AUTH = {"permission_classes": [], "authentication_classes": []}
+NO_AUTH: dict[str, list[type]] = {"permission_classes": [], "authentication_classes": []}
 
 urlpatterns = [
     path("v1/schema", SpectacularAPIView.as_view(**NO_AUTH), name="api-schema"),

@@ -2,6 +2,7 @@
 PostgreSQL (and SQLite), driven over HTTP from this process, in one run.
 
     .venv/bin/python bench/pipeline.py [--seconds 60] [--database postgres|sqlite|both]
+    .venv/bin/python bench/pipeline.py --serving [--database postgres]  # gunicorn settings
 
 Baselines, measured in the same run through the same server: `GET /healthz` and the
 authenticated `GET /v1/<sid>/callback/dynamic-variables` at saturation (CLIENTS threads).
@@ -81,11 +82,13 @@ def percentile(values: list[float], share: float) -> float:
 class Server:
     """`bin/serve` in a scratch deployment, stopped (SIGTERM to its group) on exit."""
 
-    def __init__(self, scratch: ScratchDeployment, port: int, workers: int = 2) -> None:
+    def __init__(self, scratch: ScratchDeployment, port: int, workers: int = 2,
+                 **env: str) -> None:
         self.scratch, self.port = scratch, port
         self.env = {**scratch.env, "PORT": str(port), "HOST": "127.0.0.1",
                     "SMS_DLR_DELAY_SECONDS": "0", "DELIVERY_WORKERS": str(workers),
-                    "PROMETHEUS_MULTIPROC_DIR": str(scratch.workdir / "metrics")}
+                    "PROMETHEUS_MULTIPROC_DIR": str(scratch.workdir / "metrics"),
+                    "STATIC_ROOT": str(scratch.workdir / "static"), **env}
         self.env.pop("LOG_LEVEL", None)
         self.log = scratch.workdir / "serve.log"
 
@@ -301,19 +304,58 @@ def run(database: str, seconds: float, latency_runs: int, port: int) -> None:
              f"{two:8.1f} deliveries/s ({two / one:.2f} x 1 worker)")
 
 
+SERVING_VARIANTS = [  # gunicorn settings compared by --serving
+    {"WEB_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": "5", "WEB_THREADS": "4"},
+    {"WEB_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": "2", "WEB_THREADS": "8"},
+    {"WEB_WORKER_CLASS": "gthread", "WEB_CONCURRENCY": "3", "WEB_THREADS": "4"},
+    {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "5", "WEB_THREADS": "1"},
+    {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "9", "WEB_THREADS": "1"},
+]
+
+
+def serving(database: str, seconds: float, port: int) -> None:
+    """Authenticated GET and single sends at saturation for each of SERVING_VARIANTS."""
+    print(f"\n== {database}: gunicorn settings (1 bin/worker), {CLIENTS} clients", flush=True)
+    for variant in SERVING_VARIANTS:
+        get, sends = _saturation_rates(database, seconds, port, variant)
+        label = ", ".join(f"{k.removeprefix('WEB_').lower()}={v}" for k, v in variant.items())
+        line(label + ":", f"authenticated GET {get:6.1f}/s, single sends {sends:6.1f}/s")
+
+
+def _saturation_rates(database: str, seconds: float, port: int,
+                      variant: dict[str, str]) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as tmp, Receiver() as receiver, \
+            ScratchDeployment(Path(tmp), database=database) as scratch, \
+            Server(scratch, port, workers=1, **variant):
+        sid, key, _ = setup_account(scratch, port, receiver.url)
+        auth = {"api-key": key}
+        get = saturate(lambda: request(
+            "GET", port, f"/v1/{sid}/callback/dynamic-variables?channel=sms", headers=auth),
+            seconds)
+        sends = saturate(lambda: request(
+            "POST", port, f"/v1/{sid}/messages", {"to": "+919876543210", "body": "hi"}, auth),
+            seconds)
+    return get, sends
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60,
                         help="length of the 200 sends/s run (the others scale with it)")
     parser.add_argument("--latency-runs", type=int, default=3)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--serving", action="store_true",
+                        help="only compare gunicorn settings (SERVING_VARIANTS)")
     args = parser.parse_args()
     databases = ["postgres", "sqlite"] if args.database == "both" else [args.database]
     if "postgres" in databases and not postgres_available():
         print("PostgreSQL at 127.0.0.1:5432 is unreachable: skipping it")
         databases.remove("postgres")
     for offset, database in enumerate(databases):
-        run(database, args.seconds, args.latency_runs, PORT_BASE + offset)
+        if args.serving:
+            serving(database, max(3.0, args.seconds / 6), PORT_BASE + offset)
+        else:
+            run(database, args.seconds, args.latency_runs, PORT_BASE + offset)
 
 
 if __name__ == "__main__":

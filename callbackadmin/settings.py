@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -120,6 +121,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Persistent connections: each web thread and worker loop keeps its connection this many
+# seconds instead of opening one per request (a PostgreSQL connection costs more than a
+# send); checked before reuse, so a database restart costs one failed check, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web process and the workers share the file. In WAL mode
     # synchronous=NORMAL survives any process crash (a killed worker loses nothing committed);
@@ -238,8 +244,8 @@ DELIVERY_ENDPOINT_CONCURRENCY = env.int("DELIVERY_ENDPOINT_CONCURRENCY", default
 DELIVERY_ENDPOINT_INITIAL_CONCURRENCY = env.int("DELIVERY_ENDPOINT_INITIAL_CONCURRENCY", default=4)
 DELIVERY_SLOW_RESPONSE_MS = env.int("DELIVERY_SLOW_RESPONSE_MS", default=5000)
 DELIVERY_BATCH_SIZE = env.int("DELIVERY_BATCH_SIZE", default=100)
-# Seconds between polls when nothing woke the worker (0 = 0.05 on SQLite, 0.5 on PostgreSQL,
-# where LISTEN/NOTIFY wakes workers at once).
+# Seconds between polls when nothing woke the worker (0 = 0.5): committed work wakes workers
+# at once (PostgreSQL LISTEN/NOTIFY, SQLite a local socket); the poll finds retries falling due.
 DELIVERY_POLL_INTERVAL = env.float("DELIVERY_POLL_INTERVAL", default=0)
 # Circuit breaker: consecutive endpoint failures before pausing it, and the cool-off.
 DELIVERY_CIRCUIT_THRESHOLD = env.int("DELIVERY_CIRCUIT_THRESHOLD", default=5)
@@ -309,7 +315,7 @@ RECOVER_MAX_AGE_DAYS = env.int("RECOVER_MAX_AGE_DAYS", default=14)
 # Logs: LOG_FORMAT=json prints one JSON object per line with the request id.
 LOG_FORMAT = env("LOG_FORMAT", default="text")
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

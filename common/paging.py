@@ -8,20 +8,24 @@ last reachable page is the cap's (a log is read newest first; filters narrow old
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any, cast
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int | None = None,
+                 **kwargs: Any):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap or COUNT_CAP
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = cast("QuerySet[Any]", self.object_list)  # what __init__ was given
+        return rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

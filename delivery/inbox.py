@@ -10,6 +10,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from email import policy
+from email.message import MIMEPart
 from email.parser import BytesParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 from xml.etree import ElementTree
@@ -182,9 +183,15 @@ def _form_fields(body: str, content_type: str) -> list[tuple[str, str]]:
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if name is not None:
-            fields.append((str(name), part.get_content() if part.get_content_maintype() == "text"
-                           else part.get_payload(decode=True).decode("utf-8", "replace")))
+            fields.append((str(name), _part_text(part)))
     return fields
+
+
+def _part_text(part: MIMEPart) -> str:
+    if part.get_content_maintype() == "text":
+        return part.get_content()
+    raw = part.get_payload(decode=True)
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
 
 
 def _xml_leaves(body: str):

@@ -183,12 +183,14 @@ def _fill_json(node: object, values: _Values) -> object:
             return _typed(values.get(whole.group(1)))
         return _fill_text(node, values, _identity)
     if isinstance(node, Mapping):
-        return {
-            _fill_text(str(k), values, _identity): _fill_json(v, values) for k, v in node.items()
-        }
+        return _fill_object(node, values)
     if isinstance(node, list | tuple):
         return [_fill_json(item, values) for item in node]
     return node  # numbers, booleans, null: no placeholders possible
+
+
+def _fill_object(node: Mapping[Any, object], values: _Values) -> dict[str, object]:
+    return {_fill_text(str(k), values, _identity): _fill_json(v, values) for k, v in node.items()}
 
 
 def _identity(text: str) -> str:
@@ -320,7 +322,7 @@ def render(
         return RenderedRequest(method=method, url=url, headers=headers, body=body)
 
     if isinstance(template.body, Mapping) and template.body:
-        payload = _fill_json(template.body, lookup)
+        payload = _fill_object(template.body, lookup)
     elif method == "POST":
         payload = dict(_iter_all_variables(template.variable_names, lookup))
     else:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from common.errors import NotFound
+from profiles import catalog
 from profiles.models import CallbackProfile, CircuitState, EndpointState
 
 from .models import Delivery, DeliveryStatus, WorkerHeartbeat
@@ -166,3 +167,18 @@ def operator_status(*, now: datetime | None = None) -> OperatorStatus:
         endpoints=in_flight_by_endpoint(workers),
         open_circuits=list(paused_endpoints()),
     )
+
+
+def recent_channel_deliveries(*, account: Account, profile: CallbackProfile,
+                              limit: int) -> list[Delivery]:
+    """The last real events of the profile's channel: the account's latest delivery reports
+    for a channel with events (SMS), else the incoming messages this profile was fired for
+    (those of the Receive Message configurations using it)."""
+    events = [e.value for e in catalog.events_for_channel(profile.channel)]
+    deliveries = Delivery.objects.filter(account=account).select_related("profile__encryption")
+    if events:
+        deliveries = deliveries.filter(event__in=events)
+    else:
+        sets = [e.value for e in catalog.variable_sets_for_channel(profile.channel)]
+        deliveries = deliveries.filter(profile=profile, event__in=sets)
+    return list(deliveries.order_by("-created_at", "-id")[:limit])

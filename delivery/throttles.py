@@ -8,9 +8,10 @@ cache) when several web processes must share the count.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from accounts.models import Account
 
@@ -29,8 +30,8 @@ class AccountThrottle(SimpleRateThrottle):
         window = int(getattr(settings, self.window_setting))
         return f"{limit}/{window}"
 
-    def parse_rate(self, rate: str) -> tuple[int, int]:
-        limit, window = rate.split("/")
+    def parse_rate(self, rate: str | None) -> tuple[int, int]:
+        limit, window = (rate or self.get_rate()).split("/")
         return int(limit), max(1, int(window))
 
     def get_cache_key(self, request, view) -> str | None:
@@ -63,7 +64,7 @@ def check_throttle(throttle_class: type[AccountThrottle], request) -> None:
     """For HTML views: count this request against the same allowance as the API, or raise
     RateLimited (an InvalidInput, so forms can show it)."""
     throttle = throttle_class()
-    if not throttle.allow_request(request, None):
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]  # no API view here
         wait = throttle.wait()
         raise RateLimited(retry_after=max(1, math.ceil(wait or 0)),
                           message=throttle.message(wait))
@@ -71,6 +72,8 @@ def check_throttle(throttle_class: type[AccountThrottle], request) -> None:
 
 class ThrottledWithMessage:
     """Mixin for API views: the 429 says what was limited and when to retry, in our words."""
+
+    get_throttles: Callable[[], list[BaseThrottle]]  # the API view's
 
     def throttled(self, request, wait):
         from rest_framework import exceptions

@@ -26,7 +26,6 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(HEADER, "")
         request_id = given if _ACCEPTED.match(given) else uuid.uuid4().hex
-        request.request_id = request_id
         # Not reset on the way out: Django logs 4xx/5xx responses after the middleware chain
         # returns, and that line should carry the id too. The next request sets its own.
         current_request_id.set(request_id)

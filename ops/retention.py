@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from api.models import IdempotencyKey
-from common.retention import prune_batch
+from common.retention import Moment, prune_batch
 from delivery.engine.rate_limit import finished_windows_cutoff
 from delivery.retention import (
     prune_deliveries_batch,
@@ -41,7 +41,7 @@ class PruneCounts:
         return asdict(self)
 
 
-def _drain(prune_batch: Callable[[datetime | None], tuple[int, datetime | None]],
+def _drain(prune_batch: Callable[[Moment | None], tuple[int, Moment | None]],
            max_batches: int) -> int:
     """Call `prune_batch(cursor)` until it deletes nothing (or `max_batches` calls)."""
     total, cursor = 0, None

@@ -6,12 +6,12 @@ form page is drawn again with the preview."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import account_required
+from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput
 from delivery.services.preview import preview_on_recent_traffic
 from profiles.forms import ProfileForm
@@ -23,7 +23,7 @@ from .views import _form_context, _managed_redirect, _profile_or_404, _wants_jso
 @login_required
 @account_required
 @require_POST
-def profile_preview_view(request: HttpRequest, profile_id: str) -> HttpResponse:
+def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     profile = _profile_or_404(request, profile_id)
     if profile.managed:
         return _managed_redirect(request, profile)
@@ -38,7 +38,7 @@ def profile_preview_view(request: HttpRequest, profile_id: str) -> HttpResponse:
             items = preview_on_recent_traffic(account=request.account, profile=profile,
                                               data=data)
     errors = [] if items is not None else [
-        f"{form[name].label if name in form.fields else 'Profile'}: {error}"
+        _named(str(form[name].label) if name in form.fields else "", str(error))
         for name, field_errors in form.errors.items() for error in field_errors
     ]
     context = {"profile": profile, "preview": items or [], "preview_errors": errors}
@@ -48,3 +48,8 @@ def profile_preview_view(request: HttpRequest, profile_id: str) -> HttpResponse:
         return JsonResponse({"html": html, "ok": not errors}, status=status)
     return render(request, "profiles/profile_form.html",
                   _form_context(form, profile, preview_result=context), status=status)
+
+
+def _named(label: str, error: str) -> str:
+    """An error with its field's name, once (most errors already start with it)."""
+    return error if not label or label in error else f"{label}: {error}"

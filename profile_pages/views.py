@@ -33,7 +33,7 @@ from profiles.endpoint_status import delivery_limits_text, endpoint_status
 from profiles.forms import ProfileFilterForm, ProfileForm
 from profiles.models import CallbackProfile, NonceMode, ProfileStatus
 from profiles.placeholders import check_placeholders, empty_placeholders, placeholders_in
-from profiles.selectors import get_profile_for_account, profile_list
+from profiles.selectors import get_profile_for_account, profile_list, profile_title_taken
 from profiles.services import (
     MANAGED_MESSAGE,
     profile_create,
@@ -82,7 +82,7 @@ def profile_list_view(request: AccountRequest) -> HttpResponse:
 
 
 def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
-    variable_events = {}
+    variable_events: dict[str, catalog.Event] = {}
     for channel in catalog.channels():
         for event in catalog.variable_sets_for_channel(channel.value):
             variable_events.setdefault(event.value, event)
@@ -159,7 +159,7 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
-def _inbox_url(request: HttpRequest) -> str:
+def _inbox_url(request: AccountRequest) -> str:
     """The account's request inbox: an endpoint a new user can Test against at once."""
     inbox = inbox_get_or_create(account=request.account)
     return inbox_url(inbox=inbox, base_url=request.build_absolute_uri("/"))
@@ -178,10 +178,9 @@ class DuplicateTitle:
 
 
 def _duplicate_title(account, title: str | None, profile: CallbackProfile | None) -> list:
-    others = CallbackProfile.objects.filter(account=account, title__iexact=(title or "").strip())
-    if profile is not None:
-        others = others.exclude(pk=profile.pk)
-    return [DuplicateTitle(title=(title or "").strip())] if others.exists() else []
+    title = (title or "").strip()
+    taken = profile_title_taken(account=account, title=title, other_than=profile)
+    return [DuplicateTitle(title=title)] if taken else []
 
 
 def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:

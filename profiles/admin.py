@@ -9,6 +9,7 @@ is validated by the one set of rules (`validate_profile`) before anything is sav
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -92,7 +93,8 @@ class CallbackProfileAdminForm(forms.ModelForm):
         return value
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["body_format"] = cleaned.get("body_format") or "json"
         cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         headers = cleaned.get("headers") or {}
@@ -104,10 +106,11 @@ class CallbackProfileAdminForm(forms.ModelForm):
         enc, auth = self._object("encryption"), self._object("auth")
         if self.errors:
             return cleaned
+        columns: dict[str, Any] = {name: cleaned.get(name) for name in PROFILE_COLUMNS}
         try:
             data = ProfileInput(
                 channel=cleaned.get("channel") or self.instance.channel,
-                **{name: cleaned.get(name) for name in PROFILE_COLUMNS},
+                **columns,
                 headers=headers,
                 encryption=EncryptionInput.from_api(enc) if enc else None,
                 auth=AuthInput.from_api(auth) if auth else None,

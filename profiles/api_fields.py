@@ -13,7 +13,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-TYPE_NAMES = {dict: "object", list: "array", str: "string"}
+TYPE_NAMES: dict[type, str] = {dict: "object", list: "array", str: "string"}
 
 
 class JsonValueField(serializers.Field):

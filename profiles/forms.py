@@ -362,7 +362,7 @@ class ProfileForm(forms.Form):
     @property
     def errors(self) -> ErrorDict:
         """This form's errors and its active groups', keyed by the names in the page."""
-        combined = ErrorDict(forms.Form.errors.fget(self))
+        combined = ErrorDict(super().errors)
         for group in self.groups().values():
             for name, errors in group.errors.items():
                 combined[group.add_prefix(name)] = errors
@@ -403,7 +403,8 @@ class ProfileForm(forms.Form):
         return message
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("body_format") not in STRING_FORMATS and "body" in cleaned:
             try:
                 cleaned["body"] = JsonObjectField.parse_object(cleaned["body"])
@@ -497,7 +498,7 @@ class ProfileFilterForm(forms.Form):
     )
     status = forms.TypedChoiceField(
         label="Status", required=False, coerce=int, empty_value=None,
-        choices=[("", "Any status")] + ProfileStatus.choices,
+        choices=[("", "Any status"), *ProfileStatus.choices],
     )
     created_from = forms.DateField(
         label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -507,7 +508,8 @@ class ProfileFilterForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("created_from"), cleaned.get("created_to")
         if start and end and start > end:
             self.add_error("created_to", "must be on or after the “Created from” date.")

@@ -63,3 +63,12 @@ def endpoint_state_of(profile: CallbackProfile) -> EndpointState:
         return profile.endpoint_state
     except EndpointState.DoesNotExist:
         return EndpointState(profile_id=profile.pk)
+
+
+def profile_title_taken(*, account: Account, title: str,
+                        other_than: CallbackProfile | None = None) -> bool:
+    """Whether another profile of the account has this title (any case)."""
+    others = CallbackProfile.objects.filter(account=account, title__iexact=title)
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    return others.exists()

@@ -73,10 +73,7 @@ def _save_children(profile: CallbackProfile, data: ProfileInput) -> None:
         "client_secret": auth.client_secret,
         "scope": auth.scope or "",
     })
-    # Drop cached relations so callers see what was just written.
-    profile._prefetched_objects_cache = {}
-    profile._state.fields_cache.pop("encryption", None)
-    profile._state.fields_cache.pop("auth", None)
+    profile.refresh_from_db()  # drops cached relations: callers see what was just written
 
 
 def _save_optional(model, profile: CallbackProfile, values: dict | None) -> None:

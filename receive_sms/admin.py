@@ -89,10 +89,11 @@ class _ReceiveConfigurationAdminForm(ConfigurationFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial |= self.initial_from(self.instance)
+            self.initial.update(self.initial_from(self.instance))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["keyword"] = normalise_keyword(cleaned.get("keyword") or "")
         if "account" in cleaned:
             try:
@@ -143,9 +144,8 @@ class ReceiveConfigurationAdmin(admin.ModelAdmin):
 class SubscriberInline(admin.TabularInline):
     model = Subscriber
     extra = 0
-    fields = ["number", "source_keyword", "subscribed_at", "unsubscribed_at",
-              "unsubscribe_keyword"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "source_keyword", "subscribed_at", "unsubscribed_at",
+                                "unsubscribe_keyword")
 
 
 @admin.register(SubscriberList)

@@ -3,11 +3,13 @@ actions' fragments: errors worded like the profile API (JSON-schema style)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 # Given at construction: DRF builds the max-length validator's message in the field's __init__.
-MAX_LENGTH = {"max_length": "must NOT have more than {max_length} characters"}
-NOT_OBJECT = {"invalid": "must be object"}
+MAX_LENGTH: dict[str, Any] = {"max_length": "must NOT have more than {max_length} characters"}
+NOT_OBJECT: dict[str, Any] = {"invalid": "must be object"}
 
 
 def schema_style(fields: dict) -> dict:

@@ -92,12 +92,12 @@ class ConfigurationOutputSerializer(serializers.Serializer):
     trigger_url = serializers.BooleanField()
     trigger_type = serializers.CharField()
     callback_profile_id = serializers.CharField(source="callback_profile.profile_id",
-                                                default=None, allow_null=True)
+                                                default=None, allow_null=True, read_only=True)
     webhook_url = serializers.CharField()
     webhook_profile_id = serializers.CharField(source="webhook_profile.profile_id",
-                                               default=None, allow_null=True)
+                                               default=None, allow_null=True, read_only=True)
     reply_callback_profile_id = serializers.CharField(
-        source="reply_callback_profile.profile_id", default=None, allow_null=True
+        source="reply_callback_profile.profile_id", default=None, allow_null=True, read_only=True
     )
     active = serializers.BooleanField()
     expires_at = serializers.DateTimeField(allow_null=True)
@@ -238,7 +238,8 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     kid = serializers.UUIDField()
     number = serializers.CharField(source="recipient")
-    source = serializers.CharField()
+    # Named like Field.source; DRF's metaclass takes declared fields off the class.
+    source = serializers.CharField()  # type: ignore[assignment]
     message = serializers.CharField()
     keyword = serializers.CharField()
     operator = serializers.CharField()
@@ -246,7 +247,7 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     matched = serializers.BooleanField()
     configuration_id = serializers.UUIDField(source="configuration.public_id", default=None,
-                                             allow_null=True)
+                                             allow_null=True, read_only=True)
     note = serializers.CharField()
     callback = serializers.SerializerMethodField()
     actions = serializers.ListField(child=serializers.DictField(), read_only=True,

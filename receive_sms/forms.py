@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 from django import forms
 
 from accounts.models import Account
@@ -35,7 +37,7 @@ SERVICE_FIELDS = {
 }
 
 
-def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
+def add_service_errors(form: forms.BaseForm, exc: InvalidInput) -> None:
     cleaned = getattr(form, "cleaned_data", {})
     for issue in exc.issues:
         field = SERVICE_FIELDS.get(issue.field, issue.field.replace("/", "_"))
@@ -46,7 +48,14 @@ def add_service_errors(form: forms.Form, exc: InvalidInput) -> None:
         if field not in form.fields:
             form.add_error(None, sentence(issue.field.capitalize(), issue.message))
         else:
-            form.add_error(field, sentence(form.fields[field].label, issue.message))
+            form.add_error(field, sentence(str(form.fields[field].label or ""), issue.message))
+
+
+def choice_of(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field `name` (its queryset is the account's)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class VmnChoiceField(forms.ModelChoiceField):
@@ -75,7 +84,7 @@ class ProfileChoiceField(forms.ModelChoiceField):
         return label
 
 
-class ConfigurationFields:
+class ConfigurationFields(forms.BaseForm):
     """What the page form and the admin form share: the actions' form fragments (added to the
     class by `with_action_fields`) and the one translation of their cleaned data into a
     ConfigurationInput, checked by the services' rules so one submit reports every problem."""
@@ -120,14 +129,17 @@ class ConfigurationFields:
             add_service_errors(self, exc)
 
 
-def with_action_fields(form_class: type) -> type:
+FormClass = TypeVar("FormClass", bound=type[forms.BaseForm])
+
+
+def with_action_fields(form_class: FormClass) -> FormClass:
     """`form_class` with every action's form fragment declared on it (the admin lists declared
     fields only)."""
-    declared = {}
+    declared: dict[str, forms.Field] = {}
     for action in actions.REGISTRY:
         declared |= action.form_fields()
-    return type(form_class.__name__, (form_class,), {"__module__": form_class.__module__,
-                                                     **declared})
+    return cast(FormClass, type(form_class.__name__, (form_class,),
+                                {"__module__": form_class.__module__, **declared}))
 
 
 class _ConfigurationForm(ConfigurationFields, forms.Form):
@@ -171,11 +183,11 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
                  configuration: ReceiveConfiguration | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.account, self.configuration = account, configuration
-        self.fields["vmn"].queryset = VMN.objects.filter(account=account)
-        self.fields["callback_profile"].queryset = CallbackProfile.objects.filter(
+        choice_of(self, "vmn").queryset = VMN.objects.filter(account=account)
+        choice_of(self, "callback_profile").queryset = CallbackProfile.objects.filter(
             account=account, managed=False
         )
-        self.fields["reply_callback_profile"].queryset = CallbackProfile.objects.filter(
+        choice_of(self, "reply_callback_profile").queryset = CallbackProfile.objects.filter(
             account=account, channel=Channel.SMS
         )
         self.list_names = list(
@@ -183,7 +195,8 @@ class _ConfigurationForm(ConfigurationFields, forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.check_configuration(account=self.account, existing=self.configuration)
         return cleaned
 
@@ -205,7 +218,7 @@ class SimulateIncomingForm(forms.Form):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = VMN.objects.filter(account=account)
+        choice_of(self, "to").queryset = VMN.objects.filter(account=account)
 
     def clean_source(self) -> str:
         number = normalise_number(self.cleaned_data["source"])
@@ -214,7 +227,8 @@ class SimulateIncomingForm(forms.Form):
         return number
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         to, source = cleaned.get("to"), cleaned.get("source")
         if to is not None and source == to.number:
             self.add_error("source", "Enter the subscriber's number, not your own number.")

@@ -22,8 +22,8 @@ from .subscribers import (
 class SubscriberListOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField()
-    subscribed = serializers.IntegerField(default=0)
-    unsubscribed = serializers.IntegerField(default=0)
+    subscribed = serializers.IntegerField(default=0, read_only=True)
+    unsubscribed = serializers.IntegerField(default=0, read_only=True)
     created_at = serializers.DateTimeField()
 
 

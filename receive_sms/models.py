@@ -63,10 +63,12 @@ class TriggerType(models.TextChoices):
 class SubscriberList(models.Model):
     """A named list of numbers that subscribed by texting a keyword (Subscribe action)."""
 
+    NAME_MAX_LENGTH = 50
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     account = models.ForeignKey(Account, on_delete=models.CASCADE,
                                 related_name="subscriber_lists")
-    name = models.CharField(max_length=50)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from common.errors import InvalidInput, Issue
 
 from .models import Subscriber, SubscriberList
 
-LIST_NAME_MAX_LENGTH = SubscriberList._meta.get_field("name").max_length
+LIST_NAME_MAX_LENGTH = SubscriberList.NAME_MAX_LENGTH
 _LIST_NAME = rf"[A-Za-z0-9][A-Za-z0-9 _-]{{0,{LIST_NAME_MAX_LENGTH - 1}}}"
 LIST_NAME_PATTERN = re.compile(f"^{_LIST_NAME}$")
 LIST_NAME_RULE = (f"must be 1 to {LIST_NAME_MAX_LENGTH} letters, digits, spaces, hyphens or "

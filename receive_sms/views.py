@@ -20,7 +20,7 @@ from api.responses import error_body
 from common.errors import InvalidInput, NotFound
 from common.inbound import inbound_token_ok
 
-from .actions import action_names
+from .actions import action_names, labels
 from .forms import (
     ConfigurationForm,
     LogFilterForm,
@@ -111,6 +111,7 @@ def configurations(request: AccountRequest) -> HttpResponse:
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
         "rows": rows,
+        "action_labels": labels(),
         "orphans": [row for row in rows if row.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from common.sql_columns import column
 from delivery.engine import wakeup
 
 from . import daily_units
@@ -51,7 +52,7 @@ def _insert(messages: list[Message], *, units_each: int,
     after these messages."""
     quote = connection.ops.quote_name
     units = quote("units")
-    columns = ", ".join(quote(f.column) for f in [*_FIELDS, Message._meta.get_field("total")])
+    columns = ", ".join([*(quote(column(f)) for f in _FIELDS), quote("total")])
     latest = "(SELECT " + units + " FROM total)" if counter else "%s"
     row = "(" + ", ".join(["%s"] * len(_FIELDS)) + f", {latest} - %s)"
     params: list = []

@@ -75,10 +75,9 @@ def _body_field() -> StrictCharField:
                            error_messages=MESSAGES)
 
 
-class SendInputSerializer(serializers.Serializer):
-    """A JSON send request."""
+class _SendFields(serializers.Serializer):
+    """The fields a send request has as JSON and as a form alike."""
 
-    to = RecipientsField()
     body = _body_field()
     type = serializers.ChoiceField(
         choices=MessageType.values, required=False, allow_null=True, allow_blank=True,
@@ -92,13 +91,19 @@ class SendInputSerializer(serializers.Serializer):
     ref1 = _text(max_length=MAX_TEXT_FIELD)
     ref2 = _text(max_length=MAX_TEXT_FIELD)
     campaign_name = _text(max_length=MAX_TEXT_FIELD)
+
+
+class SendInputSerializer(_SendFields):
+    """A JSON send request."""
+
+    to = RecipientsField()
     flash = FlashField(required=False, allow_null=True, help_text="0 or 1.")
 
     class Meta:
         ref_name = "SendMessagesInput"
 
 
-class SendFormSerializer(SendInputSerializer):
+class SendFormSerializer(_SendFields):
     """The same request as a form (application/x-www-form-urlencoded): every value is text and
     every field is given once; `to` lists the numbers comma-separated."""
 

@@ -42,7 +42,9 @@ class SendSmsForm(forms.Form):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         profiles = CallbackProfile.objects.filter(account=account, channel=Channel.SMS)
-        self.fields["callback_profile_id"].choices = [("", "No callback")] + [
+        choice = self.fields["callback_profile_id"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("", "No callback")] + [
             (p.profile_id, _profile_label(p)) for p in profiles.order_by("title", "created_at")
         ]
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
@@ -123,7 +124,7 @@ def opt_out_issue(number: str) -> Issue:
                        "it can opt back in by texting START")
 
 
-def opt_out_list(*, account: Account, opted_out_only: bool = True):
+def opt_out_list(*, account: Account, opted_out_only: bool = True) -> QuerySet[OptOut]:
     qs = OptOut.objects.filter(account=account)
     return qs.filter(opted_in_at__isnull=True) if opted_out_only else qs
 

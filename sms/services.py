@@ -18,9 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
+from common.bulk_update import update_rows
 from common.errors import InvalidInput, Issue
+from delivery.models import Delivery
 from delivery.profile_render import ProfileInputs
-from delivery.services import delivery_create
+from delivery.services import deliveries_save, delivery_build
 from profiles.models import CallbackProfile, Channel
 
 from . import carrier, metrics
@@ -246,7 +248,7 @@ def message_settle(*, message_pk: int) -> Message | None:
         )
         if message is None:
             return None
-        apply_carrier_report(message)
+        apply_carrier_reports([message])
     return message
 
 
@@ -262,17 +264,45 @@ def _report_for(message: Message) -> carrier.Outcome:
     return carrier.NO_DLR  # a real carrier's message past its validity period
 
 
-def apply_carrier_report(message: Message, *, inputs: ProfileInputs | None = None) -> None:
-    """Settle a locked, unsettled message that is due: the carrier simulator's outcome, or for
-    a real carrier's message, no final receipt within the validity period (`inputs`: see
-    `delivery_create`)."""
-    message_settle_with(message, _report_for(message), inputs=inputs)
+def apply_carrier_reports(messages: list[Message], *, inputs: ProfileInputs | None = None
+                          ) -> None:
+    """Settle locked, unsettled messages that are due (`_report_for`), with one INSERT of
+    their callbacks and one UPDATE of the messages, however many (`inputs`: see
+    `delivery_build`)."""
+    now = timezone.now()
+    deliveries = [delivery for message in messages
+                  if (delivery := _settled(message, _report_for(message), now=now,
+                                           inputs=inputs)[1])]
+    deliveries_save(deliveries)
+    columns = {f.name: f.attname for f in Message._meta.concrete_fields
+               if f.name in BATCH_SETTLED_FIELDS}
+    update_rows(Message, {m.pk: {name: getattr(m, attname) for name, attname in columns.items()}
+                          for m in messages}, BATCH_SETTLED_FIELDS)
+    for message in messages:
+        metrics.SETTLED.labels(status=message.status).inc()
+
+
+BATCH_SETTLED_FIELDS = ("status", "status_trace", "description", "status_at", "settled_at",
+                        "callback_delivery", "submit_state")
 
 
 def message_settle_with(message: Message, outcome: carrier.Outcome, *, smsc_error: str = "",
                         inputs: ProfileInputs | None = None) -> None:
     """Give a locked, unsettled message its final status and queue its callback."""
-    now = timezone.now()
+    fields, delivery = _settled(message, outcome, now=timezone.now(), inputs=inputs,
+                                smsc_error=smsc_error)
+    if delivery is not None:
+        deliveries_save([delivery])
+    message.save(update_fields=fields)
+    metrics.SETTLED.labels(status=message.status).inc()
+
+
+def _settled(
+    message: Message, outcome: carrier.Outcome, *, now: datetime,
+    inputs: ProfileInputs | None, smsc_error: str = "",
+) -> tuple[list[str], Delivery | None]:
+    """The final status, set on the message in memory, and its callback built (both saved by
+    the caller); the fields that changed."""
     message.status = outcome.status
     message.status_trace = outcome.status_trace
     message.description = outcome.description
@@ -286,14 +316,14 @@ def message_settle_with(message: Message, outcome: carrier.Outcome, *, smsc_erro
     if message.submit_state in (SubmitState.QUEUED, SubmitState.SUBMITTING):
         message.submit_state = SubmitState.DONE
         fields.append("submit_state")
-    if message.callback_profile is not None:
-        message.callback_delivery = delivery_create(
-            profile=message.callback_profile,
-            event=SMS_SENT_EVENT,
-            variables=message.callback_variables(),
-            source_type="sms_message",
-            source_id=message.message_id,
-            inputs=inputs,
-        )
-    message.save(update_fields=fields)
-    metrics.SETTLED.labels(status=message.status).inc()
+    if message.callback_profile is None:
+        return fields, None
+    message.callback_delivery = delivery_build(
+        profile=message.callback_profile,
+        event=SMS_SENT_EVENT,
+        variables=message.callback_variables(),
+        source_type="sms_message",
+        source_id=message.message_id,
+        inputs=inputs,
+    )
+    return fields, message.callback_delivery

@@ -7,8 +7,9 @@
 - retention (ops.retention: records older than DELIVERY_RETENTION_DAYS), hourly;
 - other background tasks (django-tasks, database backend) in one extra thread.
 
-It sleeps until work arrives: PostgreSQL `NOTIFY` or an in-process wake-up, with a short poll
-as the fallback (`DELIVERY_POLL_INTERVAL`). Run as many as you like, on one host or many.
+It sleeps until work arrives: PostgreSQL `NOTIFY`, a datagram on its local socket (SQLite), or
+an in-process wake-up, with a poll as the fallback (`DELIVERY_POLL_INTERVAL`).
+Run as many as you like, on one host or many.
 SIGTERM (or SIGINT) drains: no new work is taken, attempts in flight finish and are recorded,
 claimed-but-unsent deliveries go back to the queue, then the process exits 0.
 """
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, connection
 from django.utils import timezone
 
-from delivery.engine import wakeup
+from delivery.engine import local_wakeup, wakeup
 from delivery.engine.worker_engine import Engine
 from delivery.services.dead_worker_sweep import delivery_sweep
 from delivery.services.heartbeat import heartbeat_beat, heartbeat_remove
@@ -43,6 +44,7 @@ HEARTBEAT_EVERY = 5.0
 SWEEP_EVERY = 10.0
 PRUNE_EVERY = 3600.0
 TASKS_POLL_INTERVAL = 1.0
+DEFAULT_POLL_INTERVAL = 0.5  # committed work wakes the worker at once; this finds retries
 RESTART_PAUSE = 1.0  # after a database error: first pause, doubled up to the maximum
 MAX_RESTART_PAUSE = 5.0
 
@@ -106,13 +108,12 @@ class WorkerProcess:
                  poll_interval: float | None = None) -> None:
         self.worker_id = new_worker_id()
         self.engine = Engine(worker_id=self.worker_id, concurrency=concurrency)
-        default_poll = 0.5 if connection.vendor == "postgresql" else 0.05
         self.poll_interval = poll_interval or float(
-            settings.DELIVERY_POLL_INTERVAL or default_poll)
+            settings.DELIVERY_POLL_INTERVAL or DEFAULT_POLL_INTERVAL)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
         self.carriers = CarrierSessions(self.worker_id)
-        self.helpers: list[threading.Thread] = []
+        self.helpers: list[_TaskRunner | wakeup.Listener | local_wakeup.Listener] = []
         self.periodic = [
             _Every(SUPERVISE_EVERY, self.carriers.supervise),  # SMPP sessions (carriers)
             _Every(HEARTBEAT_EVERY, self.beat),
@@ -145,6 +146,8 @@ class WorkerProcess:
         self.helpers = [_TaskRunner(self.worker_id)]
         if connection.vendor == "postgresql":
             self.helpers.append(wakeup.Listener())
+        elif folder := local_wakeup.directory():
+            self.helpers.append(local_wakeup.Listener(folder, wakeup.WORK_ARRIVED))
         for helper in self.helpers:
             helper.start()
         try:

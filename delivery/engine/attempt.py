@@ -19,7 +19,7 @@ from profiles.models import CallbackProfile
 from profiles.services import active_signing_secrets
 from profiles.validation import AuthInput
 
-from .. import transport
+from .. import policy, transport
 from ..models import Delivery
 from ..render import RenderedRequest
 from ..services.sending import authenticated, error_text, signed
@@ -54,6 +54,11 @@ class Outcome:
     @property
     def succeeded(self) -> bool:
         return not self.error and self.result is not None and self.result.ok
+
+    @property
+    def overloaded(self) -> bool:
+        """429 or 503: the endpoint asks for fewer requests (its concurrency is halved)."""
+        return self.result is not None and self.result.status_code in policy.OVERLOAD_STATUSES
 
     @property
     def latency_ms(self) -> int | None:

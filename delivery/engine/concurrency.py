@@ -2,9 +2,9 @@
 gets many slots and a slow or failing one few (additive increase, multiplicative decrease).
 
 Every endpoint starts with `initial` slots. A quick success adds one, up to the endpoint's
-ceiling (the profile's `max_concurrency`, else `ceiling`); a timeout, connection error or 5xx
-halves it (at least one); a slow success takes one away. A 4xx changes nothing: the endpoint
-answered. Only the engine's loop thread calls this, so it needs no lock.
+ceiling (the profile's `max_concurrency`, else `ceiling`); a timeout, connection error, 5xx or
+429 halves it (at least one); a slow success takes one away. Any other 4xx changes nothing:
+the endpoint answered. Only the engine's loop thread calls this, so it needs no lock.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from profiles.models import CallbackProfile, RatePeriod
 
 from ..models import RateLimitWindow
 
-PERIOD_SECONDS = {RatePeriod.SECOND: 1, RatePeriod.MINUTE: 60}
+PERIOD_SECONDS: dict[str, int] = {RatePeriod.SECOND: 1, RatePeriod.MINUTE: 60}
 
 
 def _window(profile: CallbackProfile, now: float) -> tuple[datetime, float]:

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from alerts.models import AlertKind
 from alerts.services import alert_raise
+from common.bulk_update import update_rows
 
 from .. import metrics, policy
 from ..attempt_log import log_attempt
@@ -43,7 +44,9 @@ def _changes(outcome: Outcome, *, now: datetime) -> dict[str, Any]:
         "claimed_by": "",
         "updated_at": now,
     }
-    delay = None if outcome.succeeded or outcome.permanent else policy.retry_delay(number)
+    asked = policy.retry_after(result.status_code, result.headers, now=now) if result else None
+    delay = None if outcome.succeeded or outcome.permanent else \
+        policy.retry_delay(number, asked=asked)
     if outcome.succeeded:
         changes.update(status=DeliveryStatus.SUCCEEDED, completed_at=now, next_attempt_at=None)
     elif delay is None:
@@ -75,44 +78,13 @@ _HELD_COLUMNS = ("status", "attempt_count", "last_status_code", "last_latency_ms
 
 def update_held(rows: dict[uuid.UUID, dict[str, Any]], *, worker_id: str) -> int:
     """Apply each row's new values (every column of `_HELD_COLUMNS`) to the deliveries this
-    worker still holds; how many changed.
-
-    PostgreSQL: one UPDATE joined to a VALUES list; SQLite: one prepared UPDATE run with
-    `executemany`. (The ORM's per-row CASE expressions cost more than the HTTP requests.)
-    """
-    if not rows:
-        return 0
-    fields = [Delivery._meta.get_field(name) for name in _HELD_COLUMNS]
-    pk_field = Delivery._meta.pk
-    values = [
-        [pk_field.get_db_prep_value(pk, connection),
-         *(f.get_db_prep_value(change[f.name], connection) for f in fields)]
-        for pk, change in rows.items()
-    ]
+    worker still holds; how many changed (one statement: common/bulk_update.py)."""
     quote = connection.ops.quote_name
-    table = quote(Delivery._meta.db_table)
-    guard = "{t}" + quote("status") + " = %s AND {t}" + quote("claimed_by") + " = %s"
-    guard_params = [DeliveryStatus.SENDING.value, worker_id]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement: UPDATE … FROM (VALUES (…), (…)) joined on the id.
-            columns = [pk_field, *fields]
-            casts = ", ".join(f"%s::{c.db_type(connection).split('(')[0]}" for c in columns)
-            rows_sql = ", ".join([f"({casts})"] * len(values))
-            names = ", ".join(quote(c.column) for c in columns)
-            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
-            cursor.execute(
-                f"UPDATE {table} AS d SET {sets} FROM (VALUES {rows_sql}) AS v({names}) "
-                f"WHERE d.{quote('id')} = v.{quote('id')} AND {guard.format(t='d.')}",
-                [value for row in values for value in row] + guard_params,
-            )
-        else:
-            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-            cursor.executemany(
-                f"UPDATE {table} SET {sets} WHERE {quote('id')} = %s AND {guard.format(t='')}",
-                [[*row[1:], row[0], *guard_params] for row in values],
-            )
-        return max(cursor.rowcount, 0)
+    return update_rows(
+        Delivery, rows, _HELD_COLUMNS,
+        guard="{t}" + quote("status") + " = %s AND {t}" + quote("claimed_by") + " = %s",
+        guard_params=[DeliveryStatus.SENDING.value, worker_id],
+    )
 
 
 def record(outcomes: Iterable[Outcome], *, worker_id: str,
@@ -147,19 +119,20 @@ def record(outcomes: Iterable[Outcome], *, worker_id: str,
         changes = [change for pk, report in reports.items()
                    if (change := health.apply(profiles.get(pk), report, now=now))]
         for outcome in outcomes:
-            final = rows[outcome.prepared.delivery.pk]["status"] == DeliveryStatus.FAILED
-            _report(outcome, final_failure=final)
+            if rows[outcome.prepared.delivery.pk]["status"] == DeliveryStatus.FAILED:
+                _alert_final_failure(outcome)
         for change in changes:
             _alert_health(change, profiles.get(change.profile_pk))
+    for outcome in outcomes:  # after the commit: the write lock is not held while logging
+        _report(outcome)
     if held < len(rows):
         logger.warning("%s of %s deliveries were re-queued by the sweep during their attempt",
                        len(rows) - held, len(rows))
     return changes
 
 
-def _report(outcome: Outcome, *, final_failure: bool) -> None:
-    """The operator's view of one attempt: a metric, a structured log line, and for a delivery
-    that has used up its retries, the customer's alert."""
+def _report(outcome: Outcome) -> None:
+    """The operator's view of one attempt: a metric and a structured log line."""
     delivery = outcome.prepared.delivery
     status = "succeeded" if outcome.succeeded else "failed"
     metrics.observe_attempt(
@@ -174,7 +147,12 @@ def _report(outcome: Outcome, *, final_failure: bool) -> None:
         status_code=outcome.result.status_code if outcome.result else None,
         latency_ms=outcome.latency_ms, error=outcome.error,
     )
-    if final_failure and profile is not None:
+
+
+def _alert_final_failure(outcome: Outcome) -> None:
+    """The customer's alert for a delivery that has used up its retries."""
+    delivery, profile = outcome.prepared.delivery, outcome.prepared.profile
+    if profile is not None:
         alert_raise(profile=profile, kind=AlertKind.DELIVERY_FAILED,
                     detail=f"A {delivery.event} callback failed after "
                            f"{delivery.attempt_count + 1} attempts: {outcome.error}")

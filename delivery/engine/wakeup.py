@@ -4,7 +4,8 @@
 the writing process it sets an in-process event once the transaction commits (a worker in the
 same process wakes at once). On PostgreSQL it also sends `NOTIFY`, which PostgreSQL delivers
 to listening workers on commit (and folds duplicates within one transaction), and `Listener`
-turns those into the same event. The poll interval is only the fallback (SQLite has no NOTIFY).
+turns those into the same event. SQLite has no NOTIFY: a datagram to each local worker's socket
+does the same (local_wakeup). The poll interval is only the fallback.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import threading
 
 from django.db import connection, transaction
 
+from . import local_wakeup
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "callback_profiles_work"
@@ -22,12 +25,14 @@ WORK_ARRIVED = threading.Event()
 
 def _work_committed() -> None:
     WORK_ARRIVED.set()
+    if connection.vendor == "sqlite":
+        local_wakeup.broadcast()  # workers in other processes
 
 
 def notify_on_commit(*, notified: bool = False) -> None:
     """Wake workers when the current transaction commits (once per transaction).
     `notified`: the caller's own statement already sent the NOTIFY (sms.acceptance)."""
-    if any(func is _work_committed for _, func, _ in connection.run_on_commit):
+    if any(entry[1] is _work_committed for entry in connection.run_on_commit):  # (…, func, …)
         return  # this transaction already will
     if connection.vendor == "postgresql" and not notified:
         with connection.cursor() as cursor:

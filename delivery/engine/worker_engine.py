@@ -64,6 +64,8 @@ class Engine:
         self._paused: set[int] = set()
         self._paused_checked = 0.0
         self._broken: list[Outcome] = []  # deliveries that failed before being sent
+        # Finished attempts whose recording failed (the database went away): written next step.
+        self._unrecorded: list[Outcome] = []
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -93,7 +95,7 @@ class Engine:
 
     @property
     def busy(self) -> bool:
-        return bool(self.in_flight or self._waiting or self._broken
+        return bool(self.in_flight or self._waiting or self._broken or self._unrecorded
                     or not self._finished.empty())
 
     def in_flight_by_profile(self) -> dict[str, int]:
@@ -105,7 +107,8 @@ class Engine:
         now = timezone.now()
         self._release_waiting(list(self._waiting), now)
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self.in_flight or not self._finished.empty() or self._broken:
+        while (self.in_flight or not self._finished.empty() or self._broken
+               or self._unrecorded):
             self.step(claim=False)
             if deadline is not None and time.monotonic() > deadline:
                 break
@@ -124,7 +127,7 @@ class Engine:
                 outcomes.append(self._finished.get_nowait())
             except queue.Empty:
                 break
-        if not outcomes:
+        if not outcomes and not self._unrecorded:
             return 0
         for outcome in outcomes:
             if outcome.prepared.profile is None:
@@ -135,12 +138,14 @@ class Engine:
                 self._paused.discard(pk)  # it answered: health.apply closes its circuit
             profile = self._profiles.get(pk)
             self.limiter.observe(pk, ok=outcome.succeeded,
-                                 endpoint_failure=outcome.endpoint_failure,
+                                 endpoint_failure=outcome.endpoint_failure or outcome.overloaded,
                                  latency_ms=outcome.latency_ms,
                                  profile_max=profile.max_concurrency if profile else None)
             if not self.limiter.in_flight[pk] and pk not in self._waiting:
                 self._profiles.pop(pk, None)  # idle: the next claim brings a fresh copy
-        changes = recording.record(outcomes, worker_id=self.worker_id, now=now)
+        self._unrecorded += outcomes  # until written: an error here leaves them for next time
+        changes = recording.record(self._unrecorded, worker_id=self.worker_id, now=now)
+        outcomes, self._unrecorded = self._unrecorded, []
         opened = [c.profile_pk for c in changes if c.opened or c.auto_disabled]
         if opened:
             self._paused.update(opened)
@@ -163,7 +168,8 @@ class Engine:
 
     def _submit(self, delivery: Delivery, *, cache: ProfileCache) -> None:
         prepared = prepare(delivery, options=self.options, cache=cache)
-        self.limiter.acquire(delivery.profile_id)
+        assert prepared.profile is not None
+        self.limiter.acquire(prepared.profile.pk)
         future = self._executor.submit(perform, prepared)
         future.add_done_callback(self._finished_callback)
 
@@ -176,15 +182,16 @@ class Engine:
         self._broken += [unloadable(claimed, now=now) for claimed in claim.unloadable]
         skipped = []
         for delivery in claim.deliveries:
-            reason = skip_reason(delivery.profile)
-            if reason:
+            profile = delivery.profile
+            reason = skip_reason(profile)
+            if reason or profile is None:
                 skipped.append((delivery, reason))
                 continue
-            self._profiles[delivery.profile_id] = delivery.profile
+            self._profiles[profile.pk] = profile
             if probe:
                 self._submit(delivery, cache=ProfileCache())  # the one probe: no waiting
             else:
-                self._waiting[delivery.profile_id].append(delivery)
+                self._waiting[profile.pk].append(delivery)
         recording.finish_skipped(skipped, worker_id=self.worker_id, now=now)
         if self._broken:
             wakeup.WORK_ARRIVED.set()

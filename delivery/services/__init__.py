@@ -17,12 +17,14 @@ Callers import from `delivery.services`; the names below are the public surface.
 from __future__ import annotations
 
 from .dead_worker_sweep import delivery_sweep
-from .outbox import delivery_create, delivery_resend
+from .outbox import deliveries_save, delivery_build, delivery_create, delivery_resend
 from .testing import RateLimited, TestOutcome, send_profile_test, send_test
 
 __all__ = [
     "RateLimited",
     "TestOutcome",
+    "deliveries_save",
+    "delivery_build",
     "delivery_create",
     "delivery_sweep",
     "delivery_resend",

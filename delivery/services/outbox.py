@@ -42,8 +42,7 @@ def skip_reason(profile: CallbackProfile | None) -> str:
     return ""
 
 
-@transaction.atomic
-def delivery_create(
+def delivery_build(
     *,
     profile: CallbackProfile,
     event: str,
@@ -52,8 +51,9 @@ def delivery_create(
     source_id: str,
     inputs: ProfileInputs | None = None,
 ) -> Delivery:
-    """Record one callback for `profile` and schedule its send when the caller commits.
-    A batch passes one `inputs` for all its callbacks, to read each profile's settings once."""
+    """One callback for `profile`, rendered and ready to insert (pending, due now; or already
+    finished as skipped or failed when it cannot be sent). A batch passes one `inputs` for all
+    its callbacks, to read each profile's settings once."""
     values = _json_safe(variables)
     now = timezone.now()
     delivery = Delivery(
@@ -74,7 +74,6 @@ def delivery_create(
         delivery.status = DeliveryStatus.SKIPPED if reason else DeliveryStatus.FAILED
         delivery.last_error = (reason or f"could not render the request: {exc}")[:ERROR_MAX]
         delivery.completed_at = now
-        delivery.save()
         return delivery
     _store_request(delivery, rendered)
 
@@ -82,12 +81,32 @@ def delivery_create(
         delivery.status = DeliveryStatus.SKIPPED
         delivery.last_error = reason
         delivery.completed_at = now
-        delivery.save()
         return delivery
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now
-    delivery.save()
-    wakeup.notify_on_commit()
+    return delivery
+
+
+def deliveries_save(deliveries: list[Delivery]) -> None:
+    """Insert built deliveries in one statement; workers wake when the caller commits."""
+    Delivery.objects.bulk_create(deliveries)
+    if any(d.status == DeliveryStatus.PENDING for d in deliveries):
+        wakeup.notify_on_commit()
+
+
+def delivery_create(
+    *,
+    profile: CallbackProfile,
+    event: str,
+    variables: dict[str, Any],
+    source_type: str,
+    source_id: str,
+    inputs: ProfileInputs | None = None,
+) -> Delivery:
+    """Record one callback for `profile` and schedule its send when the caller commits."""
+    delivery = delivery_build(profile=profile, event=event, variables=variables,
+                              source_type=source_type, source_id=source_id, inputs=inputs)
+    deliveries_save([delivery])
     return delivery
 
 

@@ -20,20 +20,18 @@ from ..inbox import DecryptedValue, delivery_decrypted
 from ..models import Delivery
 from ..profile_render import render_input, transform_for
 from ..render import value_as_text
+from ..selectors import recent_channel_deliveries
 from .sending import OAUTH_TOKEN_SHOWN
+from .testing import SentRequest
 
 PREVIEW_EVENTS = 3
 
 
 @dataclass(frozen=True)
-class PreviewRequest:
-    """One request as shown: secrets masked, body as text."""
+class PreviewRequest(SentRequest):
+    """One request as shown (secrets masked, body as text), with its encrypted values and
+    their plain text (for the account's owner only)."""
 
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: str
-    # Encrypted values with their plain text (for the account's owner only).
     decrypted: list[DecryptedValue] = field(default_factory=list)
 
 
@@ -47,27 +45,13 @@ class PreviewItem:
     error: str = ""
 
 
-def recent_events(*, account: Account, profile: CallbackProfile,
-                  limit: int = PREVIEW_EVENTS) -> list[Delivery]:
-    """The last real events of the profile's channel: the account's latest delivery reports
-    for a channel with events (SMS), else the incoming messages this profile was fired for
-    (those of the Receive Message configurations using it)."""
-    events = [e.value for e in catalog.events_for_channel(profile.channel)]
-    deliveries = Delivery.objects.filter(account=account).select_related("profile__encryption")
-    if events:
-        deliveries = deliveries.filter(event__in=events)
-    else:
-        sets = [e.value for e in catalog.variable_sets_for_channel(profile.channel)]
-        deliveries = deliveries.filter(profile=profile, event__in=sets)
-    return list(deliveries.order_by("-created_at", "-id")[:limit])
-
-
 def _would_send(data: ProfileInput, delivery: Delivery) -> PreviewRequest:
     variables = delivery.variables or {}
     encrypt = transform_for(data)
     encrypted: list[DecryptedValue] = []
 
     def recording(name: str, value: object) -> object:
+        assert encrypt is not None  # used only when the profile encrypts
         sent = encrypt(name, value)
         if sent is not value:
             encrypted.append(DecryptedValue(where=name, ciphertext=value_as_text(sent),
@@ -89,7 +73,8 @@ def preview_on_recent_traffic(*, account: Account, profile: CallbackProfile,
     names = placeholders_in(url=data.url, body=data.body, body_format=data.body_format,
                             channel=data.channel)
     items = []
-    for delivery in recent_events(account=account, profile=profile):
+    for delivery in recent_channel_deliveries(account=account, profile=profile,
+                                              limit=PREVIEW_EVENTS):
         sent = PreviewRequest(
             method=delivery.request_method, url=delivery.request_url,
             headers=masked_headers(delivery.headers), body=delivery.request_body,

@@ -100,13 +100,13 @@ def send_test(
         )
         result = transport.send(outgoing, **transport_options(test=True))
     except transport.DeliveryError as exc:
-        result = exc.result
+        answer = exc.result
         metrics.observe_test_call(ok=False)
         return TestOutcome(
             ok=False, request=sent, error=exc.message, variables=values,
-            status_code=result.status_code if result else None,
-            latency_ms=result.latency_ms if result else None,
-            response_excerpt=result.body_excerpt if result else "",
+            status_code=answer.status_code if answer else None,
+            latency_ms=answer.latency_ms if answer else None,
+            response_excerpt=answer.body_excerpt if answer else "",
         )
     metrics.observe_test_call(ok=result.ok)
     return TestOutcome(

@@ -15,6 +15,7 @@ receipt itself: each one leaves an outcome {"action", "ok", "detail"} on the inc
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import MISSING, asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -87,7 +88,7 @@ class Action:
 
     type: ClassVar[str]  # stored with the settings, and the name of the form's switch
     label: ClassVar[str]
-    Settings: ClassVar[type]  # a dataclass with a default for every field
+    Settings: ClassVar[builtins.type[Any]]  # a dataclass with a default for every field
     # An action whose SMS answers the sender replaces a STOP or HELP keyword's standard answer.
     answers_sender: ClassVar[bool] = False
     template: ClassVar[str] = "receive_sms/actions/_action.html"
@@ -163,8 +164,10 @@ class Action:
         values = {}
         for item in fields(self.Settings):
             value = cleaned.get(f"{self.type}_{item.name}")
-            if value is None:
-                value = item.default_factory() if item.default is MISSING else item.default
+            if value is None and item.default is not MISSING:
+                value = item.default
+            elif value is None and item.default_factory is not MISSING:
+                value = item.default_factory()
             values[item.name] = value
         return self.Settings(**values)
 

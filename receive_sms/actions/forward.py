@@ -59,7 +59,7 @@ class CommaListField(forms.CharField):
     def prepare_value(self, value):
         return ", ".join(value) if isinstance(value, list | tuple) else value
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # text in, a list out
         text = super().to_python(value) or ""
         return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 

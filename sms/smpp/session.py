@@ -70,7 +70,7 @@ class Bind(threading.Thread):
         self.carrier_id, self.carrier_name, self.options = carrier_id, carrier_name, options
         self.slot, self.holder, self.receive = slot, holder, receive
         self.stopping = threading.Event()
-        self.client: Client | None = None
+        self.client: Client = None  # connect() binds one (smpplib is untyped: Any)
         self.outstanding: dict[int, submit.PendingPart] = {}  # sequence -> part sent
         self.queue: deque[submit.PendingPart] = deque()  # claimed, not yet sent
         self.responses: list[submit.Response] = []

@@ -93,7 +93,7 @@ def claim(*, carrier_id: int, lease: str, limit: int) -> list[PendingPart]:
     Message.objects.filter(pk__in=pks).update(
         submit_state=SubmitState.SUBMITTING, submit_lease=lease,
         submit_attempts=F("submit_attempts") + 1)
-    parts = defaultdict(dict)
+    parts: defaultdict[int, dict[int, MessagePart]] = defaultdict(dict)
     for part in MessagePart.objects.filter(message_id__in=pks):
         parts[part.message_id][part.number] = part
     new = [MessagePart(message_id=m.pk, number=n) for m in messages if not parts[m.pk]

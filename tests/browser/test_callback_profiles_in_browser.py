@@ -273,7 +273,7 @@ def test_after_a_server_error_the_summary_has_focus_and_links_to_the_first_error
     page.get_by_role("button", name="Save").click()
     summary = page.locator("#form-errors")
     expect(summary).to_be_focused()
-    link = summary.get_by_role("link", name=re.compile("^Key: "))
+    link = summary.get_by_role("link", name=re.compile("^Key must be exactly 32 characters"))
     expect(link).to_be_visible()
     key_row = page.locator("#row-enc-key")
     expect(key_row).not_to_be_in_viewport()  # far below, as the issue found it

@@ -12,6 +12,12 @@ from delivery.models import Delivery, DeliveryStatus
 from profiles.models import CallbackProfile
 from profiles.services import profile_create
 from profiles.validation import EncryptionInput, ProfileInput
+from receive_sms.services import (
+    ConfigurationInput,
+    configuration_create,
+    incoming_sms_receive,
+    vmn_provision,
+)
 from sms.services import message_send
 
 RECIPIENTS = ["919876543210", "919876543211", "919876543212"]
@@ -136,3 +142,33 @@ def test_preview_of_another_accounts_profile_is_404(client, charlie, delivered):
     response = client.post(f"/account/callback-profiles/{delivered.profile_id}/preview/",
                            _edit_form(delivered, NEW_BODY))
     assert response.status_code == 404
+
+
+def test_a_default_channel_profile_is_previewed_on_the_incoming_messages_it_was_fired_for(
+    alice, httpserver: HTTPServer, settings_private_ok, run_tasks
+):
+    httpserver.expect_request("/in", method="POST").respond_with_data("ok")
+    profile = profile_create(account=alice.account, data=ProfileInput(
+        title="Incoming hook", channel="default", http_method="POST",
+        url=httpserver.url_for("/in"), body={"text": "<message>"}))
+    other = profile_create(account=alice.account, data=ProfileInput(
+        title="Other hook", channel="default", http_method="POST",
+        url=httpserver.url_for("/in"), body={"text": "<message>"}))
+    vmn = vmn_provision(account=alice.account, number="+919870012345")
+    configuration_create(account=alice.account, data=ConfigurationInput(
+        vmn=vmn, keyword="", callback_profile=profile))
+    configuration_create(account=alice.account, data=ConfigurationInput(
+        vmn=vmn, keyword="OTHER", callback_profile=other))
+    for text in ("hello there", "second one", "OTHER not this profile's"):
+        incoming_sms_receive(to=vmn.number, source="+918240123456", message=text)
+    run_tasks()
+    httpserver.clear_log()
+
+    response = alice.api().post(
+        f"/v1/{alice.sid}/callback/profiles/{profile.profile_id}/preview",
+        {"body": {"from": "<source>", "words": "<parts[2]>"}}, format="json")
+    events = response.json()["data"]["events"]
+    assert [json.loads(e["preview"]["body"]) for e in events] == [
+        {"from": "+918240123456", "words": "one"}, {"from": "+918240123456", "words": "there"}]
+    assert {e["event"] for e in events} == {"SMS-incoming"}
+    assert httpserver.log == []

@@ -168,6 +168,9 @@ def test_recover_page_resends_and_shows_progress(alice, bob, charlie):
     assert "Resent 2 failed deliveries." in page
     assert "0 delivered · 0 failed · 2 pending" in page
     assert 'data-refresh="3"' in page  # the page keeps refreshing while copies are pending
+    # The page belongs to a profile: the navigation says Callback Profiles, not Deliveries.
+    assert '/account/callback-profiles/" aria-current="page">Callback Profiles</a>' in page
+    assert 'aria-current="page">Deliveries' not in page
 
     again = client.post(url, {"since": since}, follow=True).content.decode()
     assert "Resent 0 failed deliveries (2 already recovered, not sent again)." in again

@@ -202,3 +202,11 @@ def test_form_page_query_count_is_fixed(client, alice, django_assert_max_num_que
     inbox_get_or_create(account=alice.account)
     with django_assert_max_num_queries(7):
         assert client.get(NEW).status_code == 200
+
+
+def test_the_add_form_offers_the_request_inbox_url(client, alice):
+    client.force_login(alice.user)
+    html = client.get(NEW).content.decode()
+    inbox = inbox_get_or_create(account=alice.account)
+    assert f'<code id="inbox-url-offer" class="break">http://testserver/inbox/{inbox.token}/</code>' in html
+    assert 'data-copy-target="inbox-url-offer"' in html
