@@ -236,22 +236,6 @@ def _routing_fields(target: routing.Route | None, now: datetime, settle_after: d
             "submit_after": now, "settle_after": now + target.validity}
 
 
-def message_settle(*, message_pk: int) -> Message | None:
-    """Settle one message now, whatever its `settle_after` (the worker settles in batches:
-    sms.settlement). Idempotent: an already settled (or missing) message is left alone."""
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("callback_profile")
-            .filter(pk=message_pk, settled_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return None
-        apply_carrier_reports([message])
-    return message
-
-
 def _report_for(message: Message) -> carrier.Outcome:
     if message.submit_state == SubmitState.NONE:
         seg_limit = LIMITS[GSM7 if message.encoding == Encoding.GSM7 else UCS2][0]
