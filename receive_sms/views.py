@@ -84,35 +84,23 @@ def sender_ids(request: AccountRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ConfigurationRow:
-    """A configuration as the list shows it, with what the list warns about: no profile to fire
-    (it was deleted) or a profile whose placeholders an incoming SMS cannot fill."""
+    """A configuration as the list shows it, with its actions named (receive_sms/actions/)."""
 
     configuration: ReceiveConfiguration
     action_names: list[str]
-    orphaned: bool
-    misfits: list[str]
-
-
-def _rows(configurations) -> list[ConfigurationRow]:
-    rows = []
-    for configuration in configurations:
-        rows.append(ConfigurationRow(
-            configuration=configuration, action_names=action_names(configuration),
-            orphaned=configuration.orphaned, misfits=configuration.misfits,
-        ))
-    return rows
 
 
 @login_required
 @account_required
 def configurations(request: AccountRequest) -> HttpResponse:
     account = request.account
-    rows = _rows(configuration_list(account=account))
+    rows = [ConfigurationRow(configuration, action_names(configuration))
+            for configuration in configuration_list(account=account)]
     return render(request, "receive_sms/configuration_list.html", {
         "tab": "receive",
         "rows": rows,
         "action_labels": labels(),
-        "orphans": [row for row in rows if row.orphaned],
+        "orphans": [row for row in rows if row.configuration.orphaned],
         "has_numbers": vmn_list(account=account).exists(),
     })
 

@@ -85,6 +85,19 @@ class CarrierAdmin(admin.ModelAdmin):
     list_display = ("name", "prefixes", "active", "from_environment", "binds_up")
     inlines = [BindLeaseInline]
 
+    readonly_fields = ("url_without_password",)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.from_environment:  # shown, never its password
+            return ("name", "url_without_password", "prefixes", "active")
+        return ("name", "url", "prefixes", "active")
+
+    @admin.display(description="SMPP URL")
+    def url_without_password(self, carrier: Carrier) -> str:
+        options = parse_carrier_url(carrier.url)
+        return carrier.url.replace(f":{options.password}@", ":••••••••@", 1) \
+            if options.password else carrier.url
+
     @admin.display(description="binds up")
     def binds_up(self, carrier: Carrier) -> int:
         return carrier.leases.filter(state="bound").count()

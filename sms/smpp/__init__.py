@@ -8,4 +8,6 @@ receipts  delivery receipts (SMPP deliver_sm or POST /inbound/dlr) -> one final 
 incoming  mobile-originated deliver_sm, concatenated parts reassembled
 leases    at most `binds` sessions per carrier across every worker
 session   one bind: the smpplib client, window, tps, enquire_link, reconnect
+status    what operators see (delivery_status, /readyz, /metrics)
+rows      many UPDATEs in one executemany
 """

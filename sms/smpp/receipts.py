@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from delivery.profile_render import ProfileInputs
 from sms import carrier
 from sms.models import EarlyReceipt, Message, MessagePart
 from sms.services import message_settle_with
+
+from .rows import update_many
 
 INTERMEDIATE = {"ENROUTE", "ACCEPTD"}
 OUTCOMES = {
@@ -69,50 +73,86 @@ def _moves_forward(old: str, new: str) -> bool:
     return old in INTERMEDIATE and new != old  # a final state never changes
 
 
-def _settle_if_decided(message: Message) -> None:
-    parts = list(message.parts.all())
-    failed = next((p for p in parts if p.stat and p.stat not in INTERMEDIATE
-                   and p.stat != "DELIVRD"), None)
+def _decide(message: Message, states: list[tuple[str, str]],
+            inputs: ProfileInputs | None) -> None:
+    """Settle `message` if its parts' (stat, err) decide it: a failed part, or all delivered."""
+    failed = next(((stat, err) for stat, err in states
+                   if stat and stat not in INTERMEDIATE and stat != "DELIVRD"), None)
     if failed is not None:
-        message_settle_with(message, outcome_for(failed.stat),
-                            smsc_error=f"err:{failed.err}" if failed.err else "")
-    elif len(parts) == message.units and all(p.stat == "DELIVRD" for p in parts):
-        message_settle_with(message, carrier.DELIVERED)
+        message_settle_with(message, outcome_for(failed[0]),
+                            smsc_error=f"err:{failed[1]}" if failed[1] else "", inputs=inputs)
+    elif len(states) == message.units and all(stat == "DELIVRD" for stat, _ in states):
+        message_settle_with(message, carrier.DELIVERED, inputs=inputs)
+
+
+def _keep_early(receipt: Receipt, carrier_id: int | None) -> str:
+    try:
+        with transaction.atomic():
+            EarlyReceipt.objects.create(carrier_id=carrier_id, stat=receipt.stat,
+                                        carrier_message_id=receipt.carrier_message_id,
+                                        err=receipt.err)
+    except IntegrityError:
+        return "ignored"  # the same early receipt again
+    return "early"
+
+
+def apply_receipt(receipt: Receipt, *, carrier_id: int | None) -> str:
+    """Apply one receipt: "applied", "ignored" (a duplicate, or a state behind the part's) or
+    "early" (kept until the id is known). `carrier_id` None: any carrier's id (/inbound/dlr)."""
+    return apply_receipts([receipt], carrier_id=carrier_id)[0]
 
 
 @transaction.atomic
-def apply_receipt(receipt: Receipt, *, carrier_id: int | None) -> str:
-    """Apply one receipt: "applied", "ignored" (duplicate, late or for a settled message) or
-    "early" (kept until the id is known). `carrier_id` None: any carrier's id (/inbound/dlr)."""
-    parts = MessagePart.objects.filter(carrier_message_id=receipt.carrier_message_id)
+def apply_receipts(batch: list[Receipt], *, carrier_id: int | None) -> list[str]:
+    """Apply receipts in the order given, in one transaction and a few statements whatever the
+    batch's size (bench/carrier.py); the outcome of each, as apply_receipt."""
+    parts = MessagePart.objects.filter(
+        carrier_message_id__in={r.carrier_message_id for r in batch})
     if carrier_id is not None:
         parts = parts.filter(message__carrier_id=carrier_id)
-    found = parts.values_list("pk", "message_id").first()
-    if found is None:
-        try:
-            with transaction.atomic():
-                EarlyReceipt.objects.create(carrier_id=carrier_id, stat=receipt.stat,
-                                            carrier_message_id=receipt.carrier_message_id,
-                                            err=receipt.err)
-        except IntegrityError:
-            return "ignored"  # the same early receipt again
-        return "early"
-    part_pk, message_pk = found
-    # The message first, then its part: the order every writer takes.
-    message = (Message.objects.select_for_update(of=("self",)).select_related("callback_profile")
-               .get(pk=message_pk))
-    part = MessagePart.objects.get(pk=part_pk)
-    if not _moves_forward(part.stat, receipt.stat):
-        return "ignored"
-    part.stat, part.err, part.receipt_at = receipt.stat, receipt.err, timezone.now()
-    part.save(update_fields=["stat", "err", "receipt_at"])
-    if message.settled_at is None and receipt.stat not in INTERMEDIATE:
-        _settle_if_decided(message)
-    return "applied"
+    by_id = {p["carrier_message_id"]: p for p in parts.values(
+        "pk", "message_id", "carrier_message_id")}
+    # The messages first, then their parts: the order every writer takes.
+    messages = {m.pk: m for m in Message.objects.select_for_update(of=("self",))
+                .select_related("callback_profile").order_by("pk")
+                .filter(pk__in=sorted({p["message_id"] for p in by_id.values()}))}
+    # (message pk, part number) -> [stat, err, part pk]
+    states: dict[tuple[int, int], list[Any]] = {
+        (p["message_id"], p["number"]): [p["stat"], p["err"], p["pk"]]
+        for p in MessagePart.objects.filter(message_id__in=list(messages))
+        .values("pk", "message_id", "number", "stat", "err")}
+    numbers = {state[2]: key for key, state in states.items()}
+    outcomes, changed, touched = [], {}, set()
+    for receipt in batch:
+        found = by_id.get(receipt.carrier_message_id)
+        if found is None:
+            outcomes.append(_keep_early(receipt, carrier_id))
+            continue
+        state = states[numbers[found["pk"]]]
+        if not _moves_forward(state[0], receipt.stat):
+            outcomes.append("ignored")
+            continue
+        state[0], state[1] = receipt.stat, receipt.err
+        changed[found["pk"]] = (receipt.stat, receipt.err)
+        if receipt.stat not in INTERMEDIATE:
+            touched.add(found["message_id"])
+        outcomes.append("applied")
+    now = timezone.now()
+    update_many(MessagePart, ["stat", "err", "receipt_at"],
+                [(stat, err, now, pk) for pk, (stat, err) in changed.items()])
+    inputs = ProfileInputs()  # each profile's settings are read once per batch
+    for pk in sorted(touched):
+        message = messages[pk]
+        if message.settled_at is None:
+            _decide(message, [(state[0], state[1]) for (message_pk, _), state in
+                              sorted(states.items()) if message_pk == pk], inputs)
+    return outcomes
 
 
 def apply_early_receipts(carrier_id: int, carrier_message_ids: list[str]) -> None:
     """Receipts that arrived before their submit_sm_resp, now that the ids are recorded."""
+    if not carrier_message_ids:
+        return
     early = list(EarlyReceipt.objects.filter(carrier_message_id__in=carrier_message_ids)
                  .filter(Q(carrier_id=carrier_id) | Q(carrier__isnull=True))
                  .order_by("received_at", "pk"))

@@ -52,7 +52,7 @@ class _Bucket:
 
     def take(self) -> bool:
         now = time.monotonic()
-        burst = max(1.0, self.rate / 20)  # at most 50 ms worth at once
+        burst = max(1.0, self.rate / 10)  # at most 100 ms worth at once
         self.tokens = min(burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens >= 1.0:
@@ -74,6 +74,7 @@ class Bind(threading.Thread):
         self.outstanding: dict[int, submit.PendingPart] = {}  # sequence -> part sent
         self.queue: deque[submit.PendingPart] = deque()  # claimed, not yet sent
         self.responses: list[submit.Response] = []
+        self.receipts: list[tuple[object, receipts.Receipt]] = []  # deliver_sm not answered yet
         self.state = "down"
         self.bucket = _Bucket(options.tps)
         self.throttle_delay, self.throttled_until = THROTTLE_MIN, 0.0
@@ -194,10 +195,11 @@ class Bind(threading.Thread):
         for _ in range(200):  # then give sending a turn
             pending = isinstance(sock, ssl.SSLSocket) and sock.pending()
             if not pending and not select.select([sock], [], [], timeout)[0]:
-                return
+                break
             timeout = 0
             self._handle(self.client.read_pdu())
             self.last_heard = time.monotonic()
+        self._apply_receipts()
 
     def _handle(self, pdu) -> None:
         command = pdu.command
@@ -214,7 +216,11 @@ class Bind(threading.Thread):
             if part is not None:
                 self.responses.append(submit.Response(part, submit.NACKED))
         elif command == "deliver_sm":
-            self._respond(pdu, "deliver_sm_resp", self._delivered(pdu))
+            receipt = receipts.receipt_from_pdu(pdu)
+            if receipt is not None:  # applied with the others read in this turn
+                self.receipts.append((pdu, receipt))
+            else:
+                self._respond(pdu, "deliver_sm_resp", self._incoming(pdu))
         elif command == "enquire_link":
             self._respond(pdu, "enquire_link_resp")
         elif command == "unbind":
@@ -228,14 +234,21 @@ class Bind(threading.Thread):
         response.sequence = pdu.sequence
         self.client.send_pdu(response)
 
-    def _delivered(self, pdu) -> int:
-        """A receipt or an incoming SMS, committed before the deliver_sm_resp is sent."""
+    def _apply_receipts(self) -> None:
+        """The receipts read this turn, in one transaction committed before their
+        deliver_sm_resp are sent (a crash in between: the SMSC sends them again)."""
+        if not self.receipts:
+            return
         self._record()  # a receipt may name an id from a response read just before it
-        receipt = receipts.receipt_from_pdu(pdu)
-        if receipt is not None:
-            outcome = receipts.apply_receipt(receipt, carrier_id=self.carrier_id)
+        batch, self.receipts = self.receipts, []
+        outcomes = receipts.apply_receipts([r for _, r in batch], carrier_id=self.carrier_id)
+        for (pdu, _), outcome in zip(batch, outcomes, strict=True):
             metrics.CARRIER_RECEIPTS.labels(carrier=self.carrier_name, outcome=outcome).inc()
-            return consts.SMPP_ESME_ROK
+            self._respond(pdu, "deliver_sm_resp")
+
+    def _incoming(self, pdu) -> int:
+        """An incoming SMS, committed before the deliver_sm_resp is sent."""
+        self._apply_receipts()  # in the order they came
         incoming = decode_incoming(pdu.short_message or b"", pdu.data_coding or 0,
                                    pdu.esm_class or 0)
         return receive_incoming(carrier_id=self.carrier_id, source=_text(pdu.source_addr),

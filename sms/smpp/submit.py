@@ -25,6 +25,7 @@ from sms.services import message_settle_with
 
 from .parts import OutgoingPart, outgoing_parts
 from .receipts import apply_early_receipts
+from .rows import update_many
 from .url import AT_MOST_ONCE
 
 ERROR_NAMES = {value: name.removeprefix("SMPP_") for name, value in vars(consts).items()
@@ -112,46 +113,54 @@ def claim(*, carrier_id: int, lease: str, limit: int) -> list[PendingPart]:
     return pending
 
 
-def _lock_messages(pks: set[int]) -> dict[int, Message]:
-    rows = (Message.objects.select_for_update(of=("self",)).select_related("callback_profile")
-            .filter(pk__in=sorted(pks)).order_by("pk"))
+def _lock_messages(pks: set[int], *, full: bool = True) -> dict[int, Message]:
+    rows = (Message.objects.select_for_update(of=("self",)).filter(pk__in=sorted(pks))
+            .order_by("pk"))
+    rows = rows.select_related("callback_profile") if full else rows.only(
+        "pk", "submit_state", "settled_at")
     return {m.pk: m for m in rows}
 
 
 @transaction.atomic
 def record_responses(*, carrier_id: int, responses: list[Response],
                      retry_in: float) -> None:
-    """Record a batch of submit_sm_resp: ids, throttling (retry in `retry_in` s), errors."""
+    """Record a batch of submit_sm_resp: ids, throttling (retry in `retry_in` s), errors.
+    A few statements per batch, whatever its size (bench/carrier.py)."""
     now = timezone.now()
-    messages = _lock_messages({r.part.message_pk for r in responses})
-    accepted, throttled = [], set()
+    messages = _lock_messages({r.part.message_pk for r in responses}, full=False)
+    accepted: dict[int, str] = {}  # part pk -> carrier id
+    throttled: set[int] = set()
     for response in responses:
         message = messages.get(response.part.message_pk)
         if response.status == consts.SMPP_ESME_ROK:
-            MessagePart.objects.filter(pk=response.part.part_pk).update(
-                carrier_message_id=response.carrier_message_id[:65], submitted_at=now)
-            accepted.append(response.carrier_message_id[:65])
+            accepted[response.part.part_pk] = response.carrier_message_id[:65]
         elif response.status in RETRYING:
             throttled.add(response.part.message_pk)
         elif message is not None and message.settled_at is None:
-            message_settle_with(message, submit_error_outcome(response.status),
+            settled = Message.objects.select_related("callback_profile").get(pk=message.pk)
+            message_settle_with(settled, submit_error_outcome(response.status),
                                 smsc_error=f"{error_name(response.status)} "
                                            f"(0x{response.status:02X})")
-    for pk in throttled:
-        Message.objects.filter(pk=pk, submit_state=SubmitState.SUBMITTING).update(
-            submit_state=SubmitState.QUEUED, submit_lease="",
-            submit_after=now + timedelta(seconds=retry_in))
+            message.submit_state, message.settled_at = settled.submit_state, settled.settled_at
+    parts = list(MessagePart.objects.filter(message_id__in=list(messages))
+                 .only("pk", "message_id", "number", "carrier_message_id"))
+    for part in parts:
+        if part.pk in accepted:
+            part.carrier_message_id = accepted[part.pk]
+    update_many(MessagePart, ["carrier_message_id", "submitted_at"],
+                 [(accepted[p.pk], now, p.pk) for p in parts if p.pk in accepted])
+    Message.objects.filter(pk__in=throttled, submit_state=SubmitState.SUBMITTING).update(
+        submit_state=SubmitState.QUEUED, submit_lease="",
+        submit_after=now + timedelta(seconds=retry_in))
+    done = []
     for message in messages.values():
-        if message.pk not in throttled:
-            _mark_if_submitted(message)
-    apply_early_receipts(carrier_id, accepted)
-
-
-def _mark_if_submitted(message: Message) -> None:
-    ids = list(message.parts.order_by("number").values_list("carrier_message_id", flat=True))
-    if message.submit_state == SubmitState.SUBMITTING and ids and all(ids):
-        Message.objects.filter(pk=message.pk).update(
-            submit_state=SubmitState.SUBMITTED, carrier_message_id=" ".join(ids)[:300])
+        ids = [p.carrier_message_id for p in sorted(parts, key=lambda p: p.number)
+               if p.message_id == message.pk]
+        if (message.pk not in throttled and message.submit_state == SubmitState.SUBMITTING
+                and ids and all(ids)):
+            done.append((SubmitState.SUBMITTED.value, " ".join(ids)[:300], message.pk))
+    update_many(Message, ["submit_state", "carrier_message_id"], done)
+    apply_early_receipts(carrier_id, list(accepted.values()))
 
 
 @transaction.atomic

@@ -10,37 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from sms.smpp import routing
+from tests.carrier.scripts import SEND, SETUP, VMN
 from tests.carrier.smsc import Smsc, smsc_available
 from tests.support.deployment import Receiver, ScratchDeployment
-
-SETUP = """
-import json
-from accounts.services import account_create
-from profiles.services import profile_create
-from profiles.validation import ProfileInput
-from receive_sms.services import ConfigurationInput, configuration_create, vmn_provision
-account = account_create(name="Carrier test", email="c@example.invalid", password="x" * 20).account
-sent = profile_create(account=account, data=ProfileInput(
-    title="Delivery reports", channel="sms", http_method="POST", url="{url}",
-    body={{"id": "<message_id>", "status": "<status>", "trace": "<status_trace>"}}))
-incoming = profile_create(account=account, data=ProfileInput(
-    title="Incoming", channel="default", http_method="POST", url="{url}",
-    body={{"from": "<source>", "message": "<message>"}}))
-vmn = vmn_provision(account=account, number="{vmn}")
-configuration_create(account=account, data=ConfigurationInput(vmn=vmn, callback_profile=incoming))
-print(json.dumps({{"sid": account.sid, "profile": sent.profile_id}}))
-"""
-
-SEND = """
-import json
-from accounts.models import Account
-from sms.services import message_send
-result = message_send(account=Account.objects.get(sid="{sid}"), to={to!r}, body={body!r},
-                      sender={sender!r}, callback_profile_id="{profile}")
-print(json.dumps([m.message_id for m in result.messages]))
-"""
-
-VMN = "+919870012345"
 
 
 @dataclass
@@ -118,14 +91,25 @@ class CarrierDeployment:
         return sorted(found, key=lambda s: s["udh"][0] if s["udh"] else "")
 
 
-@pytest.fixture
-def smsc():
+@pytest.fixture(autouse=True)
+def fresh_routing():
+    """The process's routing table may name carriers a rolled-back test created."""
+    yield
+    routing.forget()
+
+
+def _running_smsc():
     reason = smsc_available()
     if reason:
         pytest.skip(reason)
     server = Smsc()
     yield server
     server.close()
+
+
+@pytest.fixture
+def smsc():
+    yield from _running_smsc()
 
 
 @pytest.fixture(scope="session")
@@ -142,12 +126,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shared_smsc():
-    reason = smsc_available()
-    if reason:
-        pytest.skip(reason)
-    server = Smsc()
-    yield server
-    server.close()
+    yield from _running_smsc()
 
 
 @pytest.fixture(scope="module")

@@ -125,7 +125,6 @@ const STATES = {ENROUTE: 1, DELIVRD: 2, EXPIRED: 3, DELETED: 4, UNDELIV: 5, ACCE
 
 function sendReceipt(command) {
   const session = anySession();
-  if (!session) return;
   const fields = {
     source_addr: command.source || '', destination_addr: command.destination || '',
     esm_class: 0x04, short_message: receiptText(command.message_id, command.stat, command.err),
@@ -134,7 +133,8 @@ function sendReceipt(command) {
     fields.receipted_message_id = command.message_id;
     fields.message_state = STATES[command.stat] || 7;
   }
-  deliver(session, fields);
+  if (session) deliver(session, fields);
+  else undelivered.push(fields);  // no bind right now: sent after the next one
   emit('receipt_sent', {message_id: command.message_id});
 }
 

@@ -3,7 +3,7 @@ configuration's callback, de-duplication): GSM-7 and UCS-2 decoded, concatenated
 
 from __future__ import annotations
 
-from tests.carrier.conftest import VMN
+from tests.carrier.scripts import VMN
 
 DESTINATION = VMN.lstrip("+")
 

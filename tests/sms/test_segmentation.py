@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sms.recipients import InvalidNumber, parse_recipient, price_for, split_numbers
-from sms.segmentation import GSM7, UCS2, segment
+from sms.segmentation import GSM7, UCS2, segment, split
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,13 @@ def test_price_is_the_country_rate_times_units():
     assert price_for("US", 3) == Decimal("0.023700")
     # Countries not in the table pay the "*" rate.
     assert price_for("ZZ", 1) == Decimal("0.050000")
+
+
+@pytest.mark.parametrize("text", [
+    "a" * 160, "a" * 161, "a" * 306, "a" * 307, "€" * 80, "x" * 152 + "€" + "y" * 10,
+    "П" * 70, "П" * 71, "😀" * 40, "a" * 66 + "😀" + "b" * 10,
+])
+def test_the_parts_sent_are_the_units_counted(text):
+    parts = split(text)
+    assert "".join(parts) == text
+    assert len(parts) == segment(text).units
