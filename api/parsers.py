@@ -21,11 +21,9 @@ from rest_framework.parsers import FormParser, JSONParser
 from common.errors import InvalidInput, Issue
 from common.json_values import find_nul
 
-DEFAULT_MAX_DEPTH = 32
-
 
 def max_json_depth() -> int:
-    return int(getattr(settings, "API_MAX_JSON_DEPTH", DEFAULT_MAX_DEPTH))
+    return settings.API_MAX_JSON_DEPTH
 
 
 def _scan_depth(text: str, limit: int) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import unquote_to_bytes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
+from common.dates import day_bound
 from common.errors import InvalidInput, Issue
 
 from .pagination import EnvelopeLimitOffsetPagination
@@ -35,11 +36,18 @@ class WholeNumberField(serializers.IntegerField):
 @extend_schema_field({"oneOf": [{"type": "string", "format": "date-time"},
                                 {"type": "string", "format": "date"}]})
 class DateOrDateTimeField(serializers.DateTimeField):
-    """An ISO date-time, or a bare date (its midnight; the list views read a bare `..._to` date
-    as the whole day)."""
+    """An ISO date-time, or a bare date: its first moment, or with `end_of_day` its last (so
+    a `..._to` filter given a date includes that whole day), in UTC."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
         super().__init__(input_formats=["iso-8601", "%Y-%m-%d"], **kwargs)
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
+            return day_bound(parsed.date(), end=self.end_of_day)
+        return parsed
 
 
 class PageSerializer(serializers.Serializer):

@@ -11,6 +11,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from .responses import SUCCESS
+
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.ApiKeyAuthentication"
@@ -69,7 +71,7 @@ def _success(data_schema: dict, status: int) -> dict:
         "type": "object",
         "required": ["code", "message", "data", "error", "status"],
         "properties": {
-            "code": {"type": "string", "example": "RBC202" if status == 202 else "RBC024"},
+            "code": {"type": "string", "example": "RBC202" if status == 202 else SUCCESS},
             "message": {"type": "string"},
             "data": data_schema,
             "error": {"type": "object", "maxProperties": 0},

@@ -26,10 +26,7 @@ def _fernet(secret: str) -> Fernet:
 
 
 def _secrets() -> tuple[str, ...]:
-    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", None)
-    if keys is None:  # settings that only give the single FIELD_ENCRYPTION_KEY string
-        keys = [k.strip() for k in settings.FIELD_ENCRYPTION_KEY.split(",") if k.strip()]
-    return tuple(keys) or (settings.SECRET_KEY,)
+    return tuple(settings.FIELD_ENCRYPTION_KEYS) or (settings.SECRET_KEY,)
 
 
 @lru_cache(maxsize=4)

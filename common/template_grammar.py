@@ -98,6 +98,7 @@ def page_data() -> dict:
         "placeholder": PLACEHOLDER_FORMAT,
         "body_methods": sorted(BODY_METHODS),
         "string_formats": sorted(STRING_FORMATS),
+        "markup_formats": sorted(MARKUP_FORMATS),
         "starters": {f.value: f.starter for f in _FORMATS if f.starter},
         "variable_lines": {f.value: f.variable_line for f in _FORMATS if f.variable_line},
     }

@@ -6,9 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
-from api.responses import envelope
+from api.responses import envelope, page_envelope
 from api.schema import page_of
 from profiles.masking import masked_headers
 from profiles.placeholders import empty_placeholders, profile_placeholders
@@ -18,8 +17,6 @@ from .models import DeliveryStatus
 from .selectors import delivery_list, get_delivery_for_account
 from .services import TestOutcome, delivery_resend, send_profile_test
 from .throttles import CallbackTestThrottle, DeliveryResendThrottle, ThrottledWithMessage
-
-SUCCESS = "RBC024"
 
 
 class ProfileTestApi(ThrottledWithMessage, APIView):
@@ -62,7 +59,7 @@ class ProfileTestApi(ThrottledWithMessage, APIView):
         message = (
             "Test callback delivered" if outcome.ok else f"Test callback failed: {outcome.error}"
         )
-        return envelope(self.TestOutcomeSerializer(self._data(outcome, profile)).data, code=SUCCESS,
+        return envelope(self.TestOutcomeSerializer(self._data(outcome, profile)).data,
                         message=message)
 
 
@@ -116,10 +113,8 @@ class DeliveryListApi(APIView):
                                               profile_id=values["profile_id"])
         queryset = delivery_list(account=request.auth, profile=profile,
                                  status=values.get("status"))
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = paginator.page_data(DeliveryOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Deliveries fetched successfully")
+        return page_envelope(queryset, DeliveryOutputSerializer, request=request, view=self,
+                             message="Deliveries fetched successfully")
 
 
 class DeliveryDetailApi(APIView):
@@ -136,7 +131,7 @@ class DeliveryDetailApi(APIView):
     @extend_schema(responses=DeliveryDetailSerializer)
     def get(self, request, sid: str, delivery_id: str):
         delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)
-        return envelope(self.DeliveryDetailSerializer(delivery).data, code=SUCCESS,
+        return envelope(self.DeliveryDetailSerializer(delivery).data,
                         message="Delivery fetched successfully")
 
 
@@ -147,5 +142,5 @@ class DeliveryResendApi(ThrottledWithMessage, APIView):
     def post(self, request, sid: str, delivery_id: str):
         delivery = get_delivery_for_account(account=request.auth, delivery_id=delivery_id)
         copy = delivery_resend(delivery=delivery)
-        return envelope(DeliveryOutputSerializer(copy).data, code=SUCCESS,
+        return envelope(DeliveryOutputSerializer(copy).data,
                         message="Delivery queued for resend", status=202)

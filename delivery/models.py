@@ -161,6 +161,7 @@ class RateLimitWindow(models.Model):
             models.UniqueConstraint(fields=["profile", "window_start"],
                                     name="unique_rate_window")
         ]
+        indexes = [models.Index(fields=["window_start"])]  # the retention prune's cursor
 
 
 class WorkerHeartbeat(models.Model):

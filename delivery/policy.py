@@ -1,7 +1,7 @@
 """When a failed callback is retried, when it is given up, and when a profile is auto-disabled.
 
-Retry schedule (facts.md, after Svix and Standard Webhooks). The first try happens as soon as the
-trigger commits; after each failed try the next one waits:
+Retry schedule (README "How callbacks are delivered", after Svix and Standard Webhooks). The
+first try happens as soon as the trigger commits; after each failed try the next one waits:
 
     ====  ==========  =========================
     try   wait        cumulative (about)

@@ -7,9 +7,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
-from api.responses import envelope
+from api.responses import envelope, page_envelope
 from api.schema import page_of
 from common.errors import NotFound
 from profiles.selectors import get_profile_for_account
@@ -17,7 +16,6 @@ from profiles.selectors import get_profile_for_account
 from .models import RecoverRun
 from .services.recover import recover_failed_deliveries, recover_progress
 
-SUCCESS = "RBC024"
 RUN_NOT_FOUND = "No recover run exists with this id"
 
 
@@ -55,10 +53,8 @@ class ProfileRecoverApi(APIView):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         parse_query(request)
         runs = RecoverRun.objects.filter(profile=profile).select_related("profile")
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(runs, request, view=self)
-        data = paginator.page_data(RecoverRunOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Recover runs fetched successfully")
+        return page_envelope(runs, RecoverRunOutputSerializer, request=request, view=self,
+                             message="Recover runs fetched successfully")
 
     @extend_schema(request=InputSerializer, responses={202: RecoverRunOutputSerializer})
     def post(self, request, sid: str, profile_id: str):
@@ -66,7 +62,7 @@ class ProfileRecoverApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = recover_failed_deliveries(profile=profile, since=data.validated_data["since"])
-        return envelope(RecoverRunOutputSerializer(run).data, code=SUCCESS,
+        return envelope(RecoverRunOutputSerializer(run).data,
                         message=f"{run.resent} failed deliveries queued for resend", status=202)
 
 
@@ -78,5 +74,5 @@ class RecoverRunDetailApi(APIView):
                        pk=int(run_id) if run_id.isdigit() and len(run_id) < 18 else 0).first())
         if run is None:
             raise NotFound(RUN_NOT_FOUND)
-        return envelope(RecoverRunOutputSerializer(run).data, code=SUCCESS,
+        return envelope(RecoverRunOutputSerializer(run).data,
                         message="Recover run fetched successfully")

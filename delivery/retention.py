@@ -1,6 +1,7 @@
-"""Retention for the delivery engine's tables: finished deliveries with their attempts, and
-request-inbox entries, older than a cutoff, deleted a batch at a time (short transactions, so
-the workers and pages are never blocked for long on a table of millions of rows).
+"""Retention for the delivery engine's tables: finished deliveries with their attempts,
+request-inbox entries and ended rate-limit windows, older than a cutoff, deleted a batch at a
+time (short transactions, so the workers and pages are never blocked for long on a table of
+millions of rows).
 
 Each batch starts where the previous one ended (`created_at >= cursor`): rows deleted by
 earlier batches stay in the index as dead entries until VACUUM, and a scan from the oldest
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from common.retention import prune_batch
 
-from .models import Delivery, DeliveryAttempt, DeliveryStatus, InboxRequest
+from .models import Delivery, DeliveryAttempt, DeliveryStatus, InboxRequest, RateLimitWindow
 
 FINAL_STATUSES = (DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED)
 
@@ -47,4 +48,11 @@ def prune_inbox_batch(
     *, before: datetime, batch: int, cursor: datetime | None = None
 ) -> tuple[int, datetime | None]:
     return prune_batch(InboxRequest, time_field="received_at", before=before, batch=batch,
+                       cursor=cursor)
+
+
+def prune_rate_windows_batch(
+    *, before: datetime, batch: int, cursor: datetime | None = None
+) -> tuple[int, datetime | None]:
+    return prune_batch(RateLimitWindow, time_field="window_start", before=before, batch=batch,
                        cursor=cursor)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Account
@@ -53,49 +51,12 @@ def get_delivery_for_account(*, account: Account, delivery_id: uuid.UUID | str) 
     return delivery
 
 
-def delivery_hourly_counts(
-    *, account: Account, profile: CallbackProfile | None = None, hours: int = 24,
-    now: datetime | None = None,
-) -> list[dict]:
-    """Succeeded / failed deliveries per hour for the last `hours` hours (oldest first).
-
-    Every hour is present (zeros included) so a chart needs no gap handling.
-    """
-    now = (now or timezone.now()).astimezone(UTC)  # UTC hours, whatever TIME_ZONE says
-    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    start = end - timedelta(hours=hours)
-    qs = delivery_list(account=account, profile=profile).filter(created_at__gte=start)
-    rows = (
-        # order_by() drops the list's "-created_at", which would split the groups per row.
-        qs.order_by()
-        .annotate(hour=TruncHour("created_at", tzinfo=UTC))
-        .values("hour")
-        .annotate(
-            succeeded=Count("pk", filter=Q(status=DeliveryStatus.SUCCEEDED)),
-            failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-            total=Count("pk"),
-        )
-    )
-    by_hour: dict[datetime, Mapping[str, object]] = {row["hour"]: row for row in rows}
-    out = []
-    for index in range(hours):
-        hour = start + timedelta(hours=index)
-        row = by_hour.get(hour, {})
-        out.append({
-            "hour": hour,
-            "succeeded": row.get("succeeded", 0),
-            "failed": row.get("failed", 0),
-            "total": row.get("total", 0),
-        })
-    return out
-
-
 # --- Operator views of the engine (not account-scoped) -------------------------------------------
 
 
 def worker_stale_after() -> timedelta:
     """A worker that has not refreshed its heartbeat for this long is presumed dead."""
-    return timedelta(seconds=getattr(settings, "DELIVERY_WORKER_STALE_SECONDS", 30))
+    return timedelta(seconds=settings.DELIVERY_WORKER_STALE_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,11 @@ class AccountThrottle(SimpleRateThrottle):
 
     limit_setting = ""
     window_setting = ""
-    default_limit = 10
-    default_window = 60
     what = "requests"
 
     def get_rate(self) -> str:
-        limit = int(getattr(settings, self.limit_setting, self.default_limit))
-        window = int(getattr(settings, self.window_setting, self.default_window))
+        limit = int(getattr(settings, self.limit_setting))
+        window = int(getattr(settings, self.window_setting))
         return f"{limit}/{window}"
 
     def parse_rate(self, rate: str | None) -> tuple[int, int]:
@@ -59,7 +57,6 @@ class DeliveryResendThrottle(AccountThrottle):
     scope = "delivery_resend"
     limit_setting = "DELIVERY_RESEND_RATE_LIMIT"
     window_setting = "DELIVERY_RESEND_RATE_WINDOW"
-    default_limit = 20
     what = "resends"
 
 

@@ -17,7 +17,7 @@ Safety rules, each with a reason:
   connections. Pools are thread-safe and bounded (least recently used pools are
   closed), so the engine's sender threads share them.
 * Redirects are never followed (a redirect to an internal address would skip
-  the guard, and the spec counts them as failures).
+  the guard; README "How callbacks are delivered" counts them as failures).
 * No proxies, no ``.netrc``, no cookies: a proxy would connect on our behalf to
   an address we never checked.
 * The response body is streamed and capped; a server cannot make us buffer

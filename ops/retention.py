@@ -1,4 +1,5 @@
-"""Retention: everything older than DELIVERY_RETENTION_DAYS is pruned, batch by batch.
+"""Retention: everything older than DELIVERY_RETENTION_DAYS is pruned, batch by batch, and
+rate-limit windows as soon as they have ended.
 
 `prune_old_records` is what `manage.py prune` (and its `--every` loop, started by bin/serve)
 runs. Each batch is its own short transaction; the loop ends when a table has nothing older
@@ -16,7 +17,12 @@ from django.utils import timezone
 
 from api.models import IdempotencyKey
 from common.retention import Moment, prune_batch
-from delivery.retention import prune_deliveries_batch, prune_inbox_batch
+from delivery.engine.rate_limit import finished_windows_cutoff
+from delivery.retention import (
+    prune_deliveries_batch,
+    prune_inbox_batch,
+    prune_rate_windows_batch,
+)
 from receive_sms.retention import prune_incoming_batch
 from sms.models import DailyUnits
 
@@ -29,6 +35,7 @@ class PruneCounts:
     incoming_messages: int = 0
     idempotency_keys: int = 0  # expired ones (24 h)
     daily_units: int = 0  # past days' `total` counters
+    rate_limit_windows: int = 0  # ended ones
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -77,4 +84,7 @@ def prune_old_records(
     counts.daily_units = _drain(
         lambda cursor: prune_batch(DailyUnits, time_field="day", before=before.date(),
                                    batch=batch, cursor=cursor), max_batches)
+    counts.rate_limit_windows = _drain(
+        lambda cursor: prune_rate_windows_batch(before=finished_windows_cutoff(now),
+                                                batch=batch, cursor=cursor), max_batches)
     return counts

@@ -99,7 +99,7 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
         for channel in catalog.channels()
     ]
     method = form.current("http_method") or ""
-    algorithm = form.current("enc_algorithm") or ""
+    algorithm = form.enc["algo"].value() or ""
     return {
         "form": form,
         "profile": profile,
@@ -111,7 +111,7 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
         # Without JS everything shows; these only decide what the JS starts with.
         "body_visible": method in BODY_METHODS or bool(form.current("body"))
         or "body" in form.errors,
-        "gcm_warning_visible": (form.current("enc_nonce_mode") or "fixed") == NonceMode.FIXED
+        "gcm_warning_visible": (form.enc["nonce_mode"].value() or "fixed") == NonceMode.FIXED
         and (not algorithm or algorithm.endswith("GCM")),
         # Explicit, because after a Test without JS the page is drawn at the test URL.
         "form_url": reverse("profiles:edit", args=[profile.profile_id])

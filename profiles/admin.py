@@ -9,6 +9,7 @@ is validated by the one set of rules (`validate_profile`) before anything is sav
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,6 +26,7 @@ from .services import (
     retired_secrets_signing,
 )
 from .validation import (
+    PROFILE_COLUMNS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
@@ -63,9 +65,7 @@ class CallbackProfileAdminForm(forms.ModelForm):
 
     class Meta:
         model = CallbackProfile
-        fields = ["account", "title", "channel", "http_method", "url", "body_format", "body",
-                  "response_message", "status", "disabled_reason",
-                  "max_concurrency", "rate_limit", "rate_limit_period"]
+        fields = ["account", "channel", *PROFILE_COLUMNS, "status", "disabled_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,16 +79,8 @@ class CallbackProfileAdminForm(forms.ModelForm):
         if self.instance.pk:
             current = ProfileInput.from_profile(self.instance)
             self.initial.setdefault("headers", current.headers)
-            enc = current.encryption
-            self.initial.setdefault("encryption", {
-                "algo": enc.algorithm, "key": enc.key, "IV": enc.iv, "params": enc.params,
-                "nonce_mode": enc.nonce_mode,
-            } if enc else None)
-            auth = current.auth
-            self.initial.setdefault("auth", {
-                "token_url": auth.token_url, "client_id": auth.client_id,
-                "client_secret": auth.client_secret, "scope": auth.scope,
-            } if auth else None)
+            for name, group in (("encryption", current.encryption), ("auth", current.auth)):
+                self.initial.setdefault(name, group.as_api() if group else None)
         self.profile_input: ProfileInput | None = None
 
     def _object(self, name: str) -> dict | None:
@@ -114,28 +106,14 @@ class CallbackProfileAdminForm(forms.ModelForm):
         enc, auth = self._object("encryption"), self._object("auth")
         if self.errors:
             return cleaned
+        columns: dict[str, Any] = {name: cleaned.get(name) for name in PROFILE_COLUMNS}
         try:
             data = ProfileInput(
-                title=cleaned.get("title"),
                 channel=cleaned.get("channel") or self.instance.channel,
-                http_method=cleaned.get("http_method", ""), url=cleaned.get("url", ""),
-                body=cleaned.get("body"), response_message=cleaned.get("response_message", ""),
-                body_format=cleaned.get("body_format") or "json",
-                max_concurrency=cleaned.get("max_concurrency"),
-                rate_limit=cleaned.get("rate_limit"),
-                rate_limit_period=cleaned.get("rate_limit_period") or "second",
+                **columns,
                 headers=headers,
-                encryption=EncryptionInput(
-                    algorithm=str(enc.get("algo", "")), key=str(enc.get("key", "")),
-                    iv=str(enc.get("IV", "")), params=list(enc.get("params") or []),
-                    nonce_mode=str(enc.get("nonce_mode") or "fixed"),
-                ) if enc else None,
-                auth=AuthInput(
-                    token_url=str(auth.get("token_url", "")),
-                    client_id=str(auth.get("client_id", "")),
-                    client_secret=str(auth.get("client_secret", "")),
-                    scope=str(auth.get("scope") or ""),
-                ) if auth else None,
+                encryption=EncryptionInput.from_api(enc) if enc else None,
+                auth=AuthInput.from_api(auth) if auth else None,
             )
         except TypeError as exc:
             raise forms.ValidationError(f"Could not read the settings: {exc}") from exc

@@ -14,9 +14,9 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
-from api.responses import envelope
+from api.request_body import validated_body
+from api.responses import envelope, page_envelope
 from api.schema import page_of
 from common.errors import InvalidInput, Issue
 from common.template_grammar import (
@@ -66,7 +66,11 @@ from .validation import (
     ProfileInput,
 )
 
-SUCCESS = "RBC024"
+# What `body` holds for each format (the formats are common/template_grammar.py's).
+BODY_HELP = (
+    f"A JSON object ({', '.join(f for f in BODY_FORMATS if f not in STRING_FORMATS)}) or a "
+    f"template string ({', '.join(f for f in BODY_FORMATS if f in STRING_FORMATS)})"
+)
 
 
 @schema_messages
@@ -163,8 +167,7 @@ class ProfileOutputSerializer(serializers.Serializer):
     events = serializers.ListField(child=serializers.CharField())
     http_method = serializers.ChoiceField(choices=HTTP_METHODS)
     url = serializers.CharField()
-    body = serializers.JSONField(help_text="A JSON object (json, form, multipart), a template "
-                                           "string (xml, html, text), or null.")
+    body = serializers.JSONField(help_text=f"{BODY_HELP}, or null.")
     body_format = serializers.ChoiceField(choices=list(BODY_FORMATS))
     managed = serializers.BooleanField()
     headers = serializers.SerializerMethodField(
@@ -257,20 +260,16 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         }
     if "enc" in validated:
         enc = validated["enc"]
-        data.encryption = EncryptionInput(
-            algorithm=enc["algo"],
-            key=unmasked(enc["key"], stored_enc.key if stored_enc else None),
-            iv=unmasked(enc["IV"], stored_enc.iv if stored_enc else None),
-            params=enc.get("params") or [], nonce_mode=enc.get("nonce_mode") or "fixed",
-        ) if enc else None
+        data.encryption = EncryptionInput.from_api({
+            **enc, "key": unmasked(enc["key"], stored_enc.key if stored_enc else None),
+            "IV": unmasked(enc["IV"], stored_enc.iv if stored_enc else None),
+        }) if enc else None
     if "auth" in validated:
         auth = validated["auth"]
-        data.auth = AuthInput(
-            token_url=auth["token_url"], client_id=auth["client_id"],
-            client_secret=unmasked(auth["client_secret"],
-                                   stored_auth.client_secret if stored_auth else None),
-            scope=auth.get("scope") or "",
-        ) if auth else None
+        data.auth = AuthInput.from_api({
+            **auth, "client_secret": unmasked(
+                auth["client_secret"], stored_auth.client_secret if stored_auth else None),
+        }) if auth else None
     if "delivery" in validated:
         _merge_delivery_limits(data, validated["delivery"])
     return data
@@ -300,11 +299,11 @@ class ProfileInputSerializer(serializers.Serializer):
     http_method = StrictCharField(max_length=10, schema=one_of(HTTP_METHODS),
                                   help_text="GET or POST for the sms channel.")
     url = StrictCharField(max_length=4096)
-    body = TemplateBodyField(help_text="A JSON object (json, form, multipart) or a template "
-                                       "string (xml, html, text).")
+    body = TemplateBodyField(help_text=f"{BODY_HELP}.")
     body_format = StrictCharField(required=False, allow_null=True, max_length=16,
                                   schema=one_of(BODY_FORMATS),
-                                  help_text="json (default), form, multipart, xml, html or text.")
+                                  help_text=f"{', '.join(BODY_FORMATS)} "
+                                            f"(default {DEFAULT_BODY_FORMAT}).")
     headers = JsonValueField(kind=dict, shape={"type": "object",
                                                "additionalProperties": {"type": "string"}})
     enc = JsonValueField(kind=dict, shape=EncryptionSerializer)
@@ -352,11 +351,7 @@ class ProfilePatchSerializer(ProfileInputSerializer):
 
 
 def _parse(serializer_class, request, **kwargs) -> dict:
-    if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
-        raise serializers.ValidationError({"non_field_errors": ["must be object"]})
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    data = dict(serializer.validated_data)
+    data = validated_body(serializer_class, request, **kwargs)
     if data.get("response_message") is None and "response_message" in data:
         data["response_message"] = ""
     return data
@@ -378,7 +373,7 @@ class ProfileListFilterSerializer(serializers.Serializer):
     http_method = serializers.ChoiceField(choices=HTTP_METHODS, required=False)
     status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
     created_from = DateOrDateTimeField(required=False)
-    created_to = DateOrDateTimeField(required=False)
+    created_to = DateOrDateTimeField(required=False, end_of_day=True)
 
 
 class ProfileListCreateApi(APIView):
@@ -392,21 +387,15 @@ class ProfileListCreateApi(APIView):
         if "http_method" in params:
             params["http_method"] = params["http_method"].upper()
         values = parse_query(request, ProfileListFilterSerializer, data=params)
-        # A bare date as created_to means "through the end of that day".
-        raw_to = params.get("created_to", "")
-        if "created_to" in values and len(raw_to) == 10:
-            values["created_to"] = values["created_to"].date()
         queryset = profile_list(account=request.auth, **values)
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = paginator.page_data(ProfileOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Profiles fetched successfully")
+        return page_envelope(queryset, ProfileOutputSerializer, request=request, view=self,
+                             message="Profiles fetched successfully")
 
     @extend_schema(request=ProfileInputSerializer, responses={201: ProfileOutputSerializer})
     def post(self, request, sid: str):
         validated = _parse(ProfileInputSerializer, request)
         profile = profile_create(account=request.auth, data=_to_input(validated))
-        return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
+        return envelope(ProfileOutputSerializer(profile).data,
                         message="Profile created successfully", status=201)
 
 
@@ -414,7 +403,7 @@ class ProfileDetailApi(APIView):
     @extend_schema(responses=ProfileOutputSerializer)
     def get(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
-        return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
+        return envelope(ProfileOutputSerializer(profile).data,
                         message="Profile fetched successfully")
 
     @extend_schema(request=ProfilePatchSerializer, responses=ProfileOutputSerializer)
@@ -428,7 +417,7 @@ class ProfileDetailApi(APIView):
             profile = profile_update(profile=profile, data=data)
             if "status" in validated:
                 profile_set_status(profile=profile, status=validated["status"])
-        return envelope(ProfileOutputSerializer(profile).data, code=SUCCESS,
+        return envelope(ProfileOutputSerializer(profile).data,
                         message="Profile updated successfully")
 
     @extend_schema(responses={200: inline_serializer("DeletedProfile", {
@@ -437,8 +426,7 @@ class ProfileDetailApi(APIView):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         ensure_not_managed(profile)
         profile_delete(profile=profile)
-        return envelope({"profile_id": profile_id}, code=SUCCESS,
-                        message="Profile deleted successfully")
+        return envelope({"profile_id": profile_id}, message="Profile deleted successfully")
 
 
 class ProfileSecretsOutputSerializer(serializers.Serializer):
@@ -474,8 +462,7 @@ class ProfileSecretsApi(APIView):
     @extend_schema(responses=ProfileSecretsOutputSerializer)
     def get(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
-        response = envelope(_secrets_data(profile), code=SUCCESS,
-                            message="Profile secrets revealed")
+        response = envelope(_secrets_data(profile), message="Profile secrets revealed")
         response["Cache-Control"] = "no-store"
         return response
 
@@ -485,7 +472,7 @@ class ProfileRotateSecretApi(APIView):
     def post(self, request, sid: str, profile_id: str):
         profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
         profile = profile_rotate_signing_secret(profile=profile)
-        response = envelope(_secrets_data(profile), code=SUCCESS,
+        response = envelope(_secrets_data(profile),
                             message="Signing secret rotated: retired secrets keep signing for "
                                     "24 hours")
         response["Cache-Control"] = "no-store"
@@ -503,5 +490,4 @@ class DynamicVariablesApi(APIView):
     @extend_schema(parameters=[FilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request, sid: str):
         channel = parse_query(request, self.FilterSerializer, paginated=False).get("channel")
-        return envelope(catalog.as_json(channel), code=SUCCESS,
-                        message="Dynamic variables fetched successfully")
+        return envelope(catalog.as_json(channel), message="Dynamic variables fetched successfully")

@@ -42,7 +42,7 @@ def endpoint_status(profile: CallbackProfile, *, now: datetime | None = None) ->
         text = (f"Endpoint paused after {_failures(failures)}: one delivery is checking "
                 "whether it answers again")
     elif failures:
-        threshold = int(getattr(settings, "DELIVERY_CIRCUIT_THRESHOLD", 5))
+        threshold = settings.DELIVERY_CIRCUIT_THRESHOLD
         text = (f"Not paused: {_failures(failures)} so far (the endpoint is paused for a "
                 f"cool-off after {threshold})")
     else:

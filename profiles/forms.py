@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from common.errors import Issue, sentence
 from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, STRING_FORMATS
@@ -38,34 +39,6 @@ SPARE_HEADER_ROWS = 2
 # "new-password": browsers must not autofill the user's login password into a secret field.
 SECRET_ATTRS = {"autocomplete": "new-password", "spellcheck": "false", "data-secret": ""}
 
-# Issue.field (as the API names it) -> form field.
-ISSUE_FIELDS = {
-    "title": "title",
-    "channel": "channel",
-    "events": "channel",
-    "http_method": "http_method",
-    "url": "url",
-    "body": "body",
-    "body_format": "body_format",
-    "headers": "headers",
-    "enc": "enable_encryption",
-    "enc/algo": "enc_algorithm",
-    "enc/key": "enc_key",
-    "enc/IV": "enc_iv",
-    "enc/params": "enc_params",
-    "enc/nonce_mode": "enc_nonce_mode",
-    "auth": "enable_auth",
-    "auth/token_url": "auth_token_url",
-    "auth/client_id": "auth_client_id",
-    "auth/client_secret": "auth_client_secret",
-    "auth/scope": "auth_scope",
-    "response_message": "response_message",
-    "delivery/max_concurrency": "max_concurrency",
-    "delivery/rate_limit": "rate_limit",
-    "delivery/rate_limit_period": "rate_limit_period",
-}
-
-
 # How a field is named at the start of a sentence about it.
 ISSUE_SUBJECTS = {
     "title": "Title",
@@ -90,22 +63,6 @@ ISSUE_SUBJECTS = {
 }
 
 
-def _issue_field_and_message(issue: Issue, cleaned: dict[str, Any]) -> tuple[str | None, str]:
-    if issue.field.startswith("headers/"):
-        name = issue.field.removeprefix("headers/")
-        return "headers", sentence(f"Header “{name}”:", issue.message)
-    if issue.field == "enc/algo" and not cleaned.get("enc_algorithm"):
-        return "enc_algorithm", "Choose an algorithm."
-    field = ISSUE_FIELDS.get(issue.field)
-    if field is None and issue.field.startswith("enc/"):
-        field = "enable_encryption"
-    if field is None and issue.field.startswith("auth/"):
-        field = "enable_auth"
-    if field is None:
-        return None, issue.api_text()
-    # The encryption checks already name their field ("key must be exactly 16 characters").
-    subject = ISSUE_SUBJECTS.get(issue.field, "")
-    return field, sentence(subject, issue.message)
 
 
 class HeaderRowsWidget(forms.Widget):
@@ -208,8 +165,118 @@ def _channels_by_variable() -> dict[str, list[str]]:
     return found
 
 
+class EncryptionForm(forms.Form):
+    """The encryption settings, named as the API names them: `enc-algo` in the page is the
+    API's `enc/algo`, so an issue finds its field by its path."""
+
+    prefix = "enc"
+
+    algo = forms.ChoiceField(
+        label="Algorithm", required=False,
+        choices=[("", "Select algorithm")] + [(a, a) for a in EncryptionAlgorithm.values],
+    )
+    # Secrets are masked in the form as on the profile page; the page's JS adds a Show button.
+    key = forms.CharField(
+        label="Key", required=False, strip=False,
+        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
+    )
+    IV = forms.CharField(
+        label="Initialization Vector", required=False, strip=False,
+        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
+    )
+    params = forms.MultipleChoiceField(
+        label="Parameters", required=False, choices=_all_variable_names,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    nonce_mode = forms.ChoiceField(
+        label="Nonce", required=False, choices=NonceMode.choices, initial=NonceMode.FIXED,
+        widget=forms.RadioSelect,
+    )
+
+    def to_input(self) -> EncryptionInput:
+        return EncryptionInput.from_api(self.cleaned_data)
+
+
+class AuthForm(forms.Form):
+    """Advanced authentication (OAuth client credentials): `auth-<name>` = the API's
+    `auth/<name>`."""
+
+    prefix = "auth"
+
+    token_url = forms.CharField(
+        label="Token URL", required=False, max_length=4096,
+        widget=forms.URLInput(attrs={"placeholder": "https://auth.example.com/oauth/token",
+                                     "spellcheck": "false", "autocomplete": "off"}),
+    )
+    client_id = forms.CharField(
+        label="Client ID", required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    client_secret = forms.CharField(
+        label="Client Secret", required=False, max_length=2000, strip=False,
+        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
+    )
+    scope = forms.CharField(
+        label="Scope", required=False, max_length=2000,
+        help_text="Optional, e.g. “callbacks:write”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def to_input(self) -> AuthInput:
+        return AuthInput.from_api(self.cleaned_data)
+
+
+class DeliveryLimitsForm(forms.Form):
+    """Advanced delivery (optional): `delivery-<name>` = the API's `delivery/<name>`; the
+    ranges are checked by profiles.validation."""
+
+    prefix = "delivery"
+
+    max_concurrency = forms.IntegerField(
+        label="Max concurrent requests", required=False,
+        error_messages={"invalid": "Enter a whole number, or leave it empty."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
+    rate_limit = forms.IntegerField(
+        label="Rate limit", required=False,
+        error_messages={"invalid": "Enter a whole number, or leave it empty."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric",
+                                        "placeholder": "No limit"}),
+        help_text="At most this many requests to the endpoint, counted across all workers. "
+                  "Empty: no limit.",
+    )
+    rate_limit_period = forms.ChoiceField(
+        label="Per", required=False, choices=RatePeriod.choices, initial=RatePeriod.SECOND,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ceiling = max_concurrency_ceiling()
+        concurrency = self.fields["max_concurrency"]
+        concurrency.widget.attrs.update(max=ceiling, placeholder="Automatic")
+        concurrency.help_text = (
+            f"Requests in flight to the endpoint at once, per worker process (1–{ceiling}). "
+            "Empty: adjusted automatically to how the endpoint copes."
+        )
+
+    def values(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        return {**cleaned, "rate_limit_period": cleaned.get("rate_limit_period")
+                or RatePeriod.SECOND}
+
+
+# A switch on the page that turns a group of the API on: `enc` → enable_encryption.
+GROUP_SWITCHES = {"enc": "enable_encryption", "auth": "enable_auth"}
+# Issue paths that name a page field by another name.
+ISSUE_ALIASES = {"events": "channel"}
+
+
 class ProfileForm(forms.Form):
-    """Add / edit a callback profile, field for field in the order of the original window."""
+    """Add / edit a callback profile, field for field in the order of the original window.
+
+    The top-level fields are this form's; each group of the API (`enc`, `auth`, `delivery`) is
+    a sub-form with that prefix, so the issue `enc/key` lands on the field named `enc-key`.
+    """
 
     title = forms.CharField(
         label="Title", required=False, max_length=200,
@@ -234,57 +301,17 @@ class ProfileForm(forms.Form):
     body_format = forms.ChoiceField(
         label="Body Format", choices=BODY_FORMAT_CHOICES, initial=DEFAULT_BODY_FORMAT,
         required=False,
-        help_text="JSON, form fields (the body's keys), or an XML, HTML or Text template "
-                  "(POST only). Values are escaped for the format they land in.",
+        help_text="A JSON object, form fields (the body's keys), or a template (POST only). "
+                  "Values are escaped for the format they land in.",
     )
     headers = HeadersField(label="Headers", required=False)
     enable_auth = forms.BooleanField(
         label="Advanced authentication (OAuth)", required=False,
         widget=forms.CheckboxInput(attrs={"role": "switch"}),
     )
-    auth_token_url = forms.CharField(
-        label="Token URL", required=False, max_length=4096,
-        widget=forms.URLInput(attrs={"placeholder": "https://auth.example.com/oauth/token",
-                                     "spellcheck": "false", "autocomplete": "off"}),
-    )
-    auth_client_id = forms.CharField(
-        label="Client ID", required=False, max_length=2000,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    auth_client_secret = forms.CharField(
-        label="Client Secret", required=False, max_length=2000, strip=False,
-        # "new-password": browsers must not autofill the user's login password here.
-        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
-    )
-    auth_scope = forms.CharField(
-        label="Scope", required=False, max_length=2000,
-        help_text="Optional, e.g. “callbacks:write”.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
     enable_encryption = forms.BooleanField(
         label="Enable Encryption", required=False,
         widget=forms.CheckboxInput(attrs={"role": "switch"}),
-    )
-    enc_algorithm = forms.ChoiceField(
-        label="Algorithm", required=False,
-        choices=[("", "Select algorithm")] + [(a, a) for a in EncryptionAlgorithm.values],
-    )
-    # Secrets are masked in the form as on the profile page; the page's JS adds a Show button.
-    enc_key = forms.CharField(
-        label="Key", required=False, strip=False,
-        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
-    )
-    enc_iv = forms.CharField(
-        label="Initialization Vector", required=False, strip=False,
-        widget=forms.PasswordInput(render_value=True, attrs=SECRET_ATTRS),
-    )
-    enc_params = forms.MultipleChoiceField(
-        label="Parameters", required=False, choices=_all_variable_names,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    enc_nonce_mode = forms.ChoiceField(
-        label="Nonce", required=False, choices=NonceMode.choices, initial=NonceMode.FIXED,
-        widget=forms.RadioSelect,
     )
     enable_response = forms.BooleanField(
         label="Enable Callback Required Option", required=False,
@@ -293,98 +320,65 @@ class ProfileForm(forms.Form):
     response_message = forms.CharField(
         label="Response Message", required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )
-    # Advanced delivery (optional); the ranges are checked by profiles.validation.
-    max_concurrency = forms.IntegerField(
-        label="Max concurrent requests", required=False,
-        error_messages={"invalid": "Enter a whole number, or leave it empty."},
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-    )
-    rate_limit = forms.IntegerField(
-        label="Rate limit", required=False,
-        error_messages={"invalid": "Enter a whole number, or leave it empty."},
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric",
-                                        "placeholder": "No limit"}),
-        help_text="At most this many requests to the endpoint, counted across all workers. "
-                  "Empty: no limit.",
-    )
-    rate_limit_period = forms.ChoiceField(
-        label="Per", required=False, choices=RatePeriod.choices, initial=RatePeriod.SECOND,
-    )
-
-    def clean_response_message(self) -> str:
-        message = self.cleaned_data.get("response_message") or ""
-        if self.cleaned_data.get("enable_response") and not message.strip():
-            raise forms.ValidationError(
-                "Enter the response message, or turn “Enable Callback Required Option” off."
-            )
-        return message
 
     def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
         self.profile = profile
-        initial = kwargs.pop("initial", None) or {}
-        if profile is not None:
-            initial = {**self._initial_from(profile), **initial}
+        saved = ProfileInput.from_profile(profile) if profile is not None else None
+        initial = {**self._initial_from(saved), **(kwargs.pop("initial", None) or {})}
         super().__init__(data, initial=initial, **kwargs)
+        self.enc = EncryptionForm(
+            data, initial=saved.encryption.as_api() if saved and saved.encryption else None)
+        self.auth = AuthForm(data, initial=saved.auth.as_api() if saved and saved.auth else None)
+        self.delivery = DeliveryLimitsForm(data, initial={
+            name: getattr(saved, name) for name in DELIVERY_LIMIT_FIELDS} if saved else None)
         if profile is not None:
-            # Fixed after creation (seed: "you cannot change the profile to a different
-            # channel"). A disabled field ignores whatever the browser posts.
+            # The channel is fixed after creation (README "REST API"). A disabled field
+            # ignores whatever the browser posts.
             self.fields["channel"].disabled = True
             self.fields["channel"].help_text = "The channel of a saved profile cannot be changed."
-        ceiling = max_concurrency_ceiling()
-        concurrency = self.fields["max_concurrency"]
-        concurrency.widget.attrs.update(max=ceiling, placeholder="Automatic")
-        concurrency.help_text = (
-            f"Requests in flight to the endpoint at once, per worker process (1–{ceiling}). "
-            "Empty: adjusted automatically to how the endpoint copes."
-        )
 
     @staticmethod
-    def _initial_from(profile: CallbackProfile) -> dict[str, Any]:
-        data = ProfileInput.from_profile(profile)
-        initial: dict[str, Any] = {
-            "title": data.title, "channel": data.channel, "http_method": data.http_method,
-            "url": data.url, "body": data.body, "headers": data.headers,
-            "body_format": data.body_format,
-            "enable_response": bool(data.response_message),
-            "response_message": data.response_message,
-            **{name: getattr(data, name) for name in DELIVERY_LIMIT_FIELDS},
+    def _initial_from(saved: ProfileInput | None) -> dict[str, Any]:
+        if saved is None:
+            return {}
+        return {
+            "title": saved.title, "channel": saved.channel, "http_method": saved.http_method,
+            "url": saved.url, "body": saved.body, "headers": saved.headers,
+            "body_format": saved.body_format, "response_message": saved.response_message,
+            "enable_response": bool(saved.response_message),
+            "enable_encryption": saved.encryption is not None,
+            "enable_auth": saved.auth is not None,
         }
-        if data.auth is not None:
-            initial.update(
-                enable_auth=True, auth_token_url=data.auth.token_url,
-                auth_client_id=data.auth.client_id, auth_client_secret=data.auth.client_secret,
-                auth_scope=data.auth.scope,
-            )
-        if data.encryption is not None:
-            initial.update(
-                enable_encryption=True, enc_algorithm=data.encryption.algorithm,
-                enc_key=data.encryption.key, enc_iv=data.encryption.iv,
-                enc_params=list(data.encryption.params), enc_nonce_mode=data.encryption.nonce_mode,
-            )
-        return initial
+
+    def groups(self) -> dict[str, forms.Form]:
+        """The sub-forms whose values count: a group switched off is not read at all."""
+        switched = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return {
+            name: form for name, form in
+            (("enc", self.enc), ("auth", self.auth), ("delivery", self.delivery))
+            if name not in GROUP_SWITCHES or switched.get(GROUP_SWITCHES[name])
+        }
+
+    @property
+    def errors(self) -> ErrorDict:
+        """This form's errors and its active groups', keyed by the names in the page."""
+        combined = ErrorDict(super().errors)
+        for group in self.groups().values():
+            for name, errors in group.errors.items():
+                combined[group.add_prefix(name)] = errors
+        return combined
+
+    def __iter__(self):
+        """Every field of the page, the groups' included (the error summary links them all)."""
+        yield from super().__iter__()
+        for group in (self.enc, self.auth, self.delivery):
+            yield from group
 
     # --- values ------------------------------------------------------------------------------
 
     def to_input(self) -> ProfileInput:
         """The cleaned form as the shared validation's input."""
-        cleaned = self.cleaned_data
-        encryption = None
-        if cleaned.get("enable_encryption"):
-            encryption = EncryptionInput(
-                algorithm=cleaned.get("enc_algorithm") or "",
-                key=cleaned.get("enc_key") or "",
-                iv=cleaned.get("enc_iv") or "",
-                params=list(cleaned.get("enc_params") or []),
-                nonce_mode=cleaned.get("enc_nonce_mode") or NonceMode.FIXED,
-            )
-        auth = None
-        if cleaned.get("enable_auth"):
-            auth = AuthInput(
-                token_url=cleaned.get("auth_token_url") or "",
-                client_id=cleaned.get("auth_client_id") or "",
-                client_secret=cleaned.get("auth_client_secret") or "",
-                scope=cleaned.get("auth_scope") or "",
-            )
+        cleaned, groups = self.cleaned_data, self.groups()
         return ProfileInput(
             title=cleaned.get("title") or "",
             channel=cleaned.get("channel") or "",
@@ -393,14 +387,20 @@ class ProfileForm(forms.Form):
             body=cleaned.get("body"),
             body_format=cleaned.get("body_format") or DEFAULT_BODY_FORMAT,
             headers=cleaned.get("headers") or {},
-            encryption=encryption,
-            auth=auth,
+            encryption=self.enc.to_input() if "enc" in groups else None,
+            auth=self.auth.to_input() if "auth" in groups else None,
             response_message=(cleaned.get("response_message") or "")
             if cleaned.get("enable_response") else "",
-            max_concurrency=cleaned.get("max_concurrency"),
-            rate_limit=cleaned.get("rate_limit"),
-            rate_limit_period=cleaned.get("rate_limit_period") or RatePeriod.SECOND,
+            **self.delivery.values(),
         )
+
+    def clean_response_message(self) -> str:
+        message = self.cleaned_data.get("response_message") or ""
+        if self.cleaned_data.get("enable_response") and not message.strip():
+            raise forms.ValidationError(
+                "Enter the response message, or turn “Enable Callback Required Option” off."
+            )
+        return message
 
     def clean(self):
         super().clean()
@@ -413,11 +413,27 @@ class ProfileForm(forms.Form):
         return cleaned
 
     def add_issues(self, issues: list[Issue]) -> None:
-        """Place each rule's complaint on its field ("headers/X-Name" goes on the headers),
-        worded as a sentence: ("title", "must NOT be empty") -> "Title must not be empty."."""
+        """Place each rule's complaint on its field, worded as a sentence: ("title", "must
+        NOT be empty") -> "Title must not be empty."; `enc/key` goes on `enc-key`."""
         for issue in issues:
-            field, message = _issue_field_and_message(issue, self.cleaned_data)
-            self.add_error(field if field in self.fields else None, message)
+            form, field, message = self._place(issue)
+            form.add_error(field, message)
+
+    def _place(self, issue: Issue) -> tuple[forms.Form, str | None, str]:
+        path = ISSUE_ALIASES.get(issue.field, issue.field)
+        head, _, rest = path.partition("/")
+        subject = ISSUE_SUBJECTS.get(issue.field, "")
+        if head == "headers" and rest:
+            return self, "headers", sentence(f"Header “{rest}”:", issue.message)
+        group = self.groups().get(head)
+        if group is not None and rest in group.fields:
+            if issue.field == "enc/algo" and not group.cleaned_data.get("algo"):
+                return group, "algo", "Choose an algorithm."
+            return group, rest, sentence(subject, issue.message)
+        field = GROUP_SWITCHES.get(head) or (path if not rest else None)
+        if field in self.fields:
+            return self, field, sentence(subject, issue.message)
+        return self, None, issue.api_text()
 
     # --- what the template draws ------------------------------------------------------------
 
@@ -441,34 +457,32 @@ class ProfileForm(forms.Form):
         return rows + [("", "")] * SPARE_HEADER_ROWS
 
     def param_options(self) -> list[dict[str, Any]]:
-        checked = set(self.current("enc_params") or [])
+        field = self.enc["params"]
+        checked = set(field.value() or [])
         channels = _channels_by_variable()
         return [
             {"name": name, "checked": name in checked, "channels": " ".join(channels[name]),
-             "id": f"id_enc_params_{index}"}
+             "id": f"{field.auto_id}_{index}"}
             for index, (name, _label) in enumerate(_all_variable_names())
         ]
 
     def delivery_limits_open(self) -> bool:
         """The Advanced delivery fieldset starts collapsed unless one of its fields has an
         error (so the error is seen)."""
-        return any(name in self.errors for name in DELIVERY_LIMIT_FIELDS)
+        return self.delivery.is_bound and bool(self.delivery.errors)
 
     def delivery_limits_summary(self) -> str:
         if self.delivery_limits_open():
             return "check the values below"
-        concurrency, rate = self.current("max_concurrency"), self.current("rate_limit")
+        current = {name: self.delivery[name].value() for name in DELIVERY_LIMIT_FIELDS}
         parts = []
-        if concurrency not in (None, ""):
-            parts.append(f"at most {concurrency} at once")
-        if rate not in (None, ""):
-            period = self.current("rate_limit_period") or RatePeriod.SECOND
-            parts.append(f"{rate} per {period}")
+        if current["max_concurrency"] not in (None, ""):
+            parts.append(f"at most {current['max_concurrency']} at once")
+        if current["rate_limit"] not in (None, ""):
+            period = current["rate_limit_period"] or RatePeriod.SECOND
+            parts.append(f"{current['rate_limit']} per {period}")
         return ", ".join(parts) or "no limits"
 
-    def is_checked(self, name: str) -> bool:
-        value = self.current(name)
-        return value in (True, "on", "true", "1") if not isinstance(value, bool) else value
 
 
 class ProfileFilterForm(forms.Form):

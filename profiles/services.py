@@ -22,7 +22,7 @@ from .models import (
     RatePeriod,
     RetiredSigningSecret,
 )
-from .validation import DELIVERY_LIMIT_FIELDS, ProfileInput, validate_profile
+from .validation import PROFILE_COLUMNS, ProfileInput, validate_profile
 
 # How long a replaced signing secret keeps signing after a rotation.
 SECRET_ROTATION_GRACE = timedelta(hours=24)
@@ -39,6 +39,7 @@ def _clean(data: ProfileInput) -> ProfileInput:
     data.url = (data.url or "").strip()
     data.body_format = data.body_format or "json"
     data.rate_limit_period = data.rate_limit_period or RatePeriod.SECOND
+    data.response_message = data.response_message or ""
     if data.body in ("", {}):
         data.body = None
     data.headers = {
@@ -94,24 +95,15 @@ def profile_create(
     profile = CallbackProfile.objects.create(
         account=account,
         profile_id=new_profile_id(),
-        title=data.title or "",  # validated: present
         channel=data.channel,
-        http_method=data.http_method,
-        url=data.url,
-        body=data.body,
-        body_format=data.body_format,
-        max_concurrency=data.max_concurrency,
-        rate_limit=data.rate_limit,
-        rate_limit_period=data.rate_limit_period,
-        response_message=data.response_message or "",
         signing_secret=generate_secret(),
         managed=managed,
+        **{name: getattr(data, name) for name in PROFILE_COLUMNS},
     )
     _save_children(profile, data)
     return profile
 
 
-@transaction.atomic
 def profile_validate_update(*, profile: CallbackProfile, data: ProfileInput) -> ProfileInput:
     """`data` cleaned and checked as an update of `profile` (raises InvalidInput); nothing is
     saved. The preview of unsaved changes uses it too."""
@@ -122,11 +114,11 @@ def profile_validate_update(*, profile: CallbackProfile, data: ProfileInput) -> 
     return data
 
 
+@transaction.atomic
 def profile_update(*, profile: CallbackProfile, data: ProfileInput) -> CallbackProfile:
     data = profile_validate_update(profile=profile, data=data)
-    for name in ("title", "http_method", "url", "body", "body_format", *DELIVERY_LIMIT_FIELDS):
+    for name in PROFILE_COLUMNS:
         setattr(profile, name, getattr(data, name))
-    profile.response_message = data.response_message or ""
     profile.save()
     _save_children(profile, data)
     return profile

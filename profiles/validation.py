@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +50,10 @@ MAX_CLIENT_SECRET = 1000
 MAX_SCOPE = 255
 MAX_RATE_LIMIT = 100_000
 DELIVERY_LIMIT_FIELDS = ("max_concurrency", "rate_limit", "rate_limit_period")
+# The profile's own columns, carried by ProfileInput under the same names: the services save
+# them, `from_profile` reads them and the admin edits them without listing them again.
+PROFILE_COLUMNS = ("title", "http_method", "url", "body", "body_format", "response_message",
+                   *DELIVERY_LIMIT_FIELDS)
 
 
 @dataclass
@@ -60,6 +64,18 @@ class EncryptionInput:
     params: list[str] = field(default_factory=list)
     nonce_mode: str = NonceMode.FIXED
 
+    @classmethod
+    def from_api(cls, values: dict[str, Any]) -> EncryptionInput:
+        """From the settings as the API (and the admin, and the page's `enc-` fields) name
+        them: `algo`, `key`, `IV`, `params`, `nonce_mode` (the issue paths `enc/...`)."""
+        return cls(algorithm=str(values.get("algo") or ""), key=str(values.get("key") or ""),
+                   iv=str(values.get("IV") or ""), params=list(values.get("params") or []),
+                   nonce_mode=str(values.get("nonce_mode") or NonceMode.FIXED))
+
+    def as_api(self) -> dict[str, Any]:
+        return {"algo": self.algorithm, "key": self.key, "IV": self.iv,
+                "params": list(self.params), "nonce_mode": self.nonce_mode}
+
 
 @dataclass
 class AuthInput:
@@ -69,6 +85,17 @@ class AuthInput:
     client_id: str
     client_secret: str
     scope: str = ""
+
+    @classmethod
+    def from_api(cls, values: dict[str, Any]) -> AuthInput:
+        """From the settings as the API, the admin and the page's `auth-` fields name them."""
+        return cls(token_url=str(values.get("token_url") or ""),
+                   client_id=str(values.get("client_id") or ""),
+                   client_secret=str(values.get("client_secret") or ""),
+                   scope=str(values.get("scope") or ""))
+
+    def as_api(self) -> dict[str, Any]:
+        return asdict(self)
 
     @classmethod
     def for_profile(cls, profile) -> AuthInput | None:
@@ -104,22 +131,14 @@ class ProfileInput:
     def from_profile(cls, profile) -> ProfileInput:
         enc = getattr(profile, "encryption", None) if profile.pk else None
         return cls(
-            title=profile.title,
             channel=profile.channel,
-            http_method=profile.http_method,
-            url=profile.url,
-            body=profile.body,
             headers={h.name: h.value for h in profile.headers.all()},
             encryption=EncryptionInput(
                 algorithm=enc.algorithm, key=enc.key, iv=enc.iv, params=list(enc.params),
                 nonce_mode=enc.nonce_mode,
             ) if enc else None,
             auth=AuthInput.for_profile(profile),
-            response_message=profile.response_message,
-            body_format=profile.body_format,
-            max_concurrency=profile.max_concurrency,
-            rate_limit=profile.rate_limit,
-            rate_limit_period=profile.rate_limit_period,
+            **{name: getattr(profile, name) for name in PROFILE_COLUMNS},
         )
 
 
@@ -154,7 +173,7 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
 
 def max_concurrency_ceiling() -> int:
     """A profile may not ask for more attempts in flight than a worker process runs at all."""
-    return int(getattr(settings, "DELIVERY_CONCURRENCY", 100))
+    return settings.DELIVERY_CONCURRENCY
 
 
 def delivery_limit_issues(data: ProfileInput) -> list[Issue]:

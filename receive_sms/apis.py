@@ -13,9 +13,9 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.models import Account
-from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
-from api.responses import envelope
+from api.request_body import validated_body
+from api.responses import envelope, page_envelope
 from api.schema import page_of
 from profiles.api_fields import StrictCharField, one_of
 from profiles.selectors import get_profile_for_account
@@ -38,8 +38,6 @@ from .services import (
     configuration_delete,
     configuration_update,
 )
-
-SUCCESS = "RBC024"
 
 
 def _trigger_type_value(raw: str) -> str:
@@ -131,14 +129,6 @@ class ActionOutputFieldSchema(OpenApiSerializerFieldExtension):
         return auto_schema._map_serializer_field(self.target.action.serializer_field(), direction)
 
 
-def _parse(serializer_class, request) -> dict:
-    if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
-        raise serializers.ValidationError({"non_field_errors": ["must be object"]})
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _to_input(account: Account, validated: dict, base: ConfigurationInput) -> ConfigurationInput:
     """Merge validated API fields over `base`, resolving ids through the account's selectors."""
     if "number" in validated:
@@ -183,19 +173,17 @@ class ConfigurationListCreateApi(APIView):
     def get(self, request, sid: str):
         filters = parse_query(request, ConfigurationListFilterSerializer)
         queryset = configuration_list(account=request.auth, **filters)
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = paginator.page_data(ConfigurationOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Configurations fetched successfully")
+        return page_envelope(queryset, ConfigurationOutputSerializer, request=request, view=self,
+                             message="Configurations fetched successfully")
 
     @extend_schema(request=ConfigurationInputSerializer,
                    responses={201: ConfigurationOutputSerializer})
     def post(self, request, sid: str):
-        validated = _parse(ConfigurationInputSerializer, request)
+        validated = validated_body(ConfigurationInputSerializer, request)
         account = request.auth
         data = _to_input(account, validated, ConfigurationInput(vmn=None))  # type: ignore[arg-type]
         configuration = configuration_create(account=account, data=data)
-        return envelope(_output(configuration), code=SUCCESS,
+        return envelope(_output(configuration),
                         message="Configuration created successfully", status=201)
 
 
@@ -205,8 +193,7 @@ class ConfigurationDetailApi(APIView):
         configuration = get_configuration_for_account(
             account=request.auth, configuration_id=configuration_id
         )
-        return envelope(_output(configuration), code=SUCCESS,
-                        message="Configuration fetched successfully")
+        return envelope(_output(configuration), message="Configuration fetched successfully")
 
     @extend_schema(request=ConfigurationPatchSerializer, responses=ConfigurationOutputSerializer)
     def patch(self, request, sid: str, configuration_id: str):
@@ -215,12 +202,11 @@ class ConfigurationDetailApi(APIView):
             configuration = get_configuration_for_account(
                 account=account, configuration_id=configuration_id
             )
-            validated = _parse(ConfigurationPatchSerializer, request)
+            validated = validated_body(ConfigurationPatchSerializer, request)
             base = ConfigurationInput.from_configuration(configuration)
             data = _to_input(account, validated, base)
             configuration = configuration_update(configuration=configuration, data=data)
-        return envelope(_output(configuration), code=SUCCESS,
-                        message="Configuration updated successfully")
+        return envelope(_output(configuration), message="Configuration updated successfully")
 
     @extend_schema(responses={200: inline_serializer("DeletedConfiguration", {
         "id": serializers.UUIDField()})})
@@ -229,7 +215,7 @@ class ConfigurationDetailApi(APIView):
             account=request.auth, configuration_id=configuration_id
         )
         configuration_delete(configuration=configuration)
-        return envelope({"id": str(configuration.public_id)}, code=SUCCESS,
+        return envelope({"id": str(configuration.public_id)},
                         message="Configuration deleted successfully")
 
 
@@ -244,10 +230,8 @@ class NumberListApi(APIView):
     def get(self, request, sid: str):
         parse_query(request)
         queryset = vmn_list(account=request.auth)
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = paginator.page_data(NumberOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Numbers fetched successfully")
+        return page_envelope(queryset, NumberOutputSerializer, request=request, view=self,
+                             message="Numbers fetched successfully")
 
 
 class IncomingMessageOutputSerializer(serializers.Serializer):
@@ -281,7 +265,7 @@ class IncomingMessageFilterSerializer(serializers.Serializer):
     number = serializers.CharField(required=False, allow_blank=True)
     keyword = serializers.CharField(required=False, allow_blank=True)
     date_from = DateOrDateTimeField(required=False)
-    date_to = DateOrDateTimeField(required=False)
+    date_to = DateOrDateTimeField(required=False, end_of_day=True)
 
 
 class IncomingMessageListApi(APIView):
@@ -292,11 +276,6 @@ class IncomingMessageListApi(APIView):
     )
     def get(self, request, sid: str):
         values = parse_query(request, IncomingMessageFilterSerializer)
-        # A bare date as date_to means "through the end of that day".
-        if "date_to" in values and len(request.query_params.get("date_to", "")) == 10:
-            values["date_to"] = values["date_to"].date()
         queryset = incoming_message_list(account=request.auth, **values)
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = paginator.page_data(IncomingMessageOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Messages fetched successfully")
+        return page_envelope(queryset, IncomingMessageOutputSerializer, request=request, view=self,
+                             message="Messages fetched successfully")

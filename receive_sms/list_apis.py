@@ -6,9 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
-from api.responses import envelope
+from api.responses import envelope, page_envelope
 from api.schema import page_of
 from profiles.api_fields import StrictCharField
 
@@ -18,8 +17,6 @@ from .subscribers import (
     LIST_NAME_MAX_LENGTH,
     subscriber_list_get_or_create,
 )
-
-SUCCESS = "RBC024"
 
 
 class SubscriberListOutputSerializer(serializers.Serializer):
@@ -55,11 +52,9 @@ class SubscriberListListCreateApi(APIView):
                    responses=page_of(SubscriberListOutputSerializer, "SubscriberListPage"))
     def get(self, request, sid: str):
         parse_query(request)
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(subscriber_list_list(account=request.auth), request,
-                                           view=self)
-        data = paginator.page_data(SubscriberListOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Subscriber lists fetched successfully")
+        return page_envelope(subscriber_list_list(account=request.auth),
+                             SubscriberListOutputSerializer, request=request, view=self,
+                             message="Subscriber lists fetched successfully")
 
     @extend_schema(request=SubscriberListInputSerializer,
                    responses={201: SubscriberListOutputSerializer})
@@ -69,7 +64,7 @@ class SubscriberListListCreateApi(APIView):
         found = subscriber_list_get_or_create(account=request.auth,
                                               name=serializer.validated_data["name"])
         listed = subscriber_list_list(account=request.auth).get(pk=found.pk)
-        return envelope(SubscriberListOutputSerializer(listed).data, code=SUCCESS,
+        return envelope(SubscriberListOutputSerializer(listed).data,
                         message="Subscriber list saved successfully", status=201)
 
 
@@ -87,7 +82,5 @@ class SubscriberListMembersApi(APIView):
         subscriber_list = get_subscriber_list_for_account(account=request.auth, list_id=list_id)
         filters = parse_query(request, SubscriberFilterSerializer)
         members = subscriber_members(subscriber_list=subscriber_list, **filters)
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(members, request, view=self)
-        data = paginator.page_data(SubscriberOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Subscribers fetched successfully")
+        return page_envelope(members, SubscriberOutputSerializer, request=request, view=self,
+                             message="Subscribers fetched successfully")

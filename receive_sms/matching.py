@@ -16,15 +16,15 @@ keyword's messages.
 
 A matched configuration fires its callback profile only when its Trigger URL toggle is on.
 
-Variables (seed "Create Callback Profile for Incoming SMS Messages"): source, recipient,
+Variables (README "Receiving SMS on a VMN"): source, recipient,
 description ("Message has been sent"), status and status_trace ("SENT"), id and kid (the incoming
 message's ids), message, keyword (the configuration's keyword; empty for the default
 configuration), operator, circle, timestamp ("YYYY-MM-DD HH:MM:SS"), parts[1], parts[2], ... (the
-1-based words of the message) and parts[n] (the first word, as in the seed's sample).
+1-based words of the message) and parts[n] (the first word).
 
 With a GET (or DELETE) profile everything travels in the URL and the message text never goes
-back (seed: "With the GET method only the matching Keyword will be passed back"): `message`,
-`parts[1]` and `parts[n]` carry the matched keyword and no other parts are given.
+back: `message`, `parts[1]` and `parts[n]` carry the matched keyword and no other parts are
+given.
 """
 
 from __future__ import annotations

@@ -161,10 +161,6 @@ class ReceiveConfiguration(models.Model):
         return f"{self.vmn} · {self.keyword or '(default)'}"
 
     @property
-    def is_default(self) -> bool:
-        return not self.keyword
-
-    @property
     def trigger_profile(self) -> CallbackProfile | None:
         """The profile Trigger URL fires: the chosen one, or the webhook URL's."""
         if self.trigger_type == TriggerType.URL:

@@ -1,4 +1,5 @@
-"""REST API for sending SMS: `POST /v1/<sid>/messages` (contract 4 of the spec)."""
+"""REST API for sending SMS: `POST /v1/<sid>/messages` (README "Sending SMS with a callback
+profile")."""
 
 from __future__ import annotations
 

@@ -6,15 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.pagination import EnvelopeLimitOffsetPagination
 from api.query import PAGE_PARAMETERS, parse_query
-from api.responses import envelope
+from api.responses import envelope, page_envelope
 from api.schema import page_of
 from profiles.api_fields import StrictCharField, schema_messages
 
 from .opt_outs import MAX_REPLY, opt_out_list, opt_out_replies, opt_out_settings_update
-
-SUCCESS = "RBC024"
 
 
 class OptOutOutputSerializer(serializers.Serializer):
@@ -38,10 +35,8 @@ class OptOutListApi(APIView):
         filters = parse_query(request, OptOutFilterSerializer)
         queryset = opt_out_list(account=request.auth,
                                 opted_out_only=not filters.get("include_opted_in", False))
-        paginator = EnvelopeLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = paginator.page_data(OptOutOutputSerializer(page, many=True).data)
-        return envelope(data, code=SUCCESS, message="Opt-outs fetched successfully")
+        return page_envelope(queryset, OptOutOutputSerializer, request=request, view=self,
+                             message="Opt-outs fetched successfully")
 
 
 @schema_messages
@@ -59,8 +54,7 @@ class OptOutSettingsApi(APIView):
     @extend_schema(responses=OptOutSettingsSerializer)
     def get(self, request, sid: str):
         replies = opt_out_replies(account=request.auth)
-        return envelope(_settings_data(replies), code=SUCCESS,
-                        message="Opt-out settings fetched successfully")
+        return envelope(_settings_data(replies), message="Opt-out settings fetched successfully")
 
     @extend_schema(request=OptOutSettingsSerializer, responses=OptOutSettingsSerializer)
     def patch(self, request, sid: str):
@@ -73,7 +67,7 @@ class OptOutSettingsApi(APIView):
                 f"must have at least one of: {names}"]})
         current = _settings_data(opt_out_replies(account=request.auth))
         opt_out_settings_update(account=request.auth, **{**current, **serializer.validated_data})
-        return envelope(_settings_data(opt_out_replies(account=request.auth)), code=SUCCESS,
+        return envelope(_settings_data(opt_out_replies(account=request.auth)),
                         message="Opt-out settings updated successfully")
 
 

@@ -46,10 +46,6 @@ class Segmentation:
     def single_limit(self) -> int:
         return LIMITS[self.encoding][0]
 
-    @property
-    def encoding_label(self) -> str:
-        return "GSM-7" if self.encoding == GSM7 else "UCS-2"
-
 
 def is_gsm7(text: str) -> bool:
     return all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text)

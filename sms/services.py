@@ -200,7 +200,7 @@ def _record(
     request_id = uuid.uuid4()
     seg = segment(body)
     now = timezone.now()
-    settle_after = now + timedelta(seconds=float(getattr(settings, "SMS_DLR_DELAY_SECONDS", 0)))
+    settle_after = now + timedelta(seconds=settings.SMS_DLR_DELAY_SECONDS)
     routes = routing.routing_table()
     messages = [
         Message(
@@ -234,22 +234,6 @@ def _routing_fields(target: routing.Route | None, now: datetime, settle_after: d
         return {"submit_state": SubmitState.DONE, "settle_after": now}
     return {"carrier_id": target.carrier_id, "submit_state": SubmitState.QUEUED,
             "submit_after": now, "settle_after": now + target.validity}
-
-
-def message_settle(*, message_pk: int) -> Message | None:
-    """Settle one message now, whatever its `settle_after` (the worker settles in batches:
-    sms.settlement). Idempotent: an already settled (or missing) message is left alone."""
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("callback_profile")
-            .filter(pk=message_pk, settled_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return None
-        apply_carrier_reports([message])
-    return message
 
 
 def _report_for(message: Message) -> carrier.Outcome:

@@ -10,7 +10,6 @@ import time_machine
 from django.utils import timezone
 
 from delivery.models import Delivery, DeliveryStatus
-from delivery.selectors import delivery_hourly_counts
 from profile_pages.queries import profile_delivery_success_by_hour
 from receive_sms.matching import callback_variables
 from receive_sms.models import IncomingMessage
@@ -43,12 +42,10 @@ def test_the_24_hour_chart_counts_this_hours_deliveries(alice, far_zone):
         delivered(profile)
 
     buckets = profile_delivery_success_by_hour(account=alice.account, profile=profile)
-    hourly = delivery_hourly_counts(account=alice.account, profile=profile)
 
     assert buckets[-1].succeeded == 3
     assert sum(b.succeeded for b in buckets) == 3
     assert buckets[-1].start.utcoffset() == timedelta(0)
-    assert hourly[-1]["succeeded"] == 3
 
 
 def test_the_profile_page_chart_shows_them(client, alice, far_zone):

@@ -30,9 +30,9 @@ from django.db import DatabaseError, InterfaceError, connection
 from django.utils import timezone
 
 from delivery.engine import local_wakeup, wakeup
-from delivery.engine.dispatcher import Engine
+from delivery.engine.worker_engine import Engine
+from delivery.services.dead_worker_sweep import delivery_sweep
 from delivery.services.heartbeat import heartbeat_beat, heartbeat_remove
-from delivery.services.recovery import delivery_recover
 from ops.retention import prune_old_records
 from sms.settlement import settle_due_messages
 
@@ -109,7 +109,7 @@ class WorkerProcess:
         self.worker_id = new_worker_id()
         self.engine = Engine(worker_id=self.worker_id, concurrency=concurrency)
         self.poll_interval = poll_interval or float(
-            getattr(settings, "DELIVERY_POLL_INTERVAL", 0) or DEFAULT_POLL_INTERVAL)
+            settings.DELIVERY_POLL_INTERVAL or DEFAULT_POLL_INTERVAL)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
         self.carriers = CarrierSessions(self.worker_id)
@@ -117,7 +117,7 @@ class WorkerProcess:
         self.periodic = [
             _Every(SUPERVISE_EVERY, self.carriers.supervise),  # SMPP sessions (carriers)
             _Every(HEARTBEAT_EVERY, self.beat),
-            _Every(SWEEP_EVERY, delivery_recover),
+            _Every(SWEEP_EVERY, delivery_sweep),
             _Every(PRUNE_EVERY, prune_old_records),  # retention: idempotent, in batches
         ]
 

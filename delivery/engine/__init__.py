@@ -2,7 +2,7 @@
 attempts in flight while sharing them fairly between endpoints.
 
 - `claims` — take due deliveries from the table in batches (SKIP LOCKED on PostgreSQL).
-- `dispatcher` — `Engine`: the loop thread, the sender-thread pool, per-endpoint lines.
+- `worker_engine` — `Engine`: the loop thread, the sender-thread pool, per-endpoint lines.
 - `concurrency` — adaptive per-endpoint slots (AIMD) inside one process.
 - `health` — circuit breaker and auto-disable clock per endpoint, shared by all workers.
 - `rate_limit` — optional per-profile requests per second/minute across all workers.

@@ -22,7 +22,7 @@ from profiles.validation import AuthInput
 from .. import policy, transport
 from ..models import Delivery
 from ..render import RenderedRequest
-from ..services.sending import _authenticated, _error_text, _signed
+from ..services.sending import authenticated, error_text, signed
 from .claims import UnloadableDelivery
 
 logger = logging.getLogger(__name__)
@@ -109,21 +109,21 @@ def perform(prepared: PreparedAttempt) -> Outcome:
     delivery = prepared.delivery
     assert prepared.request is not None
     try:
-        request = _signed(prepared.request, secrets=prepared.secrets,
+        request = signed(prepared.request, secrets=prepared.secrets,
                           webhook_id=delivery.webhook_id)
-        outgoing = _authenticated(request, auth=prepared.auth, profile_pk=delivery.profile_id)
+        outgoing = authenticated(request, auth=prepared.auth, profile_pk=delivery.profile_id)
         result = transport.send(outgoing, **prepared.options)
     except transport.DeliveryError as exc:
         return Outcome(
             prepared=prepared, started_at=started_at, result=exc.result,
-            error=_error_text(exc.result, exc), permanent=exc.permanent,
+            error=error_text(exc.result, exc), permanent=exc.permanent,
             endpoint_failure=exc.result is None and not exc.permanent,
         )
     except Exception as exc:  # noqa: BLE001 - recorded as a failed attempt, never a stuck row
         logger.exception("Unexpected error during attempt of delivery %s", delivery.pk)
         return Outcome(prepared=prepared, started_at=started_at, result=None,
-                       error=_error_text(None, RuntimeError(f"internal error: {exc!r}")))
+                       error=error_text(None, RuntimeError(f"internal error: {exc!r}")))
     return Outcome(
         prepared=prepared, started_at=started_at, result=result,
-        error=_error_text(result, None), endpoint_failure=result.status_code >= 500,
+        error=error_text(result, None), endpoint_failure=result.status_code >= 500,
     )

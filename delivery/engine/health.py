@@ -34,12 +34,12 @@ PROBE_TIMEOUT = timedelta(seconds=90)
 
 
 def _threshold() -> int:
-    return int(getattr(settings, "DELIVERY_CIRCUIT_THRESHOLD", 5))
+    return settings.DELIVERY_CIRCUIT_THRESHOLD
 
 
 def _cooloff(previous: int) -> int:
-    base = int(getattr(settings, "DELIVERY_CIRCUIT_COOLOFF_SECONDS", 30))
-    ceiling = int(getattr(settings, "DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS", 600))
+    base = settings.DELIVERY_CIRCUIT_COOLOFF_SECONDS
+    ceiling = settings.DELIVERY_CIRCUIT_MAX_COOLOFF_SECONDS
     return min(ceiling, previous * 2) if previous else base
 
 

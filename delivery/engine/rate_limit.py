@@ -7,7 +7,7 @@ number of worker processes on any number of hosts share the budget without a loc
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -49,5 +49,7 @@ def try_acquire(profile: CallbackProfile) -> float | None:
     return window_end
 
 
-def prune_windows(*, before: datetime) -> int:
-    return RateLimitWindow.objects.filter(window_start__lt=before).delete()[0]
+def finished_windows_cutoff(now: datetime) -> datetime:
+    """Every window that started before this has ended: its row is only history (pruned by
+    the retention prune, `ops/retention.py`)."""
+    return now - timedelta(seconds=max(PERIOD_SECONDS.values()))

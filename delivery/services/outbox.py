@@ -32,7 +32,7 @@ def _json_safe(variables: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(dict(variables), default=str))
 
 
-def _skip_reason(profile: CallbackProfile | None) -> str:
+def skip_reason(profile: CallbackProfile | None) -> str:
     if profile is None:
         return "the profile was deleted"
     if profile.status == ProfileStatus.AUTO_DISABLED:
@@ -67,7 +67,7 @@ def delivery_build(
         request_method=profile.http_method,
         request_url=profile.url,
     )
-    reason = _skip_reason(profile)
+    reason = skip_reason(profile)
     try:
         rendered = render_profile(profile, event=event, variables=values, inputs=inputs)
     except ValueError as exc:  # a profile saved before a rule existed, a key that went bad...
@@ -125,7 +125,7 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
     recognise the resend; the new row has its own attempts and log entry.
     """
     profile = delivery.profile
-    reason = _skip_reason(profile)
+    reason = skip_reason(profile)
     if reason:
         raise InvalidInput([Issue("delivery", f"cannot be resent: {reason}")])
     copy = Delivery.objects.create(

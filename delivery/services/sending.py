@@ -24,10 +24,6 @@ ERROR_MAX = 300
 OAUTH_TOKEN_SHOWN = "Bearer •••••••• (token from the token URL)"
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def new_webhook_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
@@ -56,45 +52,40 @@ def tested_profile_key(webhook_id: str) -> str | None:
         return str(uuid.UUID(hex=tested)) if len(tested) == 32 else None
     except ValueError:
         return None
-    tested, _, _ = webhook_id[len(TEST_WEBHOOK_PREFIX):].partition("_")
-    try:
-        return uuid.UUID(hex=tested) if len(tested) == 32 else None
-    except ValueError:
-        return None
 
 
-def _transport_options(*, test: bool = False) -> dict[str, Any]:
-    read = _setting("CALLBACK_TEST_READ_TIMEOUT" if test else "CALLBACK_READ_TIMEOUT", 15.0)
+def transport_options(*, test: bool = False) -> dict[str, Any]:
     return {
-        "allow_private": bool(_setting("CALLBACK_ALLOW_PRIVATE_NETWORKS", False)),
-        "connect_timeout": float(_setting("CALLBACK_CONNECT_TIMEOUT", 5.0)),
-        "read_timeout": float(read),
-        "verify": _setting("CALLBACK_CA_BUNDLE", "") or True,
+        "allow_private": settings.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+        "connect_timeout": settings.CALLBACK_CONNECT_TIMEOUT,
+        "read_timeout": settings.CALLBACK_TEST_READ_TIMEOUT if test
+        else settings.CALLBACK_READ_TIMEOUT,
+        "verify": settings.CALLBACK_CA_BUNDLE or True,
     }
 
 
-def _signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) -> RenderedRequest:
+def signed(request: RenderedRequest, *, secrets: list[str], webhook_id: str) -> RenderedRequest:
     signature = signature_headers(
         secrets=secrets, msg_id=webhook_id, timestamp=int(time.time()), body=request.body
     )
     return replace(request, headers={**request.headers, **signature})
 
 
-def _authenticated(
+def authenticated(
     request: RenderedRequest, *, auth: AuthInput | None, profile_pk: int | None, test: bool = False
 ) -> RenderedRequest:
     """Add the OAuth Bearer token to this one outgoing request (never to a stored one).
 
     Raises `oauth.TokenError` (a DeliveryError) when the token endpoint fails.
     """
-    extra = oauth.bearer_headers(auth, profile_pk=profile_pk, options=_transport_options(test=test))
+    extra = oauth.bearer_headers(auth, profile_pk=profile_pk, options=transport_options(test=test))
     if not extra:
         return request
     headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
     return replace(request, headers={**headers, **extra})
 
 
-def _error_text(result: transport.TransportResult | None, error: Exception | None) -> str:
+def error_text(result: transport.TransportResult | None, error: Exception | None) -> str:
     if error is not None:
         return str(getattr(error, "message", error))[:ERROR_MAX]
     if result is not None and not result.ok:

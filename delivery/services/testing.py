@@ -19,10 +19,10 @@ from .. import metrics, transport
 from ..profile_render import example_event, example_values, render_input
 from .sending import (
     OAUTH_TOKEN_SHOWN,
-    _authenticated,
-    _error_text,
-    _signed,
-    _transport_options,
+    authenticated,
+    error_text,
+    signed,
+    transport_options,
     webhook_id_for_test,
 )
 
@@ -84,7 +84,7 @@ def send_test(
         return TestOutcome(ok=False, request=None, error=f"could not render: {exc}",
                            variables=values)
     secrets = active_signing_secrets(profile) if profile is not None else [generate_secret()]
-    request = _signed(rendered, secrets=secrets,
+    request = signed(rendered, secrets=secrets,
                       webhook_id=webhook_id_for_test(profile.profile_id if profile else None))
     headers = dict(request.headers)
     if data.auth is not None:
@@ -95,10 +95,10 @@ def send_test(
         body=request.body.decode("utf-8"),
     )
     try:
-        outgoing = _authenticated(
+        outgoing = authenticated(
             request, auth=data.auth, profile_pk=profile.pk if profile else None, test=True
         )
-        result = transport.send(outgoing, **_transport_options(test=True))
+        result = transport.send(outgoing, **transport_options(test=True))
     except transport.DeliveryError as exc:
         answer = exc.result
         metrics.observe_test_call(ok=False)
@@ -115,7 +115,7 @@ def send_test(
         status_code=result.status_code,
         latency_ms=result.latency_ms,
         response_excerpt=result.body_excerpt,
-        error=_error_text(result, None),
+        error=error_text(result, None),
         variables=values,
     )
 

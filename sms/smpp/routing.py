@@ -54,7 +54,7 @@ _cached: tuple[float, RoutingTable] | None = None
 def sync_environment_carrier() -> None:
     """Keep the SMS_CARRIER_URL row in step with the variable (once per process and value)."""
     global _synced_url
-    url = getattr(settings, "SMS_CARRIER_URL", "") or ""
+    url = settings.SMS_CARRIER_URL
     if url == _synced_url:
         return
     if url:
@@ -82,7 +82,7 @@ def routing_table() -> RoutingTable:
     global _cached
     now = time.monotonic()
     if _cached is not None and now - _cached[0] < CACHE_SECONDS and \
-            _synced_url == (getattr(settings, "SMS_CARRIER_URL", "") or ""):
+            _synced_url == settings.SMS_CARRIER_URL:
         return _cached[1]
     routes = []
     for carrier in active_carriers():

@@ -275,11 +275,11 @@ def test_after_a_server_error_the_summary_has_focus_and_links_to_the_first_error
     expect(summary).to_be_focused()
     link = summary.get_by_role("link", name=re.compile("^Key must be exactly 32 characters"))
     expect(link).to_be_visible()
-    key_row = page.locator("#row-enc_key")
+    key_row = page.locator("#row-enc-key")
     expect(key_row).not_to_be_in_viewport()  # far below, as the issue found it
     link.click()
     expect(key_row).to_be_in_viewport()
-    expect(page.locator("#id_enc_key_error")).not_to_be_empty()
+    expect(page.locator("#id_enc-key_error")).not_to_be_empty()
 
 
 def test_delete_a_profile(logged_in_page: Page, alice):

@@ -27,7 +27,7 @@ def test_advanced_delivery_limits_are_set_in_the_add_window(
 
     page.get_by_role("button", name="Test").click()
     # The error is inside the collapsed section: the page opens it.
-    expect(page.locator("#id_max_concurrency_error")).to_have_text(
+    expect(page.locator("#id_delivery-max_concurrency_error")).to_have_text(
         "Max concurrent requests must be at least 1.")
     expect(concurrency).to_be_visible()
     assert len(httpserver.log) == 0

@@ -23,7 +23,8 @@ from receive_sms.services import (
     vmn_provision,
 )
 from sms.models import Message
-from sms.services import message_send, message_settle
+from sms.services import message_send
+from tests.support.background import settle_message_now
 
 VMN_NUMBER = "+919870012345"
 PHONE = {"width": 390, "height": 844}
@@ -64,7 +65,7 @@ def data(alice, settings_private_ok) -> Data:
                         body="Your OTP is 482913. It expires in 10 minutes.",
                         callback_profile_id=reports.profile_id)
     for message in sent.messages:
-        message_settle(message_pk=message.pk)
+        settle_message_now(message_pk=message.pk)
     # (The STOP above also sent an opt-out confirmation: take this request's messages.)
     delivered, undelivered = Message.objects.filter(request_id=sent.request_id).order_by(
         "position")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from delivery.engine.dispatcher import Engine
+from delivery.engine.worker_engine import Engine
 from delivery.models import Delivery, DeliveryStatus
 from delivery.services import delivery_create
 from tests.support.deployment import Receiver

@@ -38,7 +38,7 @@ def _independent_decrypt(algorithm: str, key: str, raw: bytes, nonce: bytes) -> 
     return decryptor.update(raw) + decryptor.finalize()
 
 
-def test_catalog_matches_the_spec() -> None:
+def test_the_supported_algorithms_are_aes_gcm_and_cfb_of_every_key_size() -> None:
     assert SUPPORTED_ALGORITHMS == (
         "AES-128-GCM",
         "AES-192-GCM",

@@ -99,8 +99,8 @@ def _edit_form(profile: CallbackProfile, body: dict) -> dict:
         "title": profile.title, "channel": "sms", "http_method": "POST", "url": profile.url,
         "body": json.dumps(body), "headers_name": ["api-key"],
         "headers_value": ["secret-header-value"], "enable_encryption": "on",
-        "enc_algorithm": "AES-128-GCM", "enc_key": "0123456789abcdef",
-        "enc_iv": "abcdef9876543210", "enc_params": ["recipient"], "enc_nonce_mode": "fixed",
+        "enc-algo": "AES-128-GCM", "enc-key": "0123456789abcdef",
+        "enc-IV": "abcdef9876543210", "enc-params": ["recipient"], "enc-nonce_mode": "fixed",
     }
 
 

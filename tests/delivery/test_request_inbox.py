@@ -142,5 +142,5 @@ def _form_of(profile) -> dict:
     enc = profile.encryption
     return {"title": profile.title, "channel": "sms", "http_method": "POST", "url": profile.url,
             "body": json.dumps(profile.body), "headers_name": [""], "headers_value": [""],
-            "enable_encryption": "on", "enc_algorithm": enc.algorithm, "enc_key": enc.key,
-            "enc_iv": enc.iv, "enc_params": enc.params, "enc_nonce_mode": enc.nonce_mode}
+            "enable_encryption": "on", "enc-algo": enc.algorithm, "enc-key": enc.key,
+            "enc-IV": enc.iv, "enc-params": enc.params, "enc-nonce_mode": enc.nonce_mode}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from delivery import policy
-from delivery.engine.dispatcher import Engine
+from delivery.engine.worker_engine import Engine
 from delivery.models import DeliveryStatus
 
 from .test_deliver_callbacks import make_profile

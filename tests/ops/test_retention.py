@@ -1,5 +1,6 @@
 """Retention: finished deliveries (with attempts), inbox requests and incoming messages older
-than the window are pruned in batches; anything newer, or still being retried, stays."""
+than the window are pruned in batches; anything newer, or still being retried, stays. Rate-limit
+windows go as soon as they have ended."""
 
 from __future__ import annotations
 
@@ -11,9 +12,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from delivery.engine.rate_limit import try_acquire
 from delivery.inbox import inbox_get_or_create, inbox_record
-from delivery.models import Delivery, DeliveryAttempt, DeliveryStatus, InboxRequest
+from delivery.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    InboxRequest,
+    RateLimitWindow,
+)
 from ops.retention import prune_old_records
+from profiles.models import RatePeriod
 from profiles.services import profile_create
 from profiles.validation import ProfileInput
 from receive_sms.models import IncomingMessage
@@ -69,7 +78,7 @@ def test_prune_removes_only_what_is_older_than_the_window(alice, profile, settin
 
     assert json.loads(out.getvalue()) == {
         "deliveries": 3, "attempts": 6, "inbox_requests": 1, "incoming_messages": 1,
-        "idempotency_keys": 0, "daily_units": 0,
+        "idempotency_keys": 0, "daily_units": 0, "rate_limit_windows": 0,
     }
     assert set(Delivery.objects.values_list("pk", flat=True)) == {still_retrying.pk, recent.pk}
     assert DeliveryAttempt.objects.count() == 2
@@ -102,3 +111,19 @@ def test_prune_is_bounded_per_call(profile):
 def test_bad_arguments_are_refused(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("prune", *args, stdout=StringIO())
+
+
+def test_ended_rate_limit_windows_are_pruned_and_the_current_one_kept(profile):
+    profile.rate_limit, profile.rate_limit_period = 10, RatePeriod.MINUTE
+    profile.save()
+    assert try_acquire(profile) is None  # opens this minute's window
+    current = RateLimitWindow.objects.get()
+    for minutes_ago in (1, 3, 60 * 24 * 40):
+        RateLimitWindow.objects.create(
+            profile=profile, window_start=current.window_start - timedelta(minutes=minutes_ago),
+            count=10)
+
+    # In the last second of the current window:
+    now = current.window_start + timedelta(seconds=59)
+    assert prune_old_records(batch=2, now=now).rate_limit_windows == 3
+    assert list(RateLimitWindow.objects.values_list("pk", "count")) == [(current.pk, 1)]

@@ -151,9 +151,9 @@ def form_data(**overrides) -> dict:
         "title": "SMS-campaign", "channel": "sms", "http_method": "POST",
         "url": "https://example.com/callback", "body": "",
         "headers_name": [""], "headers_value": [""],
-        "enable_auth": "on", "auth_token_url": AUTH["token_url"],
-        "auth_client_id": AUTH["client_id"], "auth_client_secret": AUTH["client_secret"],
-        "auth_scope": AUTH["scope"],
+        "enable_auth": "on", "auth-token_url": AUTH["token_url"],
+        "auth-client_id": AUTH["client_id"], "auth-client_secret": AUTH["client_secret"],
+        "auth-scope": AUTH["scope"],
     }
     data.update(overrides)
     return data
@@ -169,7 +169,7 @@ def test_form_has_the_auth_toggle_after_headers(client, alice):
     positions = [html.index(f">{label}") for label in labels]
     assert positions == sorted(positions)
     assert 'data-revealed-by="id_enable_auth"' in html
-    assert 'type="password" name="auth_client_secret"' in html
+    assert 'type="password" name="auth-client_secret"' in html
 
 
 def test_form_saves_auth_and_the_page_masks_the_secret(client, alice):
@@ -191,7 +191,7 @@ def test_form_saves_auth_and_the_page_masks_the_secret(client, alice):
 def test_form_errors_name_the_auth_fields(client, alice):
     client.force_login(alice.user)
 
-    response = client.post(NEW, form_data(auth_token_url="ftp://x/token", auth_client_secret=""))
+    response = client.post(NEW, form_data(**{"auth-token_url": "ftp://x/token", "auth-client_secret": ""}))
 
     assert response.status_code == 400
     html = response.content.decode()

@@ -144,14 +144,14 @@ def test_add_window_has_a_collapsed_advanced_delivery_section(client, alice):
     assert section.startswith('<details class="more-options" id="delivery-fields">')  # closed
     assert "Advanced delivery" in section and "(no limits)" in section
     for name in ("max_concurrency", "rate_limit", "rate_limit_period"):
-        assert f'name="{name}"' in section
+        assert f'name="delivery-{name}"' in section
     assert "Max concurrent requests" in section and "per worker process (1–100)" in section
 
 
 def test_add_window_saves_limits_and_the_edit_window_shows_them(client, alice):
     client.force_login(alice.user)
     response = client.post("/account/callback-profiles/new/", {
-        **FORM, "max_concurrency": "6", "rate_limit": "30", "rate_limit_period": "minute"})
+        **FORM, "delivery-max_concurrency": "6", "delivery-rate_limit": "30", "delivery-rate_limit_period": "minute"})
     assert response.status_code == 302
     profile = CallbackProfile.objects.get(account=alice.account, title="Window limits")
     assert (profile.max_concurrency, profile.rate_limit, profile.rate_limit_period) == \
@@ -160,15 +160,15 @@ def test_add_window_saves_limits_and_the_edit_window_shows_them(client, alice):
     html = client.get(f"/account/callback-profiles/{profile.profile_id}/edit/").content.decode()
     section = advanced_section(html)
     assert "(at most 6 at once, 30 per minute)" in section
-    assert re.search(r'name="max_concurrency" value="6"', section)
-    assert re.search(r'name="rate_limit" value="30"', section)
+    assert re.search(r'name="delivery-max_concurrency" value="6"', section)
+    assert re.search(r'name="delivery-rate_limit" value="30"', section)
     assert re.search(r'<option value="minute" selected>', section)
 
 
 def test_add_window_explains_bad_limits_and_opens_the_section(client, alice):
     client.force_login(alice.user)
     response = client.post("/account/callback-profiles/new/", {
-        **FORM, "max_concurrency": "0", "rate_limit": "lots", "rate_limit_period": "second"})
+        **FORM, "delivery-max_concurrency": "0", "delivery-rate_limit": "lots", "delivery-rate_limit_period": "second"})
     assert response.status_code == 400
     section = advanced_section(response.content.decode())
     assert section.startswith('<details class="more-options" id="delivery-fields" open>')
@@ -177,7 +177,7 @@ def test_add_window_explains_bad_limits_and_opens_the_section(client, alice):
     assert not CallbackProfile.objects.filter(account=alice.account).exists()
 
     response = client.post("/account/callback-profiles/new/", {
-        **FORM, "max_concurrency": "0", "rate_limit": "", "rate_limit_period": "second"})
+        **FORM, "delivery-max_concurrency": "0", "delivery-rate_limit": "", "delivery-rate_limit_period": "second"})
     assert response.status_code == 400
     assert "Max concurrent requests must be at least 1." in advanced_section(
         response.content.decode())
@@ -187,8 +187,8 @@ def test_edit_window_clears_limits(client, alice):
     profile = make_profile(alice.account, max_concurrency=3, rate_limit=9)
     client.force_login(alice.user)
     response = client.post(f"/account/callback-profiles/{profile.profile_id}/edit/", {
-        **FORM, "title": profile.title, "max_concurrency": "", "rate_limit": "",
-        "rate_limit_period": "second"})
+        **FORM, "title": profile.title, "delivery-max_concurrency": "", "delivery-rate_limit": "",
+        "delivery-rate_limit_period": "second"})
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.max_concurrency, profile.rate_limit) == (None, None)

@@ -37,8 +37,8 @@ def test_new_form_has_every_field_in_the_seed_order(client, alice):
     positions = [html.index(f">{label}") for label in labels]
     assert positions[:-2] == sorted(positions[:-2])
     # Labels are tied to their inputs.
-    for field in ("id_title", "id_channel", "id_http_method", "id_url", "id_body", "id_enc_key",
-                  "id_enc_iv", "id_enc_algorithm", "id_response_message", "header-name-1"):
+    for field in ("id_title", "id_channel", "id_http_method", "id_url", "id_body", "id_enc-key",
+                  "id_enc-IV", "id_enc-algo", "id_response_message", "header-name-1"):
         assert f'for="{field}"' in html and f'id="{field}"' in html
     assert "SMS Send" in html
     assert "List Dynamic Variables" in html and "Select All" in html
@@ -62,9 +62,10 @@ def test_add_profile_saves_and_shows_its_id(client, alice):
 def test_add_with_encryption_and_response_message(client, alice):
     client.force_login(alice.user)
     client.post(NEW, form_data(
-        enable_encryption="on", enc_algorithm="AES-256-CFB", enc_key="k" * 32, enc_iv="i" * 16,
-        enc_params=["recipient", "status"], enc_nonce_mode="random_nonce",
-        enable_response="on", response_message="The callback option is enabled.",
+        enable_encryption="on", enable_response="on",
+        response_message="The callback option is enabled.",
+        **{"enc-algo": "AES-256-CFB", "enc-key": "k" * 32, "enc-IV": "i" * 16,
+           "enc-params": ["recipient", "status"], "enc-nonce_mode": "random_nonce"},
     ))
     profile = CallbackProfile.objects.select_related("encryption").get(account=alice.account)
     assert profile.encryption.algorithm == "AES-256-CFB"
@@ -84,8 +85,8 @@ def test_errors_appear_next_to_fields_and_nothing_typed_is_lost(client, alice):
     response = client.post(NEW, form_data(
         title="ab", url="ftp://example.com/x", http_method="PUT",
         headers_name=["Bad Name", "X-Ok"], headers_value=["v1", "ok"],
-        enable_encryption="on", enc_algorithm="AES-128-GCM", enc_key="short", enc_iv="iv",
-        enable_response="on", response_message="Thanks!",
+        enable_encryption="on", enable_response="on", response_message="Thanks!",
+        **{"enc-algo": "AES-128-GCM", "enc-key": "short", "enc-IV": "iv"},
     ))
     assert response.status_code == 400
     html = response.content.decode()
@@ -100,8 +101,8 @@ def test_errors_appear_next_to_fields_and_nothing_typed_is_lost(client, alice):
     assert "The endpoint must start with http:// or https://" in errors_of("id_url")
     assert "for the sms channel" in errors_of("id_http_method")
     assert "Header “Bad Name”: name must be a valid HTTP header name." in errors_of("id_headers")
-    assert "Key must be exactly 16 characters" in errors_of("id_enc_key")
-    assert "IV must be exactly 16 characters" in errors_of("id_enc_iv")
+    assert "Key must be exactly 16 characters" in errors_of("id_enc-key")
+    assert "IV must be exactly 16 characters" in errors_of("id_enc-IV")
     # Everything typed is still there.
     assert 'value="ab"' in html
     assert 'value="ftp://example.com/x"' in html
@@ -157,7 +158,7 @@ def test_edit_shows_saved_values_and_locks_the_channel(client, alice):
     assert "The channel of a saved profile cannot be changed." in html
     assert 'value="api-key"' in html and 'value="secret-header-value"' in html
     assert 'value="0123456789abcdef"' in html
-    assert re.search(r'value="recipient" id="id_enc_params_\d+" checked', html)
+    assert re.search(r'value="recipient" id="id_enc-params_\d+" checked', html)
 
     # A forged post cannot move it to another channel; the rest is saved.
     response = client.post(url, form_data(
@@ -175,9 +176,9 @@ def test_edit_keeps_encryption_when_left_on(client, alice):
     profile = make_encrypted_profile(alice.account, "Keep enc")
     client.force_login(alice.user)
     client.post(f"/account/callback-profiles/{profile.profile_id}/edit/", form_data(
-        title="Keep enc", enable_encryption="on", enc_algorithm="AES-128-GCM",
-        enc_key="0123456789abcdef", enc_iv="abcdef9876543210", enc_params=["recipient"],
-        enc_nonce_mode="fixed",
+        title="Keep enc", enable_encryption="on",
+        **{"enc-algo": "AES-128-GCM", "enc-key": "0123456789abcdef",
+           "enc-IV": "abcdef9876543210", "enc-params": ["recipient"], "enc-nonce_mode": "fixed"},
     ))
     profile = CallbackProfile.objects.select_related("encryption").get(pk=profile.pk)
     assert profile.encryption.key == "0123456789abcdef"

@@ -16,7 +16,7 @@ def test_edit_form_masks_header_values_and_encryption_settings(client, alice):
     client.force_login(alice.user)
     html = client.get(f"/account/callback-profiles/{profile.profile_id}/edit/").content.decode()
     assert 'type="password" id="header-value-1" name="headers_value" value="secret-header-value"' in html
-    assert 'type="password" name="enc_key"' in html and 'type="password" name="enc_iv"' in html
+    assert 'type="password" name="enc-key"' in html and 'type="password" name="enc-IV"' in html
 
 
 def test_delivery_detail_masks_header_values_behind_reveal(client, alice):

@@ -236,7 +236,7 @@ def test_a_disabled_profile_records_a_skipped_report(
 def test_settling_twice_sends_one_report(
     alice, make_profile, httpserver: HTTPServer, run_tasks, django_capture_on_commit_callbacks
 ):
-    from sms.services import message_settle
+    from tests.support.background import settle_message_now
 
     httpserver.expect_request("/dlr", method="POST").respond_with_data("ok")
     profile = make_profile(alice, url=httpserver.url_for("/dlr"), body={"id": "<message_id>"})
@@ -244,7 +244,7 @@ def test_settling_twice_sends_one_report(
          callback_profile_id=profile.profile_id)
     run_tasks()
     message = Message.objects.get()
-    assert message_settle(message_pk=message.pk) is None
+    assert settle_message_now(message_pk=message.pk) is None
     run_tasks()
     assert len(httpserver.log) == 1 and Delivery.objects.count() == 1
 

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sms.models import Message
-from sms.services import message_send, message_settle
+from sms.services import message_send
+from tests.support.background import settle_message_now
 
 
 def login(client, actor):
@@ -66,7 +67,7 @@ def test_logs_paginate_with_a_fixed_number_of_queries(client, alice, sms_setting
     numbers = ",".join(f"+9198765432{n:02d}" for n in range(40))
     message_send(account=alice.account, to=numbers, body="many")
     for message in Message.objects.all():
-        message_settle(message_pk=message.pk)
+        settle_message_now(message_pk=message.pk)
     assert queries() == few
     html = client.get("/sms/logs/").content.decode()
     assert "Page 1 of 2" in html

@@ -10,12 +10,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
-from delivery.engine.dispatcher import Engine
+from delivery.engine.worker_engine import Engine
+from sms.models import Message
+from sms.services import apply_carrier_reports
 from sms.settlement import settle_due_messages
 
 FAR_FUTURE = timedelta(days=365 * 100)
+
+
+def settle_message_now(*, message_pk: int) -> Message | None:
+    """Settle one message now, whatever its `settle_after`, as the worker settles a batch
+    (sms.settlement); an already settled (or missing) message is left alone (None)."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("callback_profile")
+            .filter(pk=message_pk, settled_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return None
+        apply_carrier_reports([message])
+    return message
 
 
 class QueuedTaskFailed(RuntimeError):

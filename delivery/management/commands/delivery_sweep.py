@@ -1,5 +1,5 @@
 """Give back deliveries whose worker died, by hand or from cron (every `bin/worker` already
-runs this sweep every few seconds). See delivery.services.recovery."""
+runs this sweep every few seconds). See delivery.services.dead_worker_sweep."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from delivery.services import delivery_recover
+from delivery.services import delivery_sweep
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         while True:
             if every:  # a long-running loop: drop connections the database has closed
                 close_old_connections()
-            result = delivery_recover(
+            result = delivery_sweep(
                 lease=timedelta(seconds=lease) if lease is not None else None,
             )
             self.stdout.write(

@@ -1,5 +1,6 @@
 """`manage.py prune [--days N] [--batch N] [--every SECONDS]`: delete deliveries, attempts,
-inbox requests and incoming messages older than the retention window (DELIVERY_RETENTION_DAYS).
+inbox requests and incoming messages older than the retention window (DELIVERY_RETENTION_DAYS),
+and ended rate-limit windows.
 
 With `--every` it runs until SIGTERM, pruning once per interval (bin/serve starts it so).
 """

@@ -9,6 +9,7 @@ const fill = (pattern, name) => pattern.replaceAll("{name}", name);
 export const placeholder = (name) => fill(grammar.placeholder, name);
 export const isBodyMethod = (method) => grammar.body_methods.includes(method);
 export const isStringFormat = (format) => grammar.string_formats.includes(format);
+export const isMarkupFormat = (format) => grammar.markup_formats.includes(format);
 /* What an empty template of the format starts as ("" when it has no starter). */
 export const starter = (format) => grammar.starters[format] || "";
 /* The line Insert adds to a template of the format for one variable. */

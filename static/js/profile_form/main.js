@@ -48,7 +48,7 @@ function applyChannel() {
     applyMethod();
   }
   variables.followChannel((option.dataset.sets || "").split(" "));
-  $all("#row-enc_params .param").forEach((label) => {
+  $all("#row-enc-params .param").forEach((label) => {
     const ok = (label.dataset.channels || "").split(" ").includes(option.value);
     label.hidden = !ok;
     if (!ok) { $("input", label).checked = false; }
@@ -78,14 +78,14 @@ function revealToggles() {
 
 /* The compatible nonce mode with GCM reuses the nonce: say so while it is chosen. */
 function gcmWarning() {
-  const algorithm = document.getElementById("id_enc_algorithm");
+  const algorithm = document.getElementById("id_enc-algo");
   const apply = () => {
-    const fixed = $("input[name=enc_nonce_mode]:checked");
+    const fixed = $("input[name='enc-nonce_mode']:checked");
     const gcm = !algorithm.value || algorithm.value.endsWith("GCM");
     $("#gcm-warning").classList.toggle("is-hidden", !(gcm && (!fixed || fixed.value === "fixed")));
   };
   algorithm.addEventListener("change", apply);
-  $all("input[name=enc_nonce_mode]").forEach((radio) => radio.addEventListener("change", apply));
+  $all("input[name='enc-nonce_mode']").forEach((radio) => radio.addEventListener("change", apply));
   apply();
 }
 

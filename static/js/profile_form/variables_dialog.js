@@ -3,7 +3,7 @@
  * (a JSON object or the format's template) or the endpoint URL. */
 
 import { $, $all, say } from "./dom.js";
-import { isBodyMethod, isStringFormat, placeholder, variableLine } from "./grammar.js";
+import { isBodyMethod, isMarkupFormat, isStringFormat, placeholder, variableLine } from "./grammar.js";
 
 export function variablesDialog({ method, bodyFormat, body, url, bodyRow }) {
   const dialog = document.getElementById("variables-dialog");
@@ -52,7 +52,7 @@ export function variablesDialog({ method, bodyFormat, body, url, bodyRow }) {
     const lines = names.map((name) => variableLine(bodyFormat.value, name)).join("\n");
     const value = body.value.trimEnd();
     const close = value.match(/<\/[A-Za-z][^>]*>\s*$/);
-    if (close && bodyFormat.value !== "text") {
+    if (close && isMarkupFormat(bodyFormat.value)) {
       const at = value.length - close[0].length;
       body.value = `${value.slice(0, at).trimEnd()}\n${lines}\n${value.slice(at)}`;
     } else {

@@ -24,7 +24,6 @@ import time
 from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,8 +32,8 @@ from profiles.models import CallbackProfile
 
 from .. import transport
 from ..models import Delivery
-from ..services.outbox import _skip_reason
-from ..services.sending import _transport_options
+from ..services.outbox import skip_reason
+from ..services.sending import transport_options
 from . import claims, health, rate_limit, recording, wakeup
 from .attempt import Outcome, ProfileCache, perform, prepare, unloadable
 from .concurrency import EndpointLimiter
@@ -44,21 +43,17 @@ logger = logging.getLogger(__name__)
 PAUSED_REFRESH_SECONDS = 0.5
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 class Engine:
     def __init__(self, *, worker_id: str, concurrency: int | None = None) -> None:
         self.worker_id = worker_id
-        self.concurrency = max(1, concurrency or int(_setting("DELIVERY_CONCURRENCY", 100)))
-        self.batch_size = int(_setting("DELIVERY_BATCH_SIZE", 100))
+        self.concurrency = max(1, concurrency or settings.DELIVERY_CONCURRENCY)
+        self.batch_size = settings.DELIVERY_BATCH_SIZE
         self.limiter = EndpointLimiter(
-            ceiling=int(_setting("DELIVERY_ENDPOINT_CONCURRENCY", max(1, self.concurrency // 2))),
-            initial=int(_setting("DELIVERY_ENDPOINT_INITIAL_CONCURRENCY", 4)),
-            slow_ms=int(_setting("DELIVERY_SLOW_RESPONSE_MS", 5000)),
+            ceiling=settings.DELIVERY_ENDPOINT_CONCURRENCY,
+            initial=settings.DELIVERY_ENDPOINT_INITIAL_CONCURRENCY,
+            slow_ms=settings.DELIVERY_SLOW_RESPONSE_MS,
         )
-        self.options = _transport_options()
+        self.options = transport_options()
         transport.configure_pools(pool_size=self.concurrency)
         self._executor = ThreadPoolExecutor(max_workers=self.concurrency,
                                             thread_name_prefix="delivery-send")
@@ -188,7 +183,7 @@ class Engine:
         skipped = []
         for delivery in claim.deliveries:
             profile = delivery.profile
-            reason = _skip_reason(profile)
+            reason = skip_reason(profile)
             if reason or profile is None:
                 skipped.append((delivery, reason))
                 continue

@@ -38,11 +38,11 @@ class RecoveryResult:
     tasks_requeued: int = 0
 
 
-def delivery_recover(*, lease: timedelta | None = None, now: datetime | None = None,
+def delivery_sweep(*, lease: timedelta | None = None, now: datetime | None = None,
                      limit: int = 5000) -> RecoveryResult:
     now = now or timezone.now()
     lease = lease if lease is not None else timedelta(
-        seconds=getattr(settings, "DELIVERY_LEASE_SECONDS", 300))
+        seconds=settings.DELIVERY_LEASE_SECONDS)
     alive = list(live_workers(now=now).values_list("worker_id", flat=True))
     abandoned = Delivery.objects.filter(status=DeliveryStatus.SENDING).filter(
         Q(claimed_at__lte=now - lease)
