@@ -8,13 +8,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.responses import envelope
+from api.responses import SUCCESS, envelope
 from profiles.apis import ProfilePatchSerializer, patched_input
 from profiles.selectors import get_profile_for_account
 
 from .services.preview import preview_as_data, preview_on_recent_traffic
-
-SUCCESS = "RBC024"
 
 
 class DecryptedSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import AccountRequest, account_required
-from api.responses import error_body
+from api.responses import SUCCESS, error_body
 from common.errors import InvalidInput, NotFound
 from common.inbound import inbound_token_ok
 
@@ -288,7 +288,7 @@ def inbound_sms(request: HttpRequest) -> JsonResponse:
         return _inbound_error("RBC404", exc.message, "to", 404)
     # A replay is answered 200 like the original (so the carrier stops retrying), and says so.
     return JsonResponse({
-        "code": "RBC024",
+        "code": SUCCESS,
         "message": "Message already received" if received.duplicate else "Message received",
         "data": {"id": str(received.incoming.public_id), "matched": received.incoming.matched,
                  "duplicate": received.duplicate},

@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from api.responses import error_body
+from api.responses import SUCCESS, error_body
 from common.inbound import inbound_token_ok
 
 from .smpp.receipts import INTERMEDIATE, OUTCOMES, Receipt, apply_receipt
@@ -53,6 +53,6 @@ def inbound_dlr(request: HttpRequest) -> JsonResponse:
         return _error("RBC302", "body/done_date must be YYMMDDhhmm or YYMMDDhhmmss",
                       "done_date", 400)
     outcome = apply_receipt(Receipt(message_id, status, err), carrier_id=None)
-    return JsonResponse({"code": "RBC024", "message": ANSWERS[outcome],
+    return JsonResponse({"code": SUCCESS, "message": ANSWERS[outcome],
                          "data": {"message_id": message_id, "outcome": outcome},
                          "error": {}, "status": 200})
