@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from api.fields import InputSerializer, JsonValueField, StrictCharField, StringListField, one_of
 from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
 from api.request_body import validated_body
 from api.responses import envelope, page_envelope
@@ -27,15 +28,7 @@ from common.template_grammar import (
 )
 
 from . import catalog
-from .api_fields import (
-    JsonValueField,
-    StrictCharField,
-    StrictIntegerField,
-    StringListField,
-    TemplateBodyField,
-    one_of,
-    schema_messages,
-)
+from .api_fields import StrictIntegerField, TemplateBodyField
 from .masking import mask, unmasked
 from .models import (
     CallbackProfile,
@@ -73,8 +66,7 @@ BODY_HELP = (
 )
 
 
-@schema_messages
-class EncryptionSerializer(serializers.Serializer):
+class EncryptionSerializer(InputSerializer):
     algo = StrictCharField(max_length=32, schema=one_of(EncryptionAlgorithm.values))
     key = StrictCharField(max_length=64, trim_whitespace=False)
     IV = StrictCharField(max_length=64, trim_whitespace=False)
@@ -83,8 +75,7 @@ class EncryptionSerializer(serializers.Serializer):
                                  help_text="fixed (default) or random_nonce.")
 
 
-@schema_messages
-class AuthSerializer(serializers.Serializer):
+class AuthSerializer(InputSerializer):
     """Advanced authentication (OAuth client credentials); the rules are in validation.py."""
 
     token_url = StrictCharField(max_length=4096, allow_blank=True)
@@ -93,8 +84,7 @@ class AuthSerializer(serializers.Serializer):
     scope = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
 
 
-@schema_messages
-class DeliveryLimitsSerializer(serializers.Serializer):
+class DeliveryLimitsSerializer(InputSerializer):
     """Optional delivery limits; a key left out keeps its value, `null` removes the limit."""
 
     max_concurrency = StrictIntegerField(
@@ -287,8 +277,7 @@ def _merge_delivery_limits(data: ProfileInput, limits: dict | None) -> None:
             setattr(data, name, value)
 
 
-@schema_messages
-class ProfileInputSerializer(serializers.Serializer):
+class ProfileInputSerializer(InputSerializer):
     title = StrictCharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, schema={
         "minLength": TITLE_MIN_LENGTH, "pattern": TITLE_PATTERN.pattern})
     channel = StrictCharField(

@@ -6,10 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from api.fields import InputSerializer, StrictCharField
 from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope, page_envelope
 from api.schema import page_of
-from profiles.api_fields import StrictCharField
 
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
 from .subscribers import (
@@ -39,12 +39,9 @@ class SubscriberOutputSerializer(serializers.Serializer):
         return "subscribed" if subscriber.is_subscribed else "unsubscribed"
 
 
-class SubscriberListInputSerializer(serializers.Serializer):
+class SubscriberListInputSerializer(InputSerializer):
     name = StrictCharField(max_length=LIST_NAME_MAX_LENGTH,
-                           schema={"pattern": LIST_NAME_INPUT_PATTERN}, error_messages={
-        "blank": "must NOT be empty", "invalid": "must be string",
-        "max_length": "must NOT have more than {max_length} characters",
-    })
+                           schema={"pattern": LIST_NAME_INPUT_PATTERN})
 
 
 class SubscriberListListCreateApi(APIView):
