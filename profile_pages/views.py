@@ -30,7 +30,8 @@ from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
 from profiles import catalog
 from profiles.endpoint_status import delivery_limits_text, endpoint_status
-from profiles.forms import ProfileFilterForm, ProfileForm
+from profiles.filters import ProfileFilterForm
+from profiles.forms import ProfileForm
 from profiles.models import CallbackProfile, NonceMode, ProfileStatus
 from profiles.placeholders import check_placeholders, empty_placeholders, placeholders_in
 from profiles.selectors import get_profile_for_account, profile_list, profile_title_taken

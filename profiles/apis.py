@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.fields import InputSerializer, JsonValueField, StrictCharField, StringListField, one_of
-from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
+from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.request_body import validated_body
 from api.responses import envelope, page_envelope
 from api.schema import page_of
@@ -29,6 +29,7 @@ from common.template_grammar import (
 
 from . import catalog
 from .api_fields import StrictIntegerField, TemplateBodyField
+from .filters import ProfileFilterForm
 from .masking import mask, unmasked
 from .models import (
     CallbackProfile,
@@ -357,12 +358,7 @@ def patched_input(request, profile: CallbackProfile) -> ProfileInput:
     return profile_validate_update(profile=profile, data=data)
 
 
-class ProfileListFilterSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True)
-    http_method = serializers.ChoiceField(choices=HTTP_METHODS, required=False)
-    status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
-    created_from = DateOrDateTimeField(required=False)
-    created_to = DateOrDateTimeField(required=False, end_of_day=True)
+ProfileListFilterSerializer = filters_of(ProfileFilterForm)
 
 
 class ProfileListCreateApi(APIView):

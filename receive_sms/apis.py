@@ -14,13 +14,14 @@ from rest_framework.views import APIView
 
 from accounts.models import Account
 from api.fields import InputSerializer, StrictCharField, one_of
-from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
+from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.request_body import validated_body
 from api.responses import envelope, page_envelope
 from api.schema import page_of
 from profiles.selectors import get_profile_for_account
 
 from . import actions
+from .filters import IncomingMessageFilterForm
 from .models import IncomingMessage, ReceiveConfiguration, TriggerType
 from .selectors import (
     configuration_list,
@@ -258,11 +259,7 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
                 "status_code": delivery.last_status_code}
 
 
-class IncomingMessageFilterSerializer(serializers.Serializer):
-    number = serializers.CharField(required=False, allow_blank=True)
-    keyword = serializers.CharField(required=False, allow_blank=True)
-    date_from = DateOrDateTimeField(required=False)
-    date_to = DateOrDateTimeField(required=False, end_of_day=True)
+IncomingMessageFilterSerializer = filters_of(IncomingMessageFilterForm)
 
 
 class IncomingMessageListApi(APIView):

@@ -7,10 +7,11 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from api.fields import InputSerializer, StrictCharField
-from api.query import PAGE_PARAMETERS, parse_query
+from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.responses import envelope, page_envelope
 from api.schema import page_of
 
+from .filters import MemberFilterForm
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
 from .subscribers import (
     LIST_NAME_INPUT_PATTERN,
@@ -65,10 +66,7 @@ class SubscriberListListCreateApi(APIView):
                         message="Subscriber list saved successfully", status=201)
 
 
-class SubscriberFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["subscribed", "unsubscribed"], required=False,
-                                     error_messages={"invalid_choice":
-                                                     "must be subscribed or unsubscribed"})
+SubscriberFilterSerializer = filters_of(MemberFilterForm)
 
 
 class SubscriberListMembersApi(APIView):
