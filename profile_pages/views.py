@@ -58,14 +58,14 @@ LOG_PAGE_SIZE = 20
 SECRET_MASK = "•••••••• (hidden)"
 
 
-def _profile_or_404(request: AccountRequest, profile_id: str) -> CallbackProfile:
+def profile_or_404(request: AccountRequest, profile_id: str) -> CallbackProfile:
     try:
         return get_profile_for_account(account=request.account, profile_id=profile_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
@@ -82,7 +82,7 @@ def profile_list_view(request: AccountRequest) -> HttpResponse:
     )
 
 
-def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
+def form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
     variable_events: dict[str, catalog.Event] = {}
     for channel in catalog.channels():
         for event in catalog.variable_sets_for_channel(channel.value):
@@ -129,9 +129,9 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
 @require_http_methods(["GET", "POST"])
 def profile_form_view(request: AccountRequest, profile_id: str | None = None) -> HttpResponse:
     """Add and edit share this view: form -> service -> message -> redirect."""
-    profile = _profile_or_404(request, profile_id) if profile_id else None
+    profile = profile_or_404(request, profile_id) if profile_id else None
     if profile is not None and profile.managed:
-        return _managed_redirect(request, profile)
+        return managed_redirect(request, profile)
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
@@ -141,7 +141,7 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
         # Only once the profile is otherwise valid, so errors come first.
         if problems and not request.POST.get("placeholders_ok") and not validate_profile(data):
             # A warning, not an error: ticking "Save anyway" keeps deliberate literals.
-            context = _form_context(form, profile, placeholder_problems=problems)
+            context = form_context(form, profile, placeholder_problems=problems)
             return render(request, "profiles/profile_form.html", context)
         try:
             if profile is None:
@@ -155,7 +155,7 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
             messages.success(request, f"Callback profile “{saved.title}” {verb}.")
             return redirect("profiles:detail", profile_id=saved.profile_id)
     status = 400 if form.is_bound and form.errors else 200
-    context = _form_context(form, profile,
+    context = form_context(form, profile,
                             inbox_url=_inbox_url(request) if profile is None else "")
     return render(request, "profiles/profile_form.html", context, status=status)
 
@@ -184,7 +184,7 @@ def _duplicate_title(account, title: str | None, profile: CallbackProfile | None
     return [DuplicateTitle(title=title)] if taken else []
 
 
-def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
+def managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
     messages.error(request, f"“{profile.title}” {MANAGED_MESSAGE}.")
     return redirect("profiles:detail", profile_id=profile.profile_id)
 
@@ -236,7 +236,7 @@ def profile_test_view(request: AccountRequest, profile_id: str | None = None) ->
 
     The page's JS asks for JSON; without JS the form page is drawn again with the result.
     """
-    profile = _profile_or_404(request, profile_id) if profile_id else None
+    profile = profile_or_404(request, profile_id) if profile_id else None
     form = ProfileForm(request.POST, profile=profile)
     result: dict[str, Any] | None = None
     status = 200
@@ -255,9 +255,9 @@ def profile_test_view(request: AccountRequest, profile_id: str | None = None) ->
         status = 400
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         result = _not_sent("Fix the highlighted fields, then test again.", errors)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(result, status=status)
-    context = _form_context(form, profile, test_result=result)
+    context = form_context(form, profile, test_result=result)
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
@@ -297,7 +297,7 @@ def _live_context(request: AccountRequest, profile: CallbackProfile) -> dict[str
 @login_required
 @account_required
 def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpResponse:
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     encryption = getattr(profile, "encryption", None)
     return render(
         request,
@@ -323,7 +323,7 @@ def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpRespons
 @account_required
 def profile_live_view(request: AccountRequest, profile_id: str) -> JsonResponse:
     """What the profile page polls while a delivery is pending (static/js/live.js)."""
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     context = _live_context(request, profile)
     return JsonResponse({
         "pending": context["has_pending"],
@@ -339,7 +339,7 @@ def profile_live_view(request: AccountRequest, profile_id: str) -> JsonResponse:
 @require_POST
 def profile_status_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     """Disable, enable, or re-enable an auto-disabled profile."""
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     try:
         status = ProfileStatus(int(request.POST.get("status", "")))
     except ValueError:
@@ -362,7 +362,7 @@ def profile_status_view(request: AccountRequest, profile_id: str) -> HttpRespons
 @account_required
 @require_POST
 def profile_rotate_secret_view(request: AccountRequest, profile_id: str) -> HttpResponse:
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     try:
         profile = profile_rotate_signing_secret(profile=profile)
     except InvalidInput as exc:
@@ -381,9 +381,9 @@ def profile_rotate_secret_view(request: AccountRequest, profile_id: str) -> Http
 @require_http_methods(["GET", "POST"])
 def profile_delete_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     """GET asks for confirmation (works without JS); POST deletes."""
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     if profile.managed:
-        return _managed_redirect(request, profile)
+        return managed_redirect(request, profile)
     if request.method == "POST":
         title = profile.title
         orphaned = profile.receive_configurations.count()
