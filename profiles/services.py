@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
 from common.standard_webhooks import generate_secret
+from common.template_grammar import DEFAULT_BODY_FORMAT
 
 from .models import (
     CallbackProfile,
@@ -37,7 +38,7 @@ def new_profile_id() -> str:
 def _clean(data: ProfileInput) -> ProfileInput:
     data.title = (data.title or "").strip()
     data.url = (data.url or "").strip()
-    data.body_format = data.body_format or "json"
+    data.body_format = data.body_format or DEFAULT_BODY_FORMAT
     data.rate_limit_period = data.rate_limit_period or RatePeriod.SECOND
     data.response_message = data.response_message or ""
     if data.body in ("", {}):
