@@ -34,6 +34,7 @@ from .masking import mask, unmasked
 from .models import (
     CallbackProfile,
     Channel,
+    CircuitState,
     EncryptionAlgorithm,
     NonceMode,
     ProfileStatus,
@@ -116,7 +117,7 @@ class DeliveryLimitsOutputSerializer(serializers.Serializer):
 class CircuitOutputSerializer(serializers.Serializer):
     """The endpoint's circuit breaker, shared by every worker."""
 
-    state = serializers.ChoiceField(choices=["closed", "open", "half_open"])
+    state = serializers.ChoiceField(choices=CircuitState.values)
     consecutive_failures = serializers.IntegerField()
     opened_at = serializers.DateTimeField(allow_null=True)
     reopen_at = serializers.DateTimeField(allow_null=True, help_text=(
