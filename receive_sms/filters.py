@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django import forms
 
-from .services import MAX_KEYWORD
+from .services import MAX_KEYWORD, MAX_SOURCE
 
 
 class IncomingMessageFilterForm(forms.Form):
     """The incoming-message Logs: `GET …/receive-sms/messages`."""
 
-    number = forms.CharField(label="Number", required=False, max_length=32)
+    number = forms.CharField(label="Number", required=False, max_length=MAX_SOURCE)
     keyword = forms.CharField(label="Keyword", required=False, max_length=MAX_KEYWORD)
     date_from = forms.DateField(label="From date", required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
