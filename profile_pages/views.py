@@ -31,7 +31,7 @@ from delivery.throttles import CallbackTestThrottle, check_throttle
 from profiles import catalog
 from profiles.endpoint_status import delivery_limits_text, endpoint_status
 from profiles.filters import ProfileFilterForm
-from profiles.forms import ProfileForm
+from profiles.forms import ProfileForm, plain_settings
 from profiles.models import CallbackProfile, NonceMode, ProfileStatus
 from profiles.placeholders import check_placeholders, empty_placeholders, placeholders_in
 from profiles.selectors import get_profile_for_account, profile_list, profile_title_taken
@@ -315,6 +315,7 @@ def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpRespons
             "configurations": profile.receive_configurations.select_related("vmn"),
             "endpoint": endpoint_status(profile),
             "delivery_limits": delivery_limits_text(profile),
+            "plain_settings": plain_settings(profile),
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema,
@@ -14,7 +14,14 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.fields import InputSerializer, JsonValueField, StrictCharField, StringListField, one_of
+from api.fields import (
+    InputSerializer,
+    JsonValueField,
+    StrictCharField,
+    StringListField,
+    one_of,
+    schema_worded,
+)
 from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.request_body import validated_body
 from api.responses import envelope, page_envelope
@@ -56,9 +63,11 @@ from .validation import (
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     TITLE_PATTERN,
+    TOP_LEVEL_COLUMNS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
+    column,
 )
 
 # What `body` holds for each format (the formats are common/template_grammar.py's).
@@ -125,6 +134,30 @@ class CircuitOutputSerializer(serializers.Serializer):
         "is retried."))
 
 
+def _column_input_field(name: str) -> serializers.Field:
+    """The API property of a profile column the input serializer does not spell out, built
+    from its model field: type, length, choices and help text."""
+    found = column(name)
+    help_text = str(found.help_text) or None
+    if isinstance(found, models.IntegerField):
+        return StrictIntegerField(help_text=help_text)
+    choices = one_of(value for value, _label in found.choices) if found.choices else None
+    return StrictCharField(required=False, allow_blank=found.blank, allow_null=True,
+                           max_length=found.max_length, schema=choices, help_text=help_text)
+
+
+def _column_output_field(name: str) -> serializers.Field:
+    """The answered value of a profile column the output serializer does not spell out."""
+    found = column(name)
+    help_text = str(found.help_text) or None
+    if found.choices:
+        return serializers.ChoiceField(choices=[value for value, _label in found.choices],
+                                       help_text=help_text)
+    if isinstance(found, models.IntegerField):
+        return serializers.IntegerField(allow_null=found.null, help_text=help_text)
+    return serializers.CharField(help_text=help_text)
+
+
 # The channel as the API takes it: its value, or the original API's name of the default one.
 CHANNEL_INPUTS = {**{value: value for value in Channel.values},
                   Channel.DEFAULT.label: Channel.DEFAULT}
@@ -167,7 +200,7 @@ class ProfileOutputSerializer(serializers.Serializer):
     )
     enc = serializers.SerializerMethodField()
     auth = serializers.SerializerMethodField()
-    response_message = serializers.CharField()
+    # (here: every other top-level column, see get_fields)
     delivery = DeliveryLimitsOutputSerializer(source="*")
     circuit = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=ProfileStatus.values,
@@ -177,6 +210,13 @@ class ProfileOutputSerializer(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
+
+    def get_fields(self):
+        declared = list(super().get_fields().items())
+        at = [name for name, _field in declared].index("delivery")
+        columns = [(name, _column_output_field(name)) for name in TOP_LEVEL_COLUMNS
+                   if name not in self._declared_fields]
+        return dict(declared[:at] + columns + declared[at:])
 
     def get_headers(self, profile: CallbackProfile) -> dict[str, str]:
         return {h.name: mask(h.value) for h in profile.headers.all()}
@@ -237,13 +277,10 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         data.events = validated["events"]
     if base is None or "channel" in validated:
         data.channel = _channel_value(validated.get("channel"), data.events)
-    for name in ("title", "http_method", "url", "response_message"):
+    for name in TOP_LEVEL_COLUMNS:
         if name in validated:
-            setattr(data, name, validated[name])
-    if "body_format" in validated:
-        data.body_format = validated["body_format"] or DEFAULT_BODY_FORMAT
-    if "body" in validated:
-        data.body = validated["body"]
+            value = validated[name]
+            setattr(data, name, ProfileInput.default(name) if value is None else value)
     data.body = _body_for_format(data.body, data.body_format)
     if "headers" in validated:
         data.headers = {
@@ -303,7 +340,15 @@ class ProfileInputSerializer(InputSerializer):
         'Delivery limits, e.g. {"max_concurrency": 10, "rate_limit": 5, '
         '"rate_limit_period": "second"}; null removes them.'))
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
-                                             max_length=2000)
+                                       max_length=2000)
+    # (then every other top-level column, see get_fields)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in TOP_LEVEL_COLUMNS:
+            if name not in fields:
+                fields[name] = schema_worded(_column_input_field(name))
+        return fields
 
     def validate_enc(self, value):
         if not value:
@@ -341,17 +386,10 @@ class ProfilePatchSerializer(ProfileInputSerializer):
         return fields
 
 
-def _parse(serializer_class, request, **kwargs) -> dict:
-    data = validated_body(serializer_class, request, **kwargs)
-    if data.get("response_message") is None and "response_message" in data:
-        data["response_message"] = ""
-    return data
-
-
 def patched_input(request, profile: CallbackProfile) -> ProfileInput:
     """The profile as a PATCH with this request's body would leave it, validated exactly like
     PATCH (raises the same errors) and not saved: the preview's input."""
-    validated = _parse(ProfilePatchSerializer, request, partial=True)
+    validated = validated_body(ProfilePatchSerializer, request, partial=True)
     validated.pop("status", None)
     if validated:
         ensure_not_managed(profile)
@@ -379,7 +417,7 @@ class ProfileListCreateApi(APIView):
 
     @extend_schema(request=ProfileInputSerializer, responses={201: ProfileOutputSerializer})
     def post(self, request, sid: str):
-        validated = _parse(ProfileInputSerializer, request)
+        validated = validated_body(ProfileInputSerializer, request)
         profile = profile_create(account=request.auth, data=_to_input(validated))
         return envelope(ProfileOutputSerializer(profile).data,
                         message="Profile created successfully", status=201)
@@ -396,7 +434,7 @@ class ProfileDetailApi(APIView):
     def patch(self, request, sid: str, profile_id: str):
         with transaction.atomic():
             profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
-            validated = _parse(ProfilePatchSerializer, request, partial=True)
+            validated = validated_body(ProfilePatchSerializer, request, partial=True)
             if set(validated) - {"status"}:
                 ensure_not_managed(profile)
             data = _to_input(validated, base=ProfileInput.from_profile(profile))

@@ -12,7 +12,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
+from django.utils.text import capfirst
 
 from common.errors import Issue, sentence
 from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, STRING_FORMATS
@@ -27,9 +29,11 @@ from .models import (
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
+    TOP_LEVEL_COLUMNS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
+    column,
     max_concurrency_ceiling,
 )
 
@@ -264,6 +268,32 @@ class DeliveryLimitsForm(forms.Form):
                 or RatePeriod.SECOND}
 
 
+def _column_form_field(name: str) -> forms.Field:
+    """The page's field for a profile column the form does not spell out: the model field's
+    label, help text, widget and choices. Its length is the rule's to check (worded like the
+    other fields' errors), so only the browser's maxlength is kept."""
+    field = column(name).formfield(required=False)
+    assert field is not None  # a column, not a relation
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    return field
+
+
+def plain_columns() -> list[str]:
+    """The top-level columns the profile form derives from the model: the page draws them in
+    a loop, and the detail page lists them the same way."""
+    return [name for name in TOP_LEVEL_COLUMNS if name not in ProfileForm.base_fields]
+
+
+def plain_settings(profile: CallbackProfile) -> list[tuple[str, Any]]:
+    """The plain columns as the profile page lists them: (label, value), labelled as the form
+    labels them."""
+    rows = []
+    for name in plain_columns():
+        found, value = column(name), getattr(profile, name)
+        rows.append((str(capfirst(found.verbose_name)), dict(found.flatchoices).get(value, value)))
+    return rows
+
+
 # A switch on the page that turns a group of the API on: `enc` → enable_encryption.
 GROUP_SWITCHES = {"enc": "enable_encryption", "auth": "enable_auth"}
 # Issue paths that name a page field by another name.
@@ -319,12 +349,15 @@ class ProfileForm(forms.Form):
     response_message = forms.CharField(
         label="Response Message", required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # (then every other top-level column: `plain_columns`)
 
     def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
         self.profile = profile
         saved = ProfileInput.from_profile(profile) if profile is not None else None
         initial = {**self._initial_from(saved), **(kwargs.pop("initial", None) or {})}
         super().__init__(data, initial=initial, **kwargs)
+        for name in plain_columns():
+            self.fields[name] = _column_form_field(name)
         self.enc = EncryptionForm(
             data, initial=saved.encryption.as_api() if saved and saved.encryption else None)
         self.auth = AuthForm(data, initial=saved.auth.as_api() if saved and saved.auth else None)
@@ -341,9 +374,8 @@ class ProfileForm(forms.Form):
         if saved is None:
             return {}
         return {
-            "title": saved.title, "channel": saved.channel, "http_method": saved.http_method,
-            "url": saved.url, "body": saved.body, "headers": saved.headers,
-            "body_format": saved.body_format, "response_message": saved.response_message,
+            **{name: getattr(saved, name) for name in TOP_LEVEL_COLUMNS},
+            "channel": saved.channel, "headers": saved.headers,
             "enable_response": bool(saved.response_message),
             "enable_encryption": saved.encryption is not None,
             "enable_auth": saved.auth is not None,
@@ -378,18 +410,16 @@ class ProfileForm(forms.Form):
     def to_input(self) -> ProfileInput:
         """The cleaned form as the shared validation's input."""
         cleaned, groups = self.cleaned_data, self.groups()
+        columns = {name: ProfileInput.default(name) if cleaned.get(name) in (None, "")
+                   else cleaned[name] for name in TOP_LEVEL_COLUMNS}
+        if not cleaned.get("enable_response"):
+            columns["response_message"] = ""
         return ProfileInput(
-            title=cleaned.get("title") or "",
             channel=cleaned.get("channel") or "",
-            http_method=cleaned.get("http_method") or "",
-            url=cleaned.get("url") or "",
-            body=cleaned.get("body"),
-            body_format=cleaned.get("body_format") or DEFAULT_BODY_FORMAT,
             headers=cleaned.get("headers") or {},
             encryption=self.enc.to_input() if "enc" in groups else None,
             auth=self.auth.to_input() if "auth" in groups else None,
-            response_message=(cleaned.get("response_message") or "")
-            if cleaned.get("enable_response") else "",
+            **columns,
             **self.delivery.values(),
         )
 
@@ -422,6 +452,8 @@ class ProfileForm(forms.Form):
         path = ISSUE_ALIASES.get(issue.field, issue.field)
         head, _, rest = path.partition("/")
         subject = ISSUE_SUBJECTS.get(issue.field, "")
+        if path in plain_columns():
+            subject = str(self.fields[path].label)
         if head == "headers" and rest:
             return self, "headers", sentence(f"Header “{rest}”:", issue.message)
         group = self.groups().get(head)
@@ -435,6 +467,9 @@ class ProfileForm(forms.Form):
         return self, None, issue.api_text()
 
     # --- what the template draws ------------------------------------------------------------
+
+    def plain_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in plain_columns()]
 
     def current(self, name: str) -> Any:
         """The value shown for a field: what was posted, else the initial value."""
