@@ -40,16 +40,10 @@ from .services import (
 )
 
 
-def _trigger_type_value(raw: str) -> str:
-    if raw not in TriggerType.values:
-        allowed = ", ".join(TriggerType.values)
-        raise serializers.ValidationError(f"must be one of: {allowed}")
-    return raw
-
-
 class ConfigurationInputSerializer(InputSerializer):
     number = serializers.CharField(max_length=32)
-    # Length and shape of the keyword are the service's rules (same message everywhere).
+    # The keyword's length and shape and the trigger type's values are the service's rules
+    # (the same message from the page, the admin and the API).
     keyword = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     trigger_url = serializers.BooleanField(required=False)
     trigger_type = StrictCharField(required=False, max_length=32,
@@ -70,9 +64,6 @@ class ConfigurationInputSerializer(InputSerializer):
         """The configuration's own fields, then each action's fragment (null = off)."""
         return super().get_fields() | {action.api_field: action.serializer_field()
                                        for action in actions.REGISTRY}
-
-    def validate_trigger_type(self, value: str) -> str:
-        return _trigger_type_value(value)
 
 
 class ConfigurationPatchSerializer(ConfigurationInputSerializer):
