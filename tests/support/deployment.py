@@ -10,10 +10,12 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -220,11 +222,38 @@ class ScratchDeployment:
         self.workers.append(process)
         return process
 
+    def start_web(self, timeout: float = 60) -> str:
+        """A web server (`manage.py runserver`, no reloader) on a free port of 127.0.0.1, as
+        the workers are (stopped on exit, log in workdir); its base URL once it answers."""
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        log = open(self.workdir / "web.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=PROJECT_DIR, env=self.env, start_new_session=True, stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.workers.append(process)
+        base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            assert process.poll() is None, self.logs()
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    return True
+            except OSError:
+                return False
+
+        assert self.wait_until(answers, timeout=timeout), self.logs()
+        return base
+
     def logs(self) -> str:
-        """The workers' output (for assertion messages)."""
+        """The workers' and web server's output (for assertion messages)."""
         return "\n".join(
             f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
-            for path in sorted(self.workdir.glob("worker-*.log"))
+            for path in sorted(self.workdir.glob("*.log"))
         )
 
     def kill_worker(self, process: subprocess.Popen) -> None:
