@@ -12,10 +12,12 @@
 //   drop      close every session's socket without unbind
 //   nack      {sequence}  answer a held submit_sm with generic_nack
 // deliver_sm still unanswered when a session closes are sent again after the next bind.
+// With SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) it serves SMPP over TLS.
 // Events: listening {port}, bind, submit, submit_resp, unbind, deliver_sm_resp, closed, receipt_sent.
 'use strict';
 const smpp = require('smpp');
 const readline = require('readline');
+const fs = require('fs');
 
 const state = {refuse_binds: 0, hold: false, throttle: null, errors: {}, tps: 0};
 const held = [];
@@ -189,7 +191,9 @@ const handlers = {
   },
 };
 
-const server = smpp.createServer(onSession);
+const tls = process.env.SMSC_TLS_KEY ? {key: fs.readFileSync(process.env.SMSC_TLS_KEY),
+                                        cert: fs.readFileSync(process.env.SMSC_TLS_CERT)} : {};
+const server = smpp.createServer(tls, onSession);
 server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
   emit('listening', {port: server.address().port});
 });
