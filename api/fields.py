@@ -1,9 +1,9 @@
 """DRF fields and the one wording of field errors that every request body of the API shares.
 
 Errors read like the original API's JSON-schema messages (README "REST API"): `must be string`,
-`must NOT be null`, `must NOT have more than 100 characters`. A request body's serializer is an
-`InputSerializer`; a field added outside one (an action's API fragment) goes through
-`schema_worded`.
+`must NOT be null`, `must NOT have more than 100 characters`, `must be >= 1`. A request body's
+serializer is an `InputSerializer` (so are the query's paging parameters); a field added
+outside one (an action's API fragment) goes through `schema_worded`.
 
 The original API sends some values (headers, events, enc…) as JSON-encoded strings; the JSON
 fields accept those and real JSON values alike, and always answer with real JSON.
@@ -14,7 +14,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.core.validators import (
+    BaseValidator,
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+)
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -30,11 +36,30 @@ INVALID_TYPE: tuple[tuple[type[serializers.Field], str], ...] = (
 )
 
 
-def _length_message(length: int, fewer: bool) -> str:
-    if fewer:
-        return "must NOT be empty" if length == 1 else (
-            f"must NOT have fewer than {length} characters")
-    return f"must NOT have more than {length} characters"
+BOUNDS = (MaxLengthValidator, MinLengthValidator, MaxValueValidator, MinValueValidator)
+
+
+def _worded_bounds(field: serializers.Field) -> list[BaseValidator] | None:
+    """A string's length or an integer's range bounds, worded JSON-schema style; None for
+    other fields (DRF words these validators when the field is built, so they are rebuilt)."""
+    if isinstance(field, serializers.CharField):
+        bounds: list[BaseValidator] = []
+        if field.max_length is not None:
+            bounds.append(MaxLengthValidator(
+                field.max_length, f"must NOT have more than {field.max_length} characters"))
+        if field.min_length is not None:
+            fewer = (f"must NOT have fewer than {field.min_length} characters"
+                     if field.min_length > 1 else "must NOT be empty")
+            bounds.append(MinLengthValidator(field.min_length, fewer))
+        return bounds
+    if isinstance(field, serializers.IntegerField):
+        bounds = []
+        if field.max_value is not None:
+            bounds.append(MaxValueValidator(field.max_value, f"must be <= {field.max_value}"))
+        if field.min_value is not None:
+            bounds.append(MinValueValidator(field.min_value, f"must be >= {field.min_value}"))
+        return bounds
+    return None
 
 
 def schema_worded(field: serializers.Field) -> serializers.Field:
@@ -46,17 +71,10 @@ def schema_worded(field: serializers.Field) -> serializers.Field:
             break
     messages["null"] = "must NOT be null"
     messages["blank"] = "must NOT be empty"
-    if isinstance(field, serializers.CharField):
-        # DRF words the length validators when the field is built, so they are swapped.
-        validators = [v for v in field.validators
-                      if not isinstance(v, MaxLengthValidator | MinLengthValidator)]
-        if field.max_length is not None:
-            validators.append(MaxLengthValidator(
-                field.max_length, message=_length_message(field.max_length, fewer=False)))
-        if field.min_length is not None:
-            validators.append(MinLengthValidator(
-                field.min_length, message=_length_message(field.min_length, fewer=True)))
-        field.validators = validators
+    bounds = _worded_bounds(field)
+    if bounds is not None:
+        others: list[Any] = [v for v in field.validators if not isinstance(v, BOUNDS)]
+        field.validators = others + bounds
     child = getattr(field, "child", None)
     if isinstance(child, serializers.Field):
         schema_worded(child)

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from common.errors import InvalidInput, Issue
 
+from .fields import InputSerializer
 from .pagination import EnvelopeLimitOffsetPagination
 
 PAGE_PARAMETERS = [
@@ -78,17 +79,10 @@ def filters_of(form_class: type[forms.Form]) -> type[serializers.Serializer]:
     return serializers.SerializerMetaclass(name, (serializers.Serializer,), fields)
 
 
-class PageSerializer(serializers.Serializer):
-    limit = WholeNumberField(
-        required=False, min_value=1, max_value=EnvelopeLimitOffsetPagination.max_limit,
-        error_messages={"invalid": "must be integer",
-                        "min_value": "must be >= {min_value}",
-                        "max_value": "must be <= {max_value}"},
-    )
-    offset = WholeNumberField(
-        required=False, min_value=0,
-        error_messages={"invalid": "must be integer", "min_value": "must be >= {min_value}"},
-    )
+class PageSerializer(InputSerializer):
+    limit = WholeNumberField(required=False, min_value=1,
+                             max_value=EnvelopeLimitOffsetPagination.max_limit)
+    offset = WholeNumberField(required=False, min_value=0)
 
 
 def _issues(errors: dict) -> list[Issue]:

@@ -223,11 +223,10 @@ class ProfileOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(EncryptionOutputSerializer(allow_null=True))
     def get_enc(self, profile: CallbackProfile) -> dict | None:
-        enc = getattr(profile, "encryption", None)
+        enc = EncryptionInput.for_profile(profile)
         if enc is None:
             return None
-        return {"algo": enc.algorithm, "key": mask(enc.key), "IV": mask(enc.iv),
-                "params": enc.params, "nonce_mode": enc.nonce_mode}
+        return {**enc.as_api(), "key": mask(enc.key), "IV": mask(enc.iv)}
 
     @extend_schema_field(CircuitOutputSerializer)
     def get_circuit(self, profile: CallbackProfile) -> dict:
@@ -239,11 +238,10 @@ class ProfileOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(AuthOutputSerializer(allow_null=True))
     def get_auth(self, profile: CallbackProfile) -> dict | None:
-        auth = getattr(profile, "auth", None)
+        auth = AuthInput.for_profile(profile)
         if auth is None:
             return None
-        return {"token_url": auth.token_url, "client_id": auth.client_id,
-                "client_secret": mask(auth.client_secret), "scope": auth.scope}
+        return {**auth.as_api(), "client_secret": mask(auth.client_secret)}
 
     def get_signing_secret(self, profile: CallbackProfile) -> str:
         return mask(profile.signing_secret)

@@ -60,20 +60,8 @@ def _save_children(profile: CallbackProfile, data: ProfileInput) -> None:
         ProfileHeader(profile=profile, name=name, value=value, position=index)
         for index, (name, value) in enumerate(data.headers.items())
     )
-    enc, auth = data.encryption, data.auth
-    _save_optional(ProfileEncryption, profile, None if enc is None else {
-        "algorithm": enc.algorithm,
-        "key": enc.key,
-        "iv": enc.iv,
-        "params": list(enc.params),
-        "nonce_mode": enc.nonce_mode,
-    })
-    _save_optional(ProfileAuth, profile, None if auth is None else {
-        "token_url": auth.token_url,
-        "client_id": auth.client_id,
-        "client_secret": auth.client_secret,
-        "scope": auth.scope or "",
-    })
+    for model, group in ((ProfileEncryption, data.encryption), (ProfileAuth, data.auth)):
+        _save_optional(model, profile, None if group is None else group.as_columns())
     profile.refresh_from_db()  # drops cached relations: callers see what was just written
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -54,7 +54,28 @@ DELIVERY_LIMIT_FIELDS = ("max_concurrency", "rate_limit", "rate_limit_period")
 
 
 @dataclass
-class EncryptionInput:
+class SettingsGroup:
+    """Optional settings saved in a one-to-one row of the profile (`relation`), whose columns
+    are named as the attributes here: reading and writing the row needs no list of them."""
+
+    relation: ClassVar[str]
+
+    @classmethod
+    def for_profile(cls, profile) -> Self | None:
+        """The saved profile's settings, or None when the group is off."""
+        row = getattr(profile, cls.relation, None) if profile.pk else None
+        if row is None:
+            return None
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+    def as_columns(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class EncryptionInput(SettingsGroup):
+    relation = "encryption"
+
     algorithm: str
     key: str
     iv: str
@@ -75,8 +96,10 @@ class EncryptionInput:
 
 
 @dataclass
-class AuthInput:
+class AuthInput(SettingsGroup):
     """Advanced authentication: OAuth client credentials exchanged for a Bearer token."""
+
+    relation = "auth"
 
     token_url: str
     client_id: str
@@ -93,15 +116,6 @@ class AuthInput:
 
     def as_api(self) -> dict[str, Any]:
         return asdict(self)
-
-    @classmethod
-    def for_profile(cls, profile) -> AuthInput | None:
-        """The saved profile's settings, or None when advanced authentication is off."""
-        auth = getattr(profile, "auth", None) if profile.pk else None
-        if auth is None:
-            return None
-        return cls(token_url=auth.token_url, client_id=auth.client_id,
-                   client_secret=auth.client_secret, scope=auth.scope)
 
 
 @dataclass
@@ -126,14 +140,10 @@ class ProfileInput:
 
     @classmethod
     def from_profile(cls, profile) -> ProfileInput:
-        enc = getattr(profile, "encryption", None) if profile.pk else None
         return cls(
             channel=profile.channel,
             headers={h.name: h.value for h in profile.headers.all()},
-            encryption=EncryptionInput(
-                algorithm=enc.algorithm, key=enc.key, iv=enc.iv, params=list(enc.params),
-                nonce_mode=enc.nonce_mode,
-            ) if enc else None,
+            encryption=EncryptionInput.for_profile(profile),
             auth=AuthInput.for_profile(profile),
             **{name: getattr(profile, name) for name in PROFILE_COLUMNS},
         )
