@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import urlopen
 
-from tests.support.deployment import PROJECT_DIR
+from tests.support.deployment import PROJECT_DIR, free_port
 
 BEARERBOX, SMSBOX = "/usr/sbin/bearerbox", "/usr/sbin/smsbox"
 SYSTEM_ID = "kannel"  # Kannel's bind at the SMSC (the worker's is the carrier URL's)
@@ -49,12 +49,6 @@ def readme_groups() -> list[tuple[str, dict[str, str]]]:
     return groups
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_listening(port: int, process: subprocess.Popen, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -73,9 +67,9 @@ class Kannel:
     def __init__(self, workdir: Path, *, smsc_port: int, server: str, token: str) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.smsbox_port, self.sendsms_port = _free_port(), _free_port()
+        self.smsbox_port, self.sendsms_port = free_port(), free_port()
         own = {
-            "core": {"admin-port": str(_free_port()), "admin-interface": "127.0.0.1",
+            "core": {"admin-port": str(free_port()), "admin-interface": "127.0.0.1",
                      "admin-password": "admin", "smsbox-port": str(self.smsbox_port),
                      "box-allow-ip": "127.0.0.1", "dlr-storage": "internal",
                      "log-file": f'"{self.workdir / "bearerbox.log"}"', "log-level": "0"},

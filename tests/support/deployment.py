@@ -134,6 +134,13 @@ class Receiver:
             return collections.Counter(self.counts)
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def postgres_available() -> bool:
     try:
         import psycopg
@@ -225,9 +232,7 @@ class ScratchDeployment:
     def start_web(self, timeout: float = 60) -> str:
         """A web server (`manage.py runserver`, no reloader) on a free port of 127.0.0.1, as
         the workers are (stopped on exit, log in workdir); its base URL once it answers."""
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         log = open(self.workdir / "web.log", "wb")  # noqa: SIM115
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
