@@ -34,8 +34,7 @@ INVALID_TYPE: tuple[tuple[type[serializers.Field], str], ...] = (
     (serializers.CharField, "must be string"),
     (serializers.Serializer, "must be object"),
 )
-
-
+# The validators DRF builds for a field's bounds (DRF words them; `_worded_bounds` rebuilds them).
 BOUNDS = (MaxLengthValidator, MinLengthValidator, MaxValueValidator, MinValueValidator)
 
 

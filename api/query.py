@@ -21,10 +21,11 @@ from common.errors import InvalidInput, Issue
 from .fields import InputSerializer
 from .pagination import EnvelopeLimitOffsetPagination
 
+PAGING = EnvelopeLimitOffsetPagination
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", {"type": "integer", "minimum": 1,
-                               "maximum": EnvelopeLimitOffsetPagination.max_limit},
-                     description="Page size, 1-100 (default 25)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": PAGING.max_limit},
+                     description=f"Page size, 1-{PAGING.max_limit} "
+                                 f"(default {PAGING.default_limit})."),
     OpenApiParameter("offset", {"type": "integer", "minimum": 0},
                      description="Rows to skip, 0 or more (default 0)."),
 ]
@@ -80,8 +81,7 @@ def filters_of(form_class: type[forms.Form]) -> type[serializers.Serializer]:
 
 
 class PageSerializer(InputSerializer):
-    limit = WholeNumberField(required=False, min_value=1,
-                             max_value=EnvelopeLimitOffsetPagination.max_limit)
+    limit = WholeNumberField(required=False, min_value=1, max_value=PAGING.max_limit)
     offset = WholeNumberField(required=False, min_value=0)
 
 

@@ -117,23 +117,6 @@ class DeliveryLimitsSerializer(InputSerializer):
         return attrs
 
 
-class DeliveryLimitsOutputSerializer(serializers.Serializer):
-    max_concurrency = serializers.IntegerField(allow_null=True)
-    rate_limit = serializers.IntegerField(allow_null=True)
-    rate_limit_period = serializers.ChoiceField(choices=RatePeriod.values)
-
-
-class CircuitOutputSerializer(serializers.Serializer):
-    """The endpoint's circuit breaker, shared by every worker."""
-
-    state = serializers.ChoiceField(choices=CircuitState.values)
-    consecutive_failures = serializers.IntegerField()
-    opened_at = serializers.DateTimeField(allow_null=True)
-    reopen_at = serializers.DateTimeField(allow_null=True, help_text=(
-        "open: when deliveries resume with one probe; half_open: when an unanswered probe "
-        "is retried."))
-
-
 def _column_input_field(name: str) -> serializers.Field:
     """The API property of a profile column the input serializer does not spell out, built
     from its model field: type, length, choices and help text."""
@@ -156,6 +139,24 @@ def _column_output_field(name: str) -> serializers.Field:
     if isinstance(found, models.IntegerField):
         return serializers.IntegerField(allow_null=found.null, help_text=help_text)
     return serializers.CharField(help_text=help_text)
+
+
+# The delivery limit columns, as the model declares them.
+class DeliveryLimitsOutputSerializer(serializers.Serializer):
+
+    def get_fields(self):
+        return {name: _column_output_field(name) for name in DELIVERY_LIMIT_FIELDS}
+
+
+class CircuitOutputSerializer(serializers.Serializer):
+    """The endpoint's circuit breaker, shared by every worker."""
+
+    state = serializers.ChoiceField(choices=CircuitState.values)
+    consecutive_failures = serializers.IntegerField()
+    opened_at = serializers.DateTimeField(allow_null=True)
+    reopen_at = serializers.DateTimeField(allow_null=True, help_text=(
+        "open: when deliveries resume with one probe; half_open: when an unanswered probe "
+        "is retried."))
 
 
 # The channel as the API takes it: its value, or the original API's name of the default one.
