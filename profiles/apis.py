@@ -278,8 +278,7 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         data.channel = _channel_value(validated.get("channel"), data.events)
     for name in TOP_LEVEL_COLUMNS:
         if name in validated:
-            value = validated[name]
-            setattr(data, name, ProfileInput.default(name) if value is None else value)
+            setattr(data, name, ProfileInput.or_default(name, validated[name]))
     data.body = _body_for_format(data.body, data.body_format)
     if "headers" in validated:
         data.headers = {

@@ -410,8 +410,8 @@ class ProfileForm(forms.Form):
     def to_input(self) -> ProfileInput:
         """The cleaned form as the shared validation's input."""
         cleaned, groups = self.cleaned_data, self.groups()
-        columns = {name: ProfileInput.default(name) if cleaned.get(name) in (None, "")
-                   else cleaned[name] for name in TOP_LEVEL_COLUMNS}
+        columns = {name: ProfileInput.or_default(name, cleaned.get(name))
+                   for name in TOP_LEVEL_COLUMNS}
         if not cleaned.get("enable_response"):
             columns["response_message"] = ""
         return ProfileInput(

@@ -12,7 +12,6 @@ from django.utils import timezone
 from accounts.models import Account
 from common.errors import InvalidInput, Issue
 from common.standard_webhooks import generate_secret
-from common.template_grammar import DEFAULT_BODY_FORMAT
 
 from .models import (
     CallbackProfile,
@@ -20,7 +19,6 @@ from .models import (
     ProfileEncryption,
     ProfileHeader,
     ProfileStatus,
-    RatePeriod,
     RetiredSigningSecret,
 )
 from .validation import PROFILE_COLUMNS, ProfileInput, validate_profile
@@ -36,12 +34,11 @@ def new_profile_id() -> str:
 
 
 def _clean(data: ProfileInput) -> ProfileInput:
+    for name in PROFILE_COLUMNS:
+        setattr(data, name, ProfileInput.or_default(name, getattr(data, name)))
     data.title = (data.title or "").strip()
-    data.url = (data.url or "").strip()
-    data.body_format = data.body_format or DEFAULT_BODY_FORMAT
-    data.rate_limit_period = data.rate_limit_period or RatePeriod.SECOND
-    data.response_message = data.response_message or ""
-    if data.body in ("", {}):
+    data.url = data.url.strip()
+    if data.body == {}:
         data.body = None
     data.headers = {
         name.strip(): value.strip() if isinstance(value, str) else value

@@ -149,8 +149,11 @@ class ProfileInput:
         )
 
     @classmethod
-    def default(cls, name: str) -> Any:
-        """What `name` holds when it is not given (`null` in the API, empty in a form)."""
+    def or_default(cls, name: str, value: Any) -> Any:
+        """`value`, or what `name` holds when it is not given (`null` in the API, left empty
+        in the page's form or the admin)."""
+        if value not in (None, ""):
+            return value
         found = next(f for f in fields(cls) if f.name == name)
         if found.default_factory is not MISSING:
             return found.default_factory()

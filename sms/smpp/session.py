@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import select
+import socket
 import ssl
 import threading
 import time
@@ -112,17 +113,21 @@ class Bind(threading.Thread):
         delay = RECONNECT_MIN
         try:
             while not self.stopping.is_set():
+                error = ""
                 try:
                     self._session()
                     delay = RECONNECT_MIN
                 except (exceptions.ConnectionError, exceptions.PDUError, OSError,
                         SessionEnded) as exc:
                     logger.warning("SMPP %s bind %s: %s", self.carrier_name, self.slot, exc)
-                    self._close(detail=str(exc) or type(exc).__name__)
+                    error = str(exc) or type(exc).__name__
+                    self._close(detail=error)
                     if isinstance(exc, LeaseLost):
                         return
                 if not self.stopping.is_set():
-                    self._wait(delay, f"reconnecting in {delay:.1f} s")
+                    # The bind's state keeps the error until the next attempt.
+                    retry = f"reconnecting in {delay:.1f} s"
+                    self._wait(delay, f"{error}; {retry}" if error else retry)
                     delay = min(RECONNECT_MAX, delay * 2)
         except (SessionEnded, DatabaseError) as exc:
             logger.warning("SMPP %s bind %s stops: %s", self.carrier_name, self.slot, exc)
@@ -140,13 +145,14 @@ class Bind(threading.Thread):
         options = self.options
         self.state = "binding"
         self._renew()
-        context = ssl.create_default_context() if options.tls else None
-        if context is not None:
-            context.check_hostname = False  # SMSCs are reached by address; the CA still counts
-        self.client = Client(options.host, options.port, timeout=10, ssl_context=context,
+        self.client = Client(options.host, options.port, timeout=10,
                              allow_unknown_opt_params=True,
                              logger_name=f"smpp.{self.carrier_name}")
-        self.client.connect()
+        if options.tls:
+            self.client._socket = _tls_connection(options)
+            self.client.state = consts.SMPP_CLIENT_STATE_OPEN
+        else:
+            self.client.connect()
         self.client.bind_transceiver(system_id=options.system_id, password=options.password,
                                      system_type=options.system_type)
         self.state = "bound"
@@ -341,6 +347,27 @@ class Bind(threading.Thread):
         self.state = "down"
         leases.renew(carrier_id=self.carrier_id, slot=self.slot, holder=self.holder,
                          state="down", outstanding=0, detail=detail)
+
+
+def _tls_connection(options: CarrierOptions) -> ssl.SSLSocket:
+    """A TLS connection to the SMSC, trusting the system's CAs or those of `tls_ca`. Opened
+    here rather than by smpplib, which reports any failed handshake as "Connection refused"."""
+    try:
+        context = ssl.create_default_context(cafile=options.tls_ca or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SessionEnded(f"tls_ca {options.tls_ca!r} cannot be read: "
+                           f"{getattr(exc, 'strerror', None) or exc}") from exc
+    context.check_hostname = False  # SMSCs are reached by address; the CA still counts
+    raw = socket.create_connection((options.host, options.port), timeout=10)
+    try:
+        return context.wrap_socket(raw)
+    except ssl.SSLCertVerificationError as exc:
+        raw.close()
+        raise SessionEnded(f"TLS: the SMSC's certificate is not trusted ({exc.verify_message}); "
+                           "name its CA with tls_ca") from exc
+    except (ssl.SSLError, OSError) as exc:
+        raw.close()
+        raise SessionEnded(f"TLS handshake failed: {exc}") from exc
 
 
 def _text(value) -> str:
