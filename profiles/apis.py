@@ -308,10 +308,7 @@ def _merge_delivery_limits(data: ProfileInput, limits: dict | None) -> None:
         limits = dict.fromkeys(DELIVERY_LIMIT_FIELDS)
     for name in DELIVERY_LIMIT_FIELDS:
         if name in limits:
-            value = limits[name]
-            if name == "rate_limit_period":
-                value = value or RatePeriod.SECOND
-            setattr(data, name, value)
+            setattr(data, name, ProfileInput.or_default(name, limits[name]))
 
 
 class ProfileInputSerializer(InputSerializer):

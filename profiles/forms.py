@@ -263,9 +263,8 @@ class DeliveryLimitsForm(forms.Form):
         )
 
     def values(self) -> dict[str, Any]:
-        cleaned = self.cleaned_data
-        return {**cleaned, "rate_limit_period": cleaned.get("rate_limit_period")
-                or RatePeriod.SECOND}
+        return {name: ProfileInput.or_default(name, self.cleaned_data.get(name))
+                for name in DELIVERY_LIMIT_FIELDS}
 
 
 def _column_form_field(name: str) -> forms.Field:
