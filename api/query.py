@@ -1,23 +1,31 @@
 """Query-string parameters of list endpoints: every bad or unknown one is a 400 naming
-`query/<name>`, never silently ignored (the schema lists exactly what is accepted)."""
+`query/<name>`, never silently ignored (the schema lists exactly what is accepted).
+
+A list that has a page too has one definition of its filters, the page's filter form: the
+API's filter serializer is read from it (`filters_of`).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
+from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
-from common.dates import day_bound
 from common.errors import InvalidInput, Issue
 
+from .fields import InputSerializer
 from .pagination import EnvelopeLimitOffsetPagination
 
+PAGING = EnvelopeLimitOffsetPagination
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", {"type": "integer", "minimum": 1,
-                               "maximum": EnvelopeLimitOffsetPagination.max_limit},
-                     description="Page size, 1-100 (default 25)."),
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": PAGING.max_limit},
+                     description=f"Page size, 1-{PAGING.max_limit} "
+                                 f"(default {PAGING.default_limit})."),
     OpenApiParameter("offset", {"type": "integer", "minimum": 0},
                      description="Rows to skip, 0 or more (default 0)."),
 ]
@@ -36,31 +44,45 @@ class WholeNumberField(serializers.IntegerField):
 @extend_schema_field({"oneOf": [{"type": "string", "format": "date-time"},
                                 {"type": "string", "format": "date"}]})
 class DateOrDateTimeField(serializers.DateTimeField):
-    """An ISO date-time, or a bare date: its first moment, or with `end_of_day` its last (so
-    a `..._to` filter given a date includes that whole day), in UTC."""
+    """An ISO date-time, or a bare date kept as a date: the selector decides which moment of
+    that day it means (a `..._to` date includes the whole day; `common.dates.day_bound`)."""
 
-    def __init__(self, *, end_of_day: bool = False, **kwargs):
-        self.end_of_day = end_of_day
+    def __init__(self, **kwargs):
         super().__init__(input_formats=["iso-8601", "%Y-%m-%d"], **kwargs)
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
-            return day_bound(parsed.date(), end=self.end_of_day)
+            return parsed.date()
         return parsed
 
 
-class PageSerializer(serializers.Serializer):
-    limit = WholeNumberField(
-        required=False, min_value=1, max_value=EnvelopeLimitOffsetPagination.max_limit,
-        error_messages={"invalid": "must be integer",
-                        "min_value": "must be >= {min_value}",
-                        "max_value": "must be <= {max_value}"},
-    )
-    offset = WholeNumberField(
-        required=False, min_value=0,
-        error_messages={"invalid": "must be integer", "min_value": "must be >= {min_value}"},
-    )
+def _query_field(field: forms.Field) -> serializers.Field:
+    """The query parameter for one field of a page's filter form (all optional)."""
+    if isinstance(field, forms.DateField):
+        return DateOrDateTimeField(required=False)  # the API also takes a date-time
+    if isinstance(field, forms.ChoiceField):
+        coerce = getattr(field, "coerce", lambda value: value)
+        choices = cast(Iterable[tuple[Any, str]], field.choices)  # normalised by Django
+        values = [coerce(value) for value, _ in choices if value != ""]
+        return serializers.ChoiceField(choices=values, required=False, error_messages={
+            "invalid_choice": "must be one of: " + ", ".join(str(v) for v in values)})
+    if isinstance(field, forms.CharField):
+        return serializers.CharField(required=False, allow_blank=True)
+    raise TypeError(f"no query parameter for a {type(field).__name__}")
+
+
+def filters_of(form_class: type[forms.Form]) -> type[serializers.Serializer]:
+    """The filter serializer of a list endpoint, read from the page's filter form of the same
+    list: the same names, choices and types."""
+    fields = {name: _query_field(field) for name, field in form_class.base_fields.items()}
+    name = f"{form_class.__name__}Query"
+    return serializers.SerializerMetaclass(name, (serializers.Serializer,), fields)
+
+
+class PageSerializer(InputSerializer):
+    limit = WholeNumberField(required=False, min_value=1, max_value=PAGING.max_limit)
+    offset = WholeNumberField(required=False, min_value=0)
 
 
 def _issues(errors: dict) -> list[Issue]:

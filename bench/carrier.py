@@ -7,7 +7,9 @@ Per database: a scratch deployment (its own database, one real `bin/worker`), SM
 with tps=500 and window=50; the SMSC answers ESME_RTHROTTLED beyond 500 submits in a second.
 
 1. submits/s: `count` messages are queued, then the worker starts; from the SMSC's first
-   submit_sm to its last accepted answer (the SMSC's clock), against the 500/s allowed.
+   submit_sm to its last accepted answer (the SMSC's clock), against the 500/s allowed; and
+   the worker's CPU time per submit from its bind to that last answer (less noisy than the
+   rate on a shared machine).
 2. receipt → callback: the SMSC sends `receipts` DELIVRD receipts at 100 per second; from each
    deliver_sm leaving the SMSC to its message's SMS Send callback arriving at a local receiver:
    p50 and p99.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -62,9 +65,11 @@ def run(database: str, count: int, receipts: int) -> dict:
             account = _last_json(scratch.manage("shell", "-c", SETUP.format(
                 url=receiver.url, vmn=VMN)))
             scratch.manage("shell", "-c", SEND_MANY.format(count=count, **account))
-            scratch.start_worker()
-
+            worker = scratch.start_worker()
+            smsc.wait_for("bind", timeout=60)
+            cpu_at_bind = _cpu_seconds(worker.pid)
             accepted = smsc.wait_for("submit_resp", count=count, timeout=600, status=0)
+            cpu = _cpu_seconds(worker.pid) - cpu_at_bind
             submits = smsc.events("submit")
             span = (accepted[-1]["t"] - submits[0]["t"]) / 1000
             throttled = len(smsc.events("submit_resp", status=0x58))
@@ -90,10 +95,17 @@ def run(database: str, count: int, receipts: int) -> dict:
         smsc.close()
     return {
         "submits_per_second": count / span, "throttled": throttled,
+        "cpu_ms_per_submit": cpu * 1000 / count,
         "receipts": len(latencies), "p50": statistics.median(latencies),
         "p99": _p99(latencies), "settled_p50": statistics.median(to_settled),
         "settled_p99": _p99(to_settled),
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process `pid` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _p99(values: list[float]) -> float:
@@ -117,7 +129,8 @@ def main() -> None:
         found = run(database, args.count, args.receipts)
         print(f"{database}: {args.count} submits at {found['submits_per_second']:.0f}/s = "
               f"{found['submits_per_second'] / ALLOWED_TPS:.0%} of the {ALLOWED_TPS}/s allowed "
-              f"(1 worker, {found['throttled']} throttled answers)")
+              f"(1 worker, {found['throttled']} throttled answers; the worker's CPU: "
+              f"{found['cpu_ms_per_submit']:.2f} ms per submit)")
         print(f"{database}: receipt -> callback at {RECEIPT_RATE} receipts/s over "
               f"{found['receipts']} receipts: p50 {found['p50'] * 1000:.0f} ms, "
               f"p99 {found['p99'] * 1000:.0f} ms (receipt -> message settled: p50 "

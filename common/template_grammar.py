@@ -2,7 +2,9 @@
 which body formats exist. Every other module (the renderer, the profile rules, the pages and,
 through the page, their JS) reads these facts here; this module imports nothing of ours.
 
-Adding a body format: add it to `BODY_FORMATS` and teach `delivery/render.py` to encode it.
+Adding a body format: its `BodyFormat` line in `_FORMATS` (and a migration for the model's
+choices); a string template format needs nothing else, an object format also needs its encoder in
+`delivery/render.py`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from common.template_grammar import DEFAULT_BODY_FORMAT
 from common.value_encryption import encrypting_transform
 from profiles import catalog
 from profiles.models import CallbackProfile
@@ -64,7 +65,7 @@ def render_input(
         body=data.body if isinstance(data.body, dict | str) else None,
         headers=dict(data.headers or {}),
         variable_names=variable_names(event, variables),
-        body_format=data.body_format or "json",
+        body_format=data.body_format or DEFAULT_BODY_FORMAT,
         markup_placeholders=catalog.channel_variable_names(data.channel),
     )
     return render(template, variables, transform=transform or transform_for(data))

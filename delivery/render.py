@@ -65,6 +65,7 @@ from urllib.parse import quote, urlencode
 from common.template_grammar import (
     BODY_FORMATS,
     BODY_METHODS,
+    DEFAULT_BODY_FORMAT,
     HTTP_METHODS,
     PLACEHOLDER_RE,
     is_known_variable,
@@ -98,7 +99,7 @@ class CallbackTemplate:
     # The event's catalog of variable names; used for POST with an empty body and to tell
     # placeholders from markup in XML/HTML bodies.
     variable_names: Sequence[str] = ()
-    body_format: str = "json"
+    body_format: str = DEFAULT_BODY_FORMAT
     # XML/HTML: further names that are placeholders, not markup (the channel's variables, as
     # the profile validation counts them), so a template renders as it was validated.
     markup_placeholders: Sequence[str] = ()
@@ -284,7 +285,7 @@ def _render_string_body(
     template: CallbackTemplate, body_format: str, lookup: _Values, values: Mapping[str, object]
 ) -> bytes:
     text = template.body if isinstance(template.body, str) else ""
-    if body_format == "text":
+    if not BODY_FORMATS[body_format].markup:  # every <name> is a placeholder
         return _fill_text(text, lookup, _identity).encode("utf-8")
     names = {*template.variable_names, *template.markup_placeholders, *values}
     return _fill_markup(text, lookup, names).encode("utf-8")

@@ -17,16 +17,16 @@ from delivery.services.preview import preview_on_recent_traffic
 from profiles.forms import ProfileForm
 from profiles.services import profile_validate_update
 
-from .views import _form_context, _managed_redirect, _profile_or_404, _wants_json
+from .views import form_context, managed_redirect, profile_or_404, wants_json
 
 
 @login_required
 @account_required
 @require_POST
 def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpResponse:
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     if profile.managed:
-        return _managed_redirect(request, profile)
+        return managed_redirect(request, profile)
     form = ProfileForm(request.POST, profile=profile)
     items = None
     if form.is_valid():
@@ -43,11 +43,11 @@ def profile_preview_view(request: AccountRequest, profile_id: str) -> HttpRespon
     ]
     context = {"profile": profile, "preview": items or [], "preview_errors": errors}
     status = 400 if errors else 200
-    if _wants_json(request):
+    if wants_json(request):
         html = render_to_string("profiles/_preview.html", context, request)
         return JsonResponse({"html": html, "ok": not errors}, status=status)
     return render(request, "profiles/profile_form.html",
-                  _form_context(form, profile, preview_result=context), status=status)
+                  form_context(form, profile, preview_result=context), status=status)
 
 
 def _named(label: str, error: str) -> str:

@@ -30,7 +30,8 @@ from delivery.services import RateLimited, TestOutcome, send_test
 from delivery.throttles import CallbackTestThrottle, check_throttle
 from profiles import catalog
 from profiles.endpoint_status import delivery_limits_text, endpoint_status
-from profiles.forms import ProfileFilterForm, ProfileForm
+from profiles.filters import ProfileFilterForm
+from profiles.forms import ProfileForm, plain_settings
 from profiles.models import CallbackProfile, NonceMode, ProfileStatus
 from profiles.placeholders import check_placeholders, empty_placeholders, placeholders_in
 from profiles.selectors import get_profile_for_account, profile_list, profile_title_taken
@@ -57,14 +58,14 @@ LOG_PAGE_SIZE = 20
 SECRET_MASK = "•••••••• (hidden)"
 
 
-def _profile_or_404(request: AccountRequest, profile_id: str) -> CallbackProfile:
+def profile_or_404(request: AccountRequest, profile_id: str) -> CallbackProfile:
     try:
         return get_profile_for_account(account=request.account, profile_id=profile_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
@@ -81,7 +82,7 @@ def profile_list_view(request: AccountRequest) -> HttpResponse:
     )
 
 
-def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
+def form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: Any) -> dict:
     variable_events: dict[str, catalog.Event] = {}
     for channel in catalog.channels():
         for event in catalog.variable_sets_for_channel(channel.value):
@@ -128,9 +129,9 @@ def _form_context(form: ProfileForm, profile: CallbackProfile | None, **extra: A
 @require_http_methods(["GET", "POST"])
 def profile_form_view(request: AccountRequest, profile_id: str | None = None) -> HttpResponse:
     """Add and edit share this view: form -> service -> message -> redirect."""
-    profile = _profile_or_404(request, profile_id) if profile_id else None
+    profile = profile_or_404(request, profile_id) if profile_id else None
     if profile is not None and profile.managed:
-        return _managed_redirect(request, profile)
+        return managed_redirect(request, profile)
     form = ProfileForm(request.POST if request.method == "POST" else None, profile=profile)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
@@ -140,7 +141,7 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
         # Only once the profile is otherwise valid, so errors come first.
         if problems and not request.POST.get("placeholders_ok") and not validate_profile(data):
             # A warning, not an error: ticking "Save anyway" keeps deliberate literals.
-            context = _form_context(form, profile, placeholder_problems=problems)
+            context = form_context(form, profile, placeholder_problems=problems)
             return render(request, "profiles/profile_form.html", context)
         try:
             if profile is None:
@@ -154,7 +155,7 @@ def profile_form_view(request: AccountRequest, profile_id: str | None = None) ->
             messages.success(request, f"Callback profile “{saved.title}” {verb}.")
             return redirect("profiles:detail", profile_id=saved.profile_id)
     status = 400 if form.is_bound and form.errors else 200
-    context = _form_context(form, profile,
+    context = form_context(form, profile,
                             inbox_url=_inbox_url(request) if profile is None else "")
     return render(request, "profiles/profile_form.html", context, status=status)
 
@@ -183,7 +184,7 @@ def _duplicate_title(account, title: str | None, profile: CallbackProfile | None
     return [DuplicateTitle(title=title)] if taken else []
 
 
-def _managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
+def managed_redirect(request: HttpRequest, profile: CallbackProfile) -> HttpResponse:
     messages.error(request, f"“{profile.title}” {MANAGED_MESSAGE}.")
     return redirect("profiles:detail", profile_id=profile.profile_id)
 
@@ -235,7 +236,7 @@ def profile_test_view(request: AccountRequest, profile_id: str | None = None) ->
 
     The page's JS asks for JSON; without JS the form page is drawn again with the result.
     """
-    profile = _profile_or_404(request, profile_id) if profile_id else None
+    profile = profile_or_404(request, profile_id) if profile_id else None
     form = ProfileForm(request.POST, profile=profile)
     result: dict[str, Any] | None = None
     status = 200
@@ -254,9 +255,9 @@ def profile_test_view(request: AccountRequest, profile_id: str | None = None) ->
         status = 400
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         result = _not_sent("Fix the highlighted fields, then test again.", errors)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(result, status=status)
-    context = _form_context(form, profile, test_result=result)
+    context = form_context(form, profile, test_result=result)
     return render(request, "profiles/profile_form.html", context, status=status)
 
 
@@ -296,7 +297,7 @@ def _live_context(request: AccountRequest, profile: CallbackProfile) -> dict[str
 @login_required
 @account_required
 def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpResponse:
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     encryption = getattr(profile, "encryption", None)
     return render(
         request,
@@ -314,6 +315,7 @@ def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpRespons
             "configurations": profile.receive_configurations.select_related("vmn"),
             "endpoint": endpoint_status(profile),
             "delivery_limits": delivery_limits_text(profile),
+            "plain_settings": plain_settings(profile),
         },
     )
 
@@ -322,7 +324,7 @@ def profile_detail_view(request: AccountRequest, profile_id: str) -> HttpRespons
 @account_required
 def profile_live_view(request: AccountRequest, profile_id: str) -> JsonResponse:
     """What the profile page polls while a delivery is pending (static/js/live.js)."""
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     context = _live_context(request, profile)
     return JsonResponse({
         "pending": context["has_pending"],
@@ -338,7 +340,7 @@ def profile_live_view(request: AccountRequest, profile_id: str) -> JsonResponse:
 @require_POST
 def profile_status_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     """Disable, enable, or re-enable an auto-disabled profile."""
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     try:
         status = ProfileStatus(int(request.POST.get("status", "")))
     except ValueError:
@@ -361,7 +363,7 @@ def profile_status_view(request: AccountRequest, profile_id: str) -> HttpRespons
 @account_required
 @require_POST
 def profile_rotate_secret_view(request: AccountRequest, profile_id: str) -> HttpResponse:
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     try:
         profile = profile_rotate_signing_secret(profile=profile)
     except InvalidInput as exc:
@@ -380,9 +382,9 @@ def profile_rotate_secret_view(request: AccountRequest, profile_id: str) -> Http
 @require_http_methods(["GET", "POST"])
 def profile_delete_view(request: AccountRequest, profile_id: str) -> HttpResponse:
     """GET asks for confirmation (works without JS); POST deletes."""
-    profile = _profile_or_404(request, profile_id)
+    profile = profile_or_404(request, profile_id)
     if profile.managed:
-        return _managed_redirect(request, profile)
+        return managed_redirect(request, profile)
     if request.method == "POST":
         title = profile.title
         orphaned = profile.receive_configurations.count()

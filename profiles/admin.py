@@ -9,7 +9,6 @@ is validated by the one set of rules (`validate_profile`) before anything is sav
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -95,8 +94,6 @@ class CallbackProfileAdminForm(forms.ModelForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
-        cleaned["body_format"] = cleaned.get("body_format") or "json"
-        cleaned["rate_limit_period"] = cleaned.get("rate_limit_period") or "second"
         headers = cleaned.get("headers") or {}
         if not isinstance(headers, dict) or not all(
             isinstance(v, str) for v in headers.values()
@@ -106,7 +103,8 @@ class CallbackProfileAdminForm(forms.ModelForm):
         enc, auth = self._object("encryption"), self._object("auth")
         if self.errors:
             return cleaned
-        columns: dict[str, Any] = {name: cleaned.get(name) for name in PROFILE_COLUMNS}
+        columns = {name: ProfileInput.or_default(name, cleaned.get(name))
+                   for name in PROFILE_COLUMNS}
         try:
             data = ProfileInput(
                 channel=cleaned.get("channel") or self.instance.channel,

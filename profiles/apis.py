@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema,
@@ -14,7 +14,15 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
+from api.fields import (
+    InputSerializer,
+    JsonValueField,
+    StrictCharField,
+    StringListField,
+    one_of,
+    schema_worded,
+)
+from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.request_body import validated_body
 from api.responses import envelope, page_envelope
 from api.schema import page_of
@@ -27,19 +35,13 @@ from common.template_grammar import (
 )
 
 from . import catalog
-from .api_fields import (
-    JsonValueField,
-    StrictCharField,
-    StrictIntegerField,
-    StringListField,
-    TemplateBodyField,
-    one_of,
-    schema_messages,
-)
+from .api_fields import StrictIntegerField, TemplateBodyField
+from .filters import ProfileFilterForm
 from .masking import mask, unmasked
 from .models import (
     CallbackProfile,
     Channel,
+    CircuitState,
     EncryptionAlgorithm,
     NonceMode,
     ProfileStatus,
@@ -61,9 +63,11 @@ from .validation import (
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     TITLE_PATTERN,
+    TOP_LEVEL_COLUMNS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
+    column,
 )
 
 # What `body` holds for each format (the formats are common/template_grammar.py's).
@@ -73,8 +77,7 @@ BODY_HELP = (
 )
 
 
-@schema_messages
-class EncryptionSerializer(serializers.Serializer):
+class EncryptionSerializer(InputSerializer):
     algo = StrictCharField(max_length=32, schema=one_of(EncryptionAlgorithm.values))
     key = StrictCharField(max_length=64, trim_whitespace=False)
     IV = StrictCharField(max_length=64, trim_whitespace=False)
@@ -83,8 +86,7 @@ class EncryptionSerializer(serializers.Serializer):
                                  help_text="fixed (default) or random_nonce.")
 
 
-@schema_messages
-class AuthSerializer(serializers.Serializer):
+class AuthSerializer(InputSerializer):
     """Advanced authentication (OAuth client credentials); the rules are in validation.py."""
 
     token_url = StrictCharField(max_length=4096, allow_blank=True)
@@ -93,8 +95,7 @@ class AuthSerializer(serializers.Serializer):
     scope = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
 
 
-@schema_messages
-class DeliveryLimitsSerializer(serializers.Serializer):
+class DeliveryLimitsSerializer(InputSerializer):
     """Optional delivery limits; a key left out keeps its value, `null` removes the limit."""
 
     max_concurrency = StrictIntegerField(
@@ -116,16 +117,41 @@ class DeliveryLimitsSerializer(serializers.Serializer):
         return attrs
 
 
+def _column_input_field(name: str) -> serializers.Field:
+    """The API property of a profile column the input serializer does not spell out, built
+    from its model field: type, length, choices and help text."""
+    found = column(name)
+    help_text = str(found.help_text) or None
+    if isinstance(found, models.IntegerField):
+        return StrictIntegerField(help_text=help_text)
+    choices = one_of(value for value, _label in found.choices) if found.choices else None
+    return StrictCharField(required=False, allow_blank=found.blank, allow_null=True,
+                           max_length=found.max_length, schema=choices, help_text=help_text)
+
+
+def _column_output_field(name: str) -> serializers.Field:
+    """The answered value of a profile column the output serializer does not spell out."""
+    found = column(name)
+    help_text = str(found.help_text) or None
+    if found.choices:
+        return serializers.ChoiceField(choices=[value for value, _label in found.choices],
+                                       help_text=help_text)
+    if isinstance(found, models.IntegerField):
+        return serializers.IntegerField(allow_null=found.null, help_text=help_text)
+    return serializers.CharField(help_text=help_text)
+
+
+# The delivery limit columns, as the model declares them.
 class DeliveryLimitsOutputSerializer(serializers.Serializer):
-    max_concurrency = serializers.IntegerField(allow_null=True)
-    rate_limit = serializers.IntegerField(allow_null=True)
-    rate_limit_period = serializers.ChoiceField(choices=RatePeriod.values)
+
+    def get_fields(self):
+        return {name: _column_output_field(name) for name in DELIVERY_LIMIT_FIELDS}
 
 
 class CircuitOutputSerializer(serializers.Serializer):
     """The endpoint's circuit breaker, shared by every worker."""
 
-    state = serializers.ChoiceField(choices=["closed", "open", "half_open"])
+    state = serializers.ChoiceField(choices=CircuitState.values)
     consecutive_failures = serializers.IntegerField()
     opened_at = serializers.DateTimeField(allow_null=True)
     reopen_at = serializers.DateTimeField(allow_null=True, help_text=(
@@ -175,7 +201,7 @@ class ProfileOutputSerializer(serializers.Serializer):
     )
     enc = serializers.SerializerMethodField()
     auth = serializers.SerializerMethodField()
-    response_message = serializers.CharField()
+    # (here: every other top-level column, see get_fields)
     delivery = DeliveryLimitsOutputSerializer(source="*")
     circuit = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=ProfileStatus.values,
@@ -186,16 +212,22 @@ class ProfileOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField()
 
+    def get_fields(self):
+        declared = list(super().get_fields().items())
+        at = [name for name, _field in declared].index("delivery")
+        columns = [(name, _column_output_field(name)) for name in TOP_LEVEL_COLUMNS
+                   if name not in self._declared_fields]
+        return dict(declared[:at] + columns + declared[at:])
+
     def get_headers(self, profile: CallbackProfile) -> dict[str, str]:
         return {h.name: mask(h.value) for h in profile.headers.all()}
 
     @extend_schema_field(EncryptionOutputSerializer(allow_null=True))
     def get_enc(self, profile: CallbackProfile) -> dict | None:
-        enc = getattr(profile, "encryption", None)
+        enc = EncryptionInput.for_profile(profile)
         if enc is None:
             return None
-        return {"algo": enc.algorithm, "key": mask(enc.key), "IV": mask(enc.iv),
-                "params": enc.params, "nonce_mode": enc.nonce_mode}
+        return {**enc.as_api(), "key": mask(enc.key), "IV": mask(enc.iv)}
 
     @extend_schema_field(CircuitOutputSerializer)
     def get_circuit(self, profile: CallbackProfile) -> dict:
@@ -207,11 +239,10 @@ class ProfileOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(AuthOutputSerializer(allow_null=True))
     def get_auth(self, profile: CallbackProfile) -> dict | None:
-        auth = getattr(profile, "auth", None)
+        auth = AuthInput.for_profile(profile)
         if auth is None:
             return None
-        return {"token_url": auth.token_url, "client_id": auth.client_id,
-                "client_secret": mask(auth.client_secret), "scope": auth.scope}
+        return {**auth.as_api(), "client_secret": mask(auth.client_secret)}
 
     def get_signing_secret(self, profile: CallbackProfile) -> str:
         return mask(profile.signing_secret)
@@ -245,13 +276,9 @@ def _to_input(validated: dict, base: ProfileInput | None = None) -> ProfileInput
         data.events = validated["events"]
     if base is None or "channel" in validated:
         data.channel = _channel_value(validated.get("channel"), data.events)
-    for name in ("title", "http_method", "url", "response_message"):
+    for name in TOP_LEVEL_COLUMNS:
         if name in validated:
-            setattr(data, name, validated[name])
-    if "body_format" in validated:
-        data.body_format = validated["body_format"] or DEFAULT_BODY_FORMAT
-    if "body" in validated:
-        data.body = validated["body"]
+            setattr(data, name, ProfileInput.or_default(name, validated[name]))
     data.body = _body_for_format(data.body, data.body_format)
     if "headers" in validated:
         data.headers = {
@@ -281,14 +308,10 @@ def _merge_delivery_limits(data: ProfileInput, limits: dict | None) -> None:
         limits = dict.fromkeys(DELIVERY_LIMIT_FIELDS)
     for name in DELIVERY_LIMIT_FIELDS:
         if name in limits:
-            value = limits[name]
-            if name == "rate_limit_period":
-                value = value or RatePeriod.SECOND
-            setattr(data, name, value)
+            setattr(data, name, ProfileInput.or_default(name, limits[name]))
 
 
-@schema_messages
-class ProfileInputSerializer(serializers.Serializer):
+class ProfileInputSerializer(InputSerializer):
     title = StrictCharField(max_length=TITLE_MAX_LENGTH, allow_blank=True, schema={
         "minLength": TITLE_MIN_LENGTH, "pattern": TITLE_PATTERN.pattern})
     channel = StrictCharField(
@@ -312,7 +335,15 @@ class ProfileInputSerializer(serializers.Serializer):
         'Delivery limits, e.g. {"max_concurrency": 10, "rate_limit": 5, '
         '"rate_limit_period": "second"}; null removes them.'))
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
-                                             max_length=2000)
+                                       max_length=2000)
+    # (then every other top-level column, see get_fields)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in TOP_LEVEL_COLUMNS:
+            if name not in fields:
+                fields[name] = schema_worded(_column_input_field(name))
+        return fields
 
     def validate_enc(self, value):
         if not value:
@@ -350,17 +381,10 @@ class ProfilePatchSerializer(ProfileInputSerializer):
         return fields
 
 
-def _parse(serializer_class, request, **kwargs) -> dict:
-    data = validated_body(serializer_class, request, **kwargs)
-    if data.get("response_message") is None and "response_message" in data:
-        data["response_message"] = ""
-    return data
-
-
 def patched_input(request, profile: CallbackProfile) -> ProfileInput:
     """The profile as a PATCH with this request's body would leave it, validated exactly like
     PATCH (raises the same errors) and not saved: the preview's input."""
-    validated = _parse(ProfilePatchSerializer, request, partial=True)
+    validated = validated_body(ProfilePatchSerializer, request, partial=True)
     validated.pop("status", None)
     if validated:
         ensure_not_managed(profile)
@@ -368,12 +392,7 @@ def patched_input(request, profile: CallbackProfile) -> ProfileInput:
     return profile_validate_update(profile=profile, data=data)
 
 
-class ProfileListFilterSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True)
-    http_method = serializers.ChoiceField(choices=HTTP_METHODS, required=False)
-    status = serializers.ChoiceField(choices=[1, 2, 3], required=False)
-    created_from = DateOrDateTimeField(required=False)
-    created_to = DateOrDateTimeField(required=False, end_of_day=True)
+ProfileListFilterSerializer = filters_of(ProfileFilterForm)
 
 
 class ProfileListCreateApi(APIView):
@@ -393,7 +412,7 @@ class ProfileListCreateApi(APIView):
 
     @extend_schema(request=ProfileInputSerializer, responses={201: ProfileOutputSerializer})
     def post(self, request, sid: str):
-        validated = _parse(ProfileInputSerializer, request)
+        validated = validated_body(ProfileInputSerializer, request)
         profile = profile_create(account=request.auth, data=_to_input(validated))
         return envelope(ProfileOutputSerializer(profile).data,
                         message="Profile created successfully", status=201)
@@ -410,7 +429,7 @@ class ProfileDetailApi(APIView):
     def patch(self, request, sid: str, profile_id: str):
         with transaction.atomic():
             profile = get_profile_for_account(account=request.auth, profile_id=profile_id)
-            validated = _parse(ProfilePatchSerializer, request, partial=True)
+            validated = validated_body(ProfilePatchSerializer, request, partial=True)
             if set(validated) - {"status"}:
                 ensure_not_managed(profile)
             data = _to_input(validated, base=ProfileInput.from_profile(profile))

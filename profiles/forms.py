@@ -12,7 +12,9 @@ import json
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
+from django.utils.text import capfirst
 
 from common.errors import Issue, sentence
 from common.template_grammar import BODY_FORMAT_CHOICES, DEFAULT_BODY_FORMAT, STRING_FORMATS
@@ -23,14 +25,15 @@ from .models import (
     CallbackProfile,
     EncryptionAlgorithm,
     NonceMode,
-    ProfileStatus,
     RatePeriod,
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
+    TOP_LEVEL_COLUMNS,
     AuthInput,
     EncryptionInput,
     ProfileInput,
+    column,
     max_concurrency_ceiling,
 )
 
@@ -260,9 +263,34 @@ class DeliveryLimitsForm(forms.Form):
         )
 
     def values(self) -> dict[str, Any]:
-        cleaned = self.cleaned_data
-        return {**cleaned, "rate_limit_period": cleaned.get("rate_limit_period")
-                or RatePeriod.SECOND}
+        return {name: ProfileInput.or_default(name, self.cleaned_data.get(name))
+                for name in DELIVERY_LIMIT_FIELDS}
+
+
+def _column_form_field(name: str) -> forms.Field:
+    """The page's field for a profile column the form does not spell out: the model field's
+    label, help text, widget and choices. Its length is the rule's to check (worded like the
+    other fields' errors), so only the browser's maxlength is kept."""
+    field = column(name).formfield(required=False)
+    assert field is not None  # a column, not a relation
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    return field
+
+
+def plain_columns() -> list[str]:
+    """The top-level columns the profile form derives from the model: the page draws them in
+    a loop, and the detail page lists them the same way."""
+    return [name for name in TOP_LEVEL_COLUMNS if name not in ProfileForm.base_fields]
+
+
+def plain_settings(profile: CallbackProfile) -> list[tuple[str, Any]]:
+    """The plain columns as the profile page lists them: (label, value), labelled as the form
+    labels them."""
+    rows = []
+    for name in plain_columns():
+        found, value = column(name), getattr(profile, name)
+        rows.append((str(capfirst(found.verbose_name)), dict(found.flatchoices).get(value, value)))
+    return rows
 
 
 # A switch on the page that turns a group of the API on: `enc` → enable_encryption.
@@ -320,12 +348,15 @@ class ProfileForm(forms.Form):
     response_message = forms.CharField(
         label="Response Message", required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # (then every other top-level column: `plain_columns`)
 
     def __init__(self, data=None, *, profile: CallbackProfile | None = None, **kwargs):
         self.profile = profile
         saved = ProfileInput.from_profile(profile) if profile is not None else None
         initial = {**self._initial_from(saved), **(kwargs.pop("initial", None) or {})}
         super().__init__(data, initial=initial, **kwargs)
+        for name in plain_columns():
+            self.fields[name] = _column_form_field(name)
         self.enc = EncryptionForm(
             data, initial=saved.encryption.as_api() if saved and saved.encryption else None)
         self.auth = AuthForm(data, initial=saved.auth.as_api() if saved and saved.auth else None)
@@ -342,9 +373,8 @@ class ProfileForm(forms.Form):
         if saved is None:
             return {}
         return {
-            "title": saved.title, "channel": saved.channel, "http_method": saved.http_method,
-            "url": saved.url, "body": saved.body, "headers": saved.headers,
-            "body_format": saved.body_format, "response_message": saved.response_message,
+            **{name: getattr(saved, name) for name in TOP_LEVEL_COLUMNS},
+            "channel": saved.channel, "headers": saved.headers,
             "enable_response": bool(saved.response_message),
             "enable_encryption": saved.encryption is not None,
             "enable_auth": saved.auth is not None,
@@ -379,18 +409,16 @@ class ProfileForm(forms.Form):
     def to_input(self) -> ProfileInput:
         """The cleaned form as the shared validation's input."""
         cleaned, groups = self.cleaned_data, self.groups()
+        columns = {name: ProfileInput.or_default(name, cleaned.get(name))
+                   for name in TOP_LEVEL_COLUMNS}
+        if not cleaned.get("enable_response"):
+            columns["response_message"] = ""
         return ProfileInput(
-            title=cleaned.get("title") or "",
             channel=cleaned.get("channel") or "",
-            http_method=cleaned.get("http_method") or "",
-            url=cleaned.get("url") or "",
-            body=cleaned.get("body"),
-            body_format=cleaned.get("body_format") or DEFAULT_BODY_FORMAT,
             headers=cleaned.get("headers") or {},
             encryption=self.enc.to_input() if "enc" in groups else None,
             auth=self.auth.to_input() if "auth" in groups else None,
-            response_message=(cleaned.get("response_message") or "")
-            if cleaned.get("enable_response") else "",
+            **columns,
             **self.delivery.values(),
         )
 
@@ -423,6 +451,8 @@ class ProfileForm(forms.Form):
         path = ISSUE_ALIASES.get(issue.field, issue.field)
         head, _, rest = path.partition("/")
         subject = ISSUE_SUBJECTS.get(issue.field, "")
+        if path in plain_columns():
+            subject = str(self.fields[path].label)
         if head == "headers" and rest:
             return self, "headers", sentence(f"Header “{rest}”:", issue.message)
         group = self.groups().get(head)
@@ -436,6 +466,9 @@ class ProfileForm(forms.Form):
         return self, None, issue.api_text()
 
     # --- what the template draws ------------------------------------------------------------
+
+    def plain_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in plain_columns()]
 
     def current(self, name: str) -> Any:
         """The value shown for a field: what was posted, else the initial value."""
@@ -482,49 +515,3 @@ class ProfileForm(forms.Form):
             period = current["rate_limit_period"] or RatePeriod.SECOND
             parts.append(f"{current['rate_limit']} per {period}")
         return ", ".join(parts) or "no limits"
-
-
-
-class ProfileFilterForm(forms.Form):
-    """The list's search and filters; all optional, all kept in the query string."""
-
-    title = forms.CharField(
-        label="Search by name", required=False, max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Profile name"}),
-    )
-    http_method = forms.ChoiceField(
-        label="HTTP Method", required=False,
-        choices=[("", "Any method"), *HTTP_METHOD_CHOICES],
-    )
-    status = forms.TypedChoiceField(
-        label="Status", required=False, coerce=int, empty_value=None,
-        choices=[("", "Any status"), *ProfileStatus.choices],
-    )
-    created_from = forms.DateField(
-        label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(
-        label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        start, end = cleaned.get("created_from"), cleaned.get("created_to")
-        if start and end and start > end:
-            self.add_error("created_to", "must be on or after the “Created from” date.")
-        return cleaned
-
-    def filters(self) -> dict[str, Any]:
-        """Only the filters that parsed; a bad date is reported and ignored, not a 500."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {
-            key: cleaned.get(key)
-            for key in ("title", "http_method", "status", "created_from", "created_to")
-            if cleaned.get(key) and key not in self.errors
-        }
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.filters())

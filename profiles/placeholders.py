@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.template_grammar import (
+    DEFAULT_BODY_FORMAT,
     MARKUP_FORMATS,
     PLACEHOLDER_RE,
     is_known_variable,
@@ -39,7 +40,7 @@ def _strings(node: Any) -> Iterable[str]:
             yield from _strings(item)
 
 
-def placeholders_in(*, url: str = "", body: Any = None, body_format: str = "json",
+def placeholders_in(*, url: str = "", body: Any = None, body_format: str = DEFAULT_BODY_FORMAT,
                     channel: str = "") -> list[str]:
     """Placeholder names used in the endpoint URL and the body, once each, in order. In an
     XML or HTML template only the channel's variables are placeholders: `<root>` or `<b>` is
@@ -118,7 +119,8 @@ def glued_placeholders(url: str) -> list[GluedPlaceholder]:
 
 
 def check_placeholders(*, channel: str, url: str, body: Any,
-                       body_format: str = "json") -> list[PlaceholderProblem | GluedPlaceholder]:
+                       body_format: str = DEFAULT_BODY_FORMAT,
+                       ) -> list[PlaceholderProblem | GluedPlaceholder]:
     """What the Save warning lists: placeholders the channel's events cannot fill, and
     placeholders glued into the URL's path or a previous query value."""
     names = placeholders_in(url=url, body=body, body_format=body_format, channel=channel)

@@ -19,7 +19,6 @@ from .models import (
     ProfileEncryption,
     ProfileHeader,
     ProfileStatus,
-    RatePeriod,
     RetiredSigningSecret,
 )
 from .validation import PROFILE_COLUMNS, ProfileInput, validate_profile
@@ -35,12 +34,11 @@ def new_profile_id() -> str:
 
 
 def _clean(data: ProfileInput) -> ProfileInput:
+    for name in PROFILE_COLUMNS:
+        setattr(data, name, ProfileInput.or_default(name, getattr(data, name)))
     data.title = (data.title or "").strip()
-    data.url = (data.url or "").strip()
-    data.body_format = data.body_format or "json"
-    data.rate_limit_period = data.rate_limit_period or RatePeriod.SECOND
-    data.response_message = data.response_message or ""
-    if data.body in ("", {}):
+    data.url = data.url.strip()
+    if data.body == {}:
         data.body = None
     data.headers = {
         name.strip(): value.strip() if isinstance(value, str) else value
@@ -59,20 +57,8 @@ def _save_children(profile: CallbackProfile, data: ProfileInput) -> None:
         ProfileHeader(profile=profile, name=name, value=value, position=index)
         for index, (name, value) in enumerate(data.headers.items())
     )
-    enc, auth = data.encryption, data.auth
-    _save_optional(ProfileEncryption, profile, None if enc is None else {
-        "algorithm": enc.algorithm,
-        "key": enc.key,
-        "iv": enc.iv,
-        "params": list(enc.params),
-        "nonce_mode": enc.nonce_mode,
-    })
-    _save_optional(ProfileAuth, profile, None if auth is None else {
-        "token_url": auth.token_url,
-        "client_id": auth.client_id,
-        "client_secret": auth.client_secret,
-        "scope": auth.scope or "",
-    })
+    for model, group in ((ProfileEncryption, data.encryption), (ProfileAuth, data.auth)):
+        _save_optional(model, profile, None if group is None else group.as_columns())
     profile.refresh_from_db()  # drops cached relations: callers see what was just written
 
 

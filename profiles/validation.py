@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import models
 
 from common.errors import Issue
 from common.json_values import find_nul, json_depth
@@ -28,7 +29,7 @@ from common.template_grammar import (
 from common.value_encryption import validate_encryption_settings
 
 from . import catalog
-from .models import EncryptionAlgorithm, NonceMode, RatePeriod
+from .models import CallbackProfile, EncryptionAlgorithm, NonceMode, RatePeriod
 
 TITLE_PATTERN = re.compile(r"^[A-Za-z0-9 _-]+$")
 TITLE_MIN_LENGTH = 3
@@ -50,14 +51,31 @@ MAX_CLIENT_SECRET = 1000
 MAX_SCOPE = 255
 MAX_RATE_LIMIT = 100_000
 DELIVERY_LIMIT_FIELDS = ("max_concurrency", "rate_limit", "rate_limit_period")
-# The profile's own columns, carried by ProfileInput under the same names: the services save
-# them, `from_profile` reads them and the admin edits them without listing them again.
-PROFILE_COLUMNS = ("title", "http_method", "url", "body", "body_format", "response_message",
-                   *DELIVERY_LIMIT_FIELDS)
 
 
 @dataclass
-class EncryptionInput:
+class SettingsGroup:
+    """Optional settings saved in a one-to-one row of the profile (`relation`), whose columns
+    are named as the attributes here: reading and writing the row needs no list of them."""
+
+    relation: ClassVar[str]
+
+    @classmethod
+    def for_profile(cls, profile) -> Self | None:
+        """The saved profile's settings, or None when the group is off."""
+        row = getattr(profile, cls.relation, None) if profile.pk else None
+        if row is None:
+            return None
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+    def as_columns(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class EncryptionInput(SettingsGroup):
+    relation = "encryption"
+
     algorithm: str
     key: str
     iv: str
@@ -78,8 +96,10 @@ class EncryptionInput:
 
 
 @dataclass
-class AuthInput:
+class AuthInput(SettingsGroup):
     """Advanced authentication: OAuth client credentials exchanged for a Bearer token."""
+
+    relation = "auth"
 
     token_url: str
     client_id: str
@@ -97,15 +117,6 @@ class AuthInput:
     def as_api(self) -> dict[str, Any]:
         return asdict(self)
 
-    @classmethod
-    def for_profile(cls, profile) -> AuthInput | None:
-        """The saved profile's settings, or None when advanced authentication is off."""
-        auth = getattr(profile, "auth", None) if profile.pk else None
-        if auth is None:
-            return None
-        return cls(token_url=auth.token_url, client_id=auth.client_id,
-                   client_secret=auth.client_secret, scope=auth.scope)
-
 
 @dataclass
 class ProfileInput:
@@ -116,12 +127,12 @@ class ProfileInput:
     http_method: str
     url: str
     body: Any = None
+    body_format: str = DEFAULT_BODY_FORMAT
     headers: dict[str, str] = field(default_factory=dict)
     encryption: EncryptionInput | None = None
     auth: AuthInput | None = None
     response_message: str = ""
     events: list[str] | None = None
-    body_format: str = DEFAULT_BODY_FORMAT
     # Delivery limits: None = no limit of the profile's own.
     max_concurrency: int | None = None
     rate_limit: int | None = None
@@ -129,17 +140,45 @@ class ProfileInput:
 
     @classmethod
     def from_profile(cls, profile) -> ProfileInput:
-        enc = getattr(profile, "encryption", None) if profile.pk else None
         return cls(
             channel=profile.channel,
             headers={h.name: h.value for h in profile.headers.all()},
-            encryption=EncryptionInput(
-                algorithm=enc.algorithm, key=enc.key, iv=enc.iv, params=list(enc.params),
-                nonce_mode=enc.nonce_mode,
-            ) if enc else None,
+            encryption=EncryptionInput.for_profile(profile),
             auth=AuthInput.for_profile(profile),
             **{name: getattr(profile, name) for name in PROFILE_COLUMNS},
         )
+
+    @classmethod
+    def or_default(cls, name: str, value: Any) -> Any:
+        """`value`, or what `name` holds when it is not given (`null` in the API, left empty
+        in the page's form or the admin)."""
+        if value not in (None, ""):
+            return value
+        found = next(f for f in fields(cls) if f.name == name)
+        if found.default_factory is not MISSING:
+            return found.default_factory()
+        return "" if found.default is MISSING else found.default
+
+
+# The profile's own columns: each ProfileInput attribute named like a CallbackProfile column
+# (the channel is set once, at creation). The services save them, `from_profile` reads them and
+# the admin edits them; the API, the page's form and its detail derive a field for each one
+# they do not spell out (README "REST API"), so a new column is its model field, its attribute
+# above and its rule below.
+PROFILE_COLUMNS = tuple(
+    f.name for f in fields(ProfileInput)
+    if f.name != "channel" and f.name in {c.name for c in CallbackProfile._meta.local_fields}
+)
+# The columns named at the top level of the API and the page (the delivery limits are grouped
+# under `delivery`).
+TOP_LEVEL_COLUMNS = tuple(name for name in PROFILE_COLUMNS if name not in DELIVERY_LIMIT_FIELDS)
+
+
+def column(name: str) -> models.Field:
+    """The model field of a profile column: its label, help text, length and choices."""
+    found = CallbackProfile._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
 
 
 def validate_profile(data: ProfileInput, *, existing_channel: str | None = None) -> list[Issue]:
@@ -161,14 +200,20 @@ def validate_profile(data: ProfileInput, *, existing_channel: str | None = None)
         issues += encryption_issues(data.encryption, channel)
     if data.auth is not None:
         issues += auth_issues(data.auth, data.headers)
-    if len(data.response_message or "") > MAX_RESPONSE_MESSAGE:
-        issues.append(
-            Issue("response_message", f"must NOT have more than {MAX_RESPONSE_MESSAGE} characters")
-        )
-    elif "\x00" in (data.response_message or ""):
-        issues.append(Issue("response_message", "must NOT contain NUL (\\u0000) characters"))
+    issues += text_issues("response_message", data.response_message, MAX_RESPONSE_MESSAGE)
     issues += delivery_limit_issues(data)
     return issues
+
+
+def text_issues(name: str, value: str | None, limit: int | None = None) -> list[Issue]:
+    """A free text setting: at most `limit` characters (by default its column's max_length,
+    so the two cannot differ), no NUL."""
+    limit = limit or column(name).max_length
+    if limit is not None and len(value or "") > limit:
+        return [Issue(name, f"must NOT have more than {limit} characters")]
+    if "\x00" in (value or ""):
+        return [Issue(name, "must NOT contain NUL (\\u0000) characters")]
+    return []
 
 
 def max_concurrency_ceiling() -> int:

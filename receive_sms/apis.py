@@ -13,15 +13,15 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from accounts.models import Account
-from api.query import PAGE_PARAMETERS, DateOrDateTimeField, parse_query
+from api.fields import InputSerializer, StrictCharField, one_of
+from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.request_body import validated_body
 from api.responses import envelope, page_envelope
 from api.schema import page_of
-from profiles.api_fields import StrictCharField, one_of
 from profiles.selectors import get_profile_for_account
 
 from . import actions
-from .api_fields import MAX_LENGTH, schema_style
+from .filters import IncomingMessageFilterForm
 from .models import IncomingMessage, ReceiveConfiguration, TriggerType
 from .selectors import (
     configuration_list,
@@ -40,41 +40,30 @@ from .services import (
 )
 
 
-def _trigger_type_value(raw: str) -> str:
-    if raw not in TriggerType.values:
-        allowed = ", ".join(TriggerType.values)
-        raise serializers.ValidationError(f"must be one of: {allowed}")
-    return raw
-
-
-class ConfigurationInputSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=32, error_messages=MAX_LENGTH)
-    # Length and shape of the keyword are the service's rules (same message everywhere).
+class ConfigurationInputSerializer(InputSerializer):
+    number = serializers.CharField(max_length=32)
+    # The keyword's length and shape and the trigger type's values are the service's rules
+    # (the same message from the page, the admin and the API).
     keyword = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     trigger_url = serializers.BooleanField(required=False)
-    trigger_type = StrictCharField(required=False, max_length=32, error_messages=MAX_LENGTH,
+    trigger_type = StrictCharField(required=False, max_length=32,
                                    schema=one_of(TriggerType.values))
     callback_profile_id = serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                                max_length=64, error_messages=MAX_LENGTH)
+                                                max_length=64)
     active = serializers.BooleanField(required=False)
     expires_at = serializers.DateTimeField(required=False, allow_null=True,
                                            input_formats=["iso-8601"])
     webhook_url = serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                        max_length=2048, error_messages=MAX_LENGTH)
+                                        max_length=2048)
     reply_callback_profile_id = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=64,
-        error_messages=MAX_LENGTH,
         help_text="An SMS-channel profile for the delivery reports of replies and forwards.",
     )
 
     def get_fields(self):
         """The configuration's own fields, then each action's fragment (null = off)."""
-        fields = schema_style(super().get_fields())
-        return fields | {action.api_field: action.serializer_field()
-                         for action in actions.REGISTRY}
-
-    def validate_trigger_type(self, value: str) -> str:
-        return _trigger_type_value(value)
+        return super().get_fields() | {action.api_field: action.serializer_field()
+                                       for action in actions.REGISTRY}
 
 
 class ConfigurationPatchSerializer(ConfigurationInputSerializer):
@@ -261,11 +250,7 @@ class IncomingMessageOutputSerializer(serializers.Serializer):
                 "status_code": delivery.last_status_code}
 
 
-class IncomingMessageFilterSerializer(serializers.Serializer):
-    number = serializers.CharField(required=False, allow_blank=True)
-    keyword = serializers.CharField(required=False, allow_blank=True)
-    date_from = DateOrDateTimeField(required=False)
-    date_to = DateOrDateTimeField(required=False, end_of_day=True)
+IncomingMessageFilterSerializer = filters_of(IncomingMessageFilterForm)
 
 
 class IncomingMessageListApi(APIView):

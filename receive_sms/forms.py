@@ -235,20 +235,6 @@ class SimulateIncomingForm(forms.Form):
         return cleaned
 
 
-class LogFilterForm(forms.Form):
-    number = forms.CharField(label="Number", required=False, max_length=32)
-    keyword = forms.CharField(label="Keyword", required=False, max_length=MAX_KEYWORD)
-    date_from = forms.DateField(label="From date", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To date", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
 class SenderIdForm(forms.Form):
     sender_id = forms.CharField(label="Sender ID", max_length=11,
                                 help_text="3 to 11 letters or digits, e.g. KLRHXA.")

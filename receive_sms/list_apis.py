@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from api.query import PAGE_PARAMETERS, parse_query
+from api.fields import InputSerializer, StrictCharField
+from api.query import PAGE_PARAMETERS, filters_of, parse_query
 from api.responses import envelope, page_envelope
 from api.schema import page_of
-from profiles.api_fields import StrictCharField
 
+from .filters import MemberFilterForm
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
 from .subscribers import (
     LIST_NAME_INPUT_PATTERN,
@@ -39,12 +40,9 @@ class SubscriberOutputSerializer(serializers.Serializer):
         return "subscribed" if subscriber.is_subscribed else "unsubscribed"
 
 
-class SubscriberListInputSerializer(serializers.Serializer):
+class SubscriberListInputSerializer(InputSerializer):
     name = StrictCharField(max_length=LIST_NAME_MAX_LENGTH,
-                           schema={"pattern": LIST_NAME_INPUT_PATTERN}, error_messages={
-        "blank": "must NOT be empty", "invalid": "must be string",
-        "max_length": "must NOT have more than {max_length} characters",
-    })
+                           schema={"pattern": LIST_NAME_INPUT_PATTERN})
 
 
 class SubscriberListListCreateApi(APIView):
@@ -68,10 +66,7 @@ class SubscriberListListCreateApi(APIView):
                         message="Subscriber list saved successfully", status=201)
 
 
-class SubscriberFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["subscribed", "unsubscribed"], required=False,
-                                     error_messages={"invalid_choice":
-                                                     "must be subscribed or unsubscribed"})
+SubscriberFilterSerializer = filters_of(MemberFilterForm)
 
 
 class SubscriberListMembersApi(APIView):

@@ -17,22 +17,17 @@ from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 from sms.opt_outs import MAX_REPLY, opt_out_list, opt_out_replies, opt_out_settings_update
 
+from .filters import MemberFilterForm
 from .forms import add_service_errors
 from .selectors import get_subscriber_list_for_account, subscriber_list_list, subscriber_members
-from .subscribers import subscriber_list_get_or_create
+from .subscribers import LIST_NAME_MAX_LENGTH, subscriber_list_get_or_create
 
 MEMBERS_PER_PAGE = 50
 
 
 class SubscriberListForm(forms.Form):
-    name = forms.CharField(label="List name", max_length=50,
+    name = forms.CharField(label="List name", max_length=LIST_NAME_MAX_LENGTH,
                            help_text="Letters, digits, spaces, hyphens or underscores.")
-
-
-class MemberFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Status", required=False, choices=[
-        ("", "All"), ("subscribed", "Subscribed"), ("unsubscribed", "Unsubscribed"),
-    ])
 
 
 class OptOutSettingsForm(forms.Form):

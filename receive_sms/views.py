@@ -21,9 +21,9 @@ from common.errors import InvalidInput, NotFound
 from common.inbound import inbound_token_ok
 
 from .actions import action_names, labels
+from .filters import IncomingMessageFilterForm
 from .forms import (
     ConfigurationForm,
-    LogFilterForm,
     SenderIdForm,
     SimulateIncomingForm,
     add_service_errors,
@@ -159,7 +159,7 @@ def configuration_delete_view(request: AccountRequest, public_id: uuid.UUID) -> 
 
 
 def _log_rows_context(request: AccountRequest) -> dict:
-    filter_form = LogFilterForm(request.GET or None)
+    filter_form = IncomingMessageFilterForm(request.GET or None)
     queryset = incoming_message_list(account=request.account, **filter_form.filters())
     page = Paginator(queryset, LOGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -9,10 +9,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from api.fields import InputSerializer, StrictCharField
 from api.idempotency import HEADER, idempotent
 from api.parsers import SafeJSONParser, SingleValueFormParser
 from api.responses import envelope
-from profiles.api_fields import StrictCharField
 
 from .models import MessageType
 from .services import MAX_BODY_CHARS, MAX_RECIPIENTS, MAX_TEXT_FIELD, SendResult, message_send
@@ -60,22 +60,16 @@ class FlashField(ScalarTextField):
         return super().to_internal_value(data)
 
 
-MESSAGES = {"invalid": "must be string", "null": "must NOT be null", "blank": "must NOT be empty",
-            "min_length": "must NOT be empty",
-            "max_length": "must NOT have more than {max_length} characters"}
-
-
 def _text(**kwargs) -> StrictCharField:
     return StrictCharField(required=False, allow_blank=True, allow_null=True,
-                           trim_whitespace=False, error_messages=MESSAGES, **kwargs)
+                           trim_whitespace=False, **kwargs)
 
 
 def _body_field() -> StrictCharField:
-    return StrictCharField(trim_whitespace=False, min_length=1, max_length=MAX_BODY_CHARS,
-                           error_messages=MESSAGES)
+    return StrictCharField(trim_whitespace=False, min_length=1, max_length=MAX_BODY_CHARS)
 
 
-class _SendFields(serializers.Serializer):
+class _SendFields(InputSerializer):
     """The fields a send request has as JSON and as a form alike."""
 
     body = _body_field()
@@ -107,8 +101,7 @@ class SendFormSerializer(_SendFields):
     """The same request as a form (application/x-www-form-urlencoded): every value is text and
     every field is given once; `to` lists the numbers comma-separated."""
 
-    to = StrictCharField(min_length=1, help_text="Comma-separated E.164 numbers.",
-                         error_messages=MESSAGES)
+    to = StrictCharField(min_length=1, help_text="Comma-separated E.164 numbers.")
     flash = serializers.ChoiceField(choices=["0", "1"], required=False, allow_blank=True,
                                     error_messages={"invalid_choice": "must be 0 or 1"})
 

@@ -6,10 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from api.fields import InputSerializer, StrictCharField
 from api.query import PAGE_PARAMETERS, parse_query
 from api.responses import envelope, page_envelope
 from api.schema import page_of
-from profiles.api_fields import StrictCharField, schema_messages
 
 from .opt_outs import MAX_REPLY, opt_out_list, opt_out_replies, opt_out_settings_update
 
@@ -39,8 +39,7 @@ class OptOutListApi(APIView):
                              message="Opt-outs fetched successfully")
 
 
-@schema_messages
-class OptOutSettingsSerializer(serializers.Serializer):
+class OptOutSettingsSerializer(InputSerializer):
     # Strings only (a number is refused, not turned into text), as the profile API.
     opt_out_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)
     opt_in_reply = StrictCharField(required=False, allow_blank=True, max_length=MAX_REPLY)

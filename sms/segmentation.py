@@ -85,3 +85,14 @@ def segment(text: str) -> Segmentation:
     single, per_part = LIMITS[encoding]
     units = 1 if size <= single else len(_greedy_parts(text, costs, per_part))
     return Segmentation(encoding=encoding, length=len(text), size=size, units=units)
+
+
+def page_data(labels: dict[str, str]) -> dict:
+    """These rules as plain data for the Send test SMS page's live counter (`json_script`), so
+    its JS counts as `segment` does; `labels` names each encoding."""
+    return {
+        "gsm7_basic": "".join(sorted(GSM7_BASIC)),
+        "gsm7_extension": "".join(sorted(GSM7_EXTENSION)),
+        **{encoding: {"label": labels[encoding], "single": single, "per_part": per_part}
+           for encoding, (single, per_part) in LIMITS.items()},
+    }

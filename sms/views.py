@@ -13,7 +13,9 @@ from django.urls import reverse
 from accounts.decorators import AccountRequest, account_required
 from common.errors import InvalidInput, NotFound
 
+from . import segmentation
 from .forms import LogFilterForm, SendSmsForm
+from .models import Encoding
 from .selectors import get_message_for_account, message_list
 from .services import SOURCE_UI, message_send
 
@@ -95,4 +97,6 @@ def send_view(request: AccountRequest) -> HttpResponse:
                 f"{count} message{'s' if count != 1 else ''} accepted (id {result.request_id}).",
             )
             return redirect(f"{reverse('sms:logs')}?request={result.request_id}")
-    return render(request, "sms/send.html", {"form": form})
+    return render(request, "sms/send.html", {
+        "form": form, "segmentation": segmentation.page_data(dict(Encoding.choices)),
+    })

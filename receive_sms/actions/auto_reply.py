@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from api.fields import InputSerializer, schema_worded
 from common.errors import Issue
 from delivery.render import fill_text_template
 from sms import opt_outs
 from sms.services import MAX_BODY_CHARS
 
-from ..api_fields import NOT_OBJECT, schema_style
 from ..matching import callback_variables
 from ..models import IncomingMessage
 from .base import Action, RunContext, outcome, send_sms
@@ -32,7 +32,7 @@ class AutoReplySettings:
     delay_minutes: int = 0
 
 
-class AutoReplySerializer(serializers.Serializer):
+class AutoReplySerializer(InputSerializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False,
                                  help_text="The reply, with the incoming <variables>.")
     delay_minutes = serializers.IntegerField(required=False, default=0,
@@ -40,9 +40,6 @@ class AutoReplySerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "ConfigurationAutoReply"
-
-    def get_fields(self):
-        return schema_style(super().get_fields())
 
 
 class AutoReply(Action):
@@ -86,7 +83,7 @@ class AutoReply(Action):
                         f"scheduled for {run_after:%Y-%m-%d %H:%M} UTC ({delay} min)")]
 
     def serializer_field(self) -> serializers.Field:
-        return AutoReplySerializer(required=False, allow_null=True, error_messages=NOT_OBJECT)
+        return schema_worded(AutoReplySerializer(required=False, allow_null=True))
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {

@@ -15,11 +15,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from rest_framework import serializers
 
+from api.fields import InputSerializer, StringListField, schema_worded
 from common.errors import Issue
 from delivery.render import fill_text_template
 from sms.recipients import InvalidNumber, parse_recipient
 
-from ..api_fields import NOT_OBJECT, StringListField, schema_style
 from ..matching import callback_variables
 from .base import Action, RunContext, outcome, send_sms
 
@@ -38,19 +38,16 @@ class ForwardSettings:
     template: str = DEFAULT_TEMPLATE
 
 
-class ForwardSerializer(serializers.Serializer):
-    numbers = StringListField(child=serializers.CharField(max_length=32), required=False,
+class ForwardSerializer(InputSerializer):
+    numbers = StringListField(child=serializers.CharField(max_length=32), allow_null=False,
                               default=list, help_text="E.164 numbers that get the SMS.")
-    emails = StringListField(child=serializers.CharField(max_length=254), required=False,
+    emails = StringListField(child=serializers.CharField(max_length=254), allow_null=False,
                              default=list, help_text="Addresses that get an email.")
     template = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
                                      help_text=f"Default: {DEFAULT_TEMPLATE}")
 
     class Meta:
         ref_name = "ConfigurationForward"
-
-    def get_fields(self):
-        return schema_style(super().get_fields())
 
 
 class CommaListField(forms.CharField):
@@ -126,7 +123,7 @@ class Forward(Action):
         return results
 
     def serializer_field(self) -> serializers.Field:
-        return ForwardSerializer(required=False, allow_null=True, error_messages=NOT_OBJECT)
+        return schema_worded(ForwardSerializer(required=False, allow_null=True))
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from django import forms
 from rest_framework import serializers
 
+from api.fields import StrictCharField, schema_worded
 from common.errors import Issue
-from profiles.api_fields import StrictCharField
 
-from ..api_fields import MAX_LENGTH
 from ..subscribers import (
     LIST_NAME_INPUT_PATTERN,
     LIST_NAME_MAX_LENGTH,
@@ -48,9 +47,9 @@ class ListAction(Action):
                                                                name=settings.list).name)
 
     def serializer_field(self) -> serializers.Field:
-        return StrictCharField(
+        return schema_worded(StrictCharField(
             required=False, allow_blank=True, allow_null=True, max_length=LIST_NAME_MAX_LENGTH,
-            error_messages=MAX_LENGTH, schema={"pattern": f"^$|{LIST_NAME_INPUT_PATTERN}"})
+            schema={"pattern": f"^$|{LIST_NAME_INPUT_PATTERN}"}))
 
     def from_api(self, value: str | None) -> ListSettings | None:
         name = (value or "").strip()

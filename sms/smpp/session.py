@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import select
+import socket
 import ssl
 import threading
 import time
@@ -34,6 +35,9 @@ RECONNECT_MIN, RECONNECT_MAX = 0.5, 30.0
 THROTTLE_MIN, THROTTLE_MAX = 0.2, 30.0
 ORPHANS_EVERY = 5.0
 IDLE_READ = 0.05  # how long a bind with nothing to send waits for a PDU
+# submit_sm_resp are committed together: those read within RECORD_AFTER seconds, at most half
+# the window (README: Nothing lost). Unrecorded answers count against the window.
+RECORD_AFTER = 0.02
 
 
 class SessionEnded(Exception):
@@ -45,18 +49,25 @@ class LeaseLost(SessionEnded):
 
 
 class _Bucket:
-    """This bind's share of the carrier's tps (shared equally by the live binds)."""
+    """This bind's share of the carrier's tps (shared equally by the live binds): a token
+    bucket (at most 100 ms worth at once) that also never lets more than the share through
+    within one second, so catching up after a pause does not overrun an SMSC counting per
+    second (it would answer ESME_RTHROTTLED, and the bind would pause)."""
 
     def __init__(self, rate: float) -> None:
         self.rate, self.tokens, self.at = rate, 1.0, time.monotonic()
+        self.last_second: deque[float] = deque()  # when each submit of the last second went
 
     def take(self) -> bool:
         now = time.monotonic()
-        burst = max(1.0, self.rate / 10)  # at most 100 ms worth at once
+        burst = max(1.0, self.rate / 10)
         self.tokens = min(burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
-        if self.tokens >= 1.0:
+        while self.last_second and now - self.last_second[0] >= 1.0:
+            self.last_second.popleft()
+        if self.tokens >= 1.0 and len(self.last_second) < max(1, int(self.rate)):
             self.tokens -= 1.0
+            self.last_second.append(now)
             return True
         return False
 
@@ -73,7 +84,8 @@ class Bind(threading.Thread):
         self.client: Client = None  # connect() binds one (smpplib is untyped: Any)
         self.outstanding: dict[int, submit.PendingPart] = {}  # sequence -> part sent
         self.queue: deque[submit.PendingPart] = deque()  # claimed, not yet sent
-        self.responses: list[submit.Response] = []
+        self.responses: list[submit.Response] = []  # read, not recorded yet
+        self.responses_since = 0.0  # when the oldest of them was read
         self.receipts: list[tuple[object, receipts.Receipt]] = []  # deliver_sm not answered yet
         self.state = "down"
         self.bucket = _Bucket(options.tps)
@@ -101,17 +113,21 @@ class Bind(threading.Thread):
         delay = RECONNECT_MIN
         try:
             while not self.stopping.is_set():
+                error = ""
                 try:
                     self._session()
                     delay = RECONNECT_MIN
                 except (exceptions.ConnectionError, exceptions.PDUError, OSError,
                         SessionEnded) as exc:
                     logger.warning("SMPP %s bind %s: %s", self.carrier_name, self.slot, exc)
-                    self._close(detail=str(exc) or type(exc).__name__)
+                    error = str(exc) or type(exc).__name__
+                    self._close(detail=error)
                     if isinstance(exc, LeaseLost):
                         return
                 if not self.stopping.is_set():
-                    self._wait(delay, f"reconnecting in {delay:.1f} s")
+                    # The bind's state keeps the error until the next attempt.
+                    retry = f"reconnecting in {delay:.1f} s"
+                    self._wait(delay, f"{error}; {retry}" if error else retry)
                     delay = min(RECONNECT_MAX, delay * 2)
         except (SessionEnded, DatabaseError) as exc:
             logger.warning("SMPP %s bind %s stops: %s", self.carrier_name, self.slot, exc)
@@ -129,13 +145,14 @@ class Bind(threading.Thread):
         options = self.options
         self.state = "binding"
         self._renew()
-        context = ssl.create_default_context() if options.tls else None
-        if context is not None:
-            context.check_hostname = False  # SMSCs are reached by address; the CA still counts
-        self.client = Client(options.host, options.port, timeout=10, ssl_context=context,
+        self.client = Client(options.host, options.port, timeout=10,
                              allow_unknown_opt_params=True,
                              logger_name=f"smpp.{self.carrier_name}")
-        self.client.connect()
+        if options.tls:
+            self.client._socket = _tls_connection(options)
+            self.client.state = consts.SMPP_CLIENT_STATE_OPEN
+        else:
+            self.client.connect()
         self.client.bind_transceiver(system_id=options.system_id, password=options.password,
                                      system_type=options.system_type)
         self.state = "bound"
@@ -155,8 +172,9 @@ class Bind(threading.Thread):
             self.last_orphans = now
             submit.recover_orphans(carrier_id=self.carrier_id, mode=self.options.delivery)
         self._send_due()
-        self._read(0.002 if self.queue or self.outstanding else IDLE_READ)
-        self._record()
+        self._read(0.002 if self.queue or self.outstanding or self.responses else IDLE_READ)
+        if self._record_due():
+            self._record()
         silent, every = time.monotonic() - self.last_heard, self.options.enquire_link
         if silent > 2 * every + 10:
             raise SessionEnded("no answer to enquire_link")
@@ -164,14 +182,18 @@ class Bind(threading.Thread):
             self.last_enquire = now
             self.client.send_pdu(smpp.make_pdu("enquire_link", client=self.client))
 
+    def _unanswered(self) -> int:
+        """Submits whose answer is not recorded yet: at most `window`."""
+        return len(self.outstanding) + len(self.responses)
+
     def _send_due(self) -> None:
         if time.monotonic() < self.throttled_until:
             return
-        free = self.options.window - len(self.outstanding)
+        free = self.options.window - self._unanswered()
         if free > 0 and not self.queue and submit.has_queued(self.carrier_id):
             self.queue.extend(submit.claim(carrier_id=self.carrier_id, lease=self.holder,
                                            limit=free))
-        while self.queue and len(self.outstanding) < self.options.window and self.bucket.take():
+        while self.queue and self._unanswered() < self.options.window and self.bucket.take():
             part = self.queue.popleft()
             pdu = self.client.send_message(**self._submit_fields(part))
             self.outstanding[pdu.sequence] = part
@@ -209,12 +231,12 @@ class Bind(threading.Thread):
                 message_id = pdu.message_id or b""
                 if isinstance(message_id, bytes):
                     message_id = message_id.decode("latin-1")
-                self.responses.append(submit.Response(part, int(pdu.status or 0), message_id))
+                self._answered(submit.Response(part, int(pdu.status or 0), message_id))
         elif command == "generic_nack":
             # The SMSC could not read a PDU of ours: if it was a submit_sm, it goes again.
             part = self.outstanding.pop(pdu.sequence, None)
             if part is not None:
-                self.responses.append(submit.Response(part, submit.NACKED))
+                self._answered(submit.Response(part, submit.NACKED))
         elif command == "deliver_sm":
             receipt = receipts.receipt_from_pdu(pdu)
             if receipt is not None:  # applied with the others read in this turn
@@ -228,6 +250,19 @@ class Bind(threading.Thread):
             raise SessionEnded("the SMSC unbound")
         elif command not in ("enquire_link_resp", "unbind_resp") and pdu.is_request():
             self._respond(pdu, "generic_nack", consts.SMPP_ESME_RINVCMDID)
+
+    def _answered(self, response: submit.Response) -> None:
+        if not self.responses:
+            self.responses_since = time.monotonic()
+        self.responses.append(response)
+
+    def _record_due(self) -> bool:
+        """Record now: the oldest answer waited RECORD_AFTER, half the window waits, or the
+        SMSC asks to slow down (the bind must pause at once)."""
+        return bool(self.responses) and (
+            time.monotonic() - self.responses_since >= RECORD_AFTER
+            or len(self.responses) >= max(1, self.options.window // 2)
+            or any(r.status in submit.RETRYING for r in self.responses))
 
     def _respond(self, pdu, command: str, status: int = consts.SMPP_ESME_ROK) -> None:
         response = smpp.make_pdu(command, client=self.client, status=status)
@@ -312,6 +347,27 @@ class Bind(threading.Thread):
         self.state = "down"
         leases.renew(carrier_id=self.carrier_id, slot=self.slot, holder=self.holder,
                          state="down", outstanding=0, detail=detail)
+
+
+def _tls_connection(options: CarrierOptions) -> ssl.SSLSocket:
+    """A TLS connection to the SMSC, trusting the system's CAs or those of `tls_ca`. Opened
+    here rather than by smpplib, which reports any failed handshake as "Connection refused"."""
+    try:
+        context = ssl.create_default_context(cafile=options.tls_ca or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SessionEnded(f"tls_ca {options.tls_ca!r} cannot be read: "
+                           f"{getattr(exc, 'strerror', None) or exc}") from exc
+    context.check_hostname = False  # SMSCs are reached by address; the CA still counts
+    raw = socket.create_connection((options.host, options.port), timeout=10)
+    try:
+        return context.wrap_socket(raw)
+    except ssl.SSLCertVerificationError as exc:
+        raw.close()
+        raise SessionEnded(f"TLS: the SMSC's certificate is not trusted ({exc.verify_message}); "
+                           "name its CA with tls_ca") from exc
+    except (ssl.SSLError, OSError) as exc:
+        raw.close()
+        raise SessionEnded(f"TLS handshake failed: {exc}") from exc
 
 
 def _text(value) -> str:

@@ -59,6 +59,7 @@ class PendingPart:
     recipient: str  # digits, no +
     sender: str
     payload: OutgoingPart
+    parts: int = 1  # how many its message has
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def claim(*, carrier_id: int, lease: str, limit: int) -> list[PendingPart]:
             part = parts[message.pk][payload.number]
             if not part.carrier_message_id:
                 pending.append(PendingPart(message.pk, part.pk, message.recipient.lstrip("+"),
-                                           message.sender, payload))
+                                           message.sender, payload, len(payloads)))
     return pending
 
 
@@ -142,23 +143,27 @@ def record_responses(*, carrier_id: int, responses: list[Response],
                                 smsc_error=f"{error_name(response.status)} "
                                            f"(0x{response.status:02X})")
             message.submit_state, message.settled_at = settled.submit_state, settled.settled_at
-    parts = list(MessagePart.objects.filter(message_id__in=list(messages))
-                 .only("pk", "message_id", "number", "carrier_message_id"))
-    for part in parts:
-        if part.pk in accepted:
-            part.carrier_message_id = accepted[part.pk]
     update_many(MessagePart, ["carrier_message_id", "submitted_at"],
-                 [(accepted[p.pk], now, p.pk) for p in parts if p.pk in accepted])
+                [(found, now, pk) for pk, found in accepted.items()])
     Message.objects.filter(pk__in=throttled, submit_state=SubmitState.SUBMITTING).update(
         submit_state=SubmitState.QUEUED, submit_lease="",
         submit_after=now + timedelta(seconds=retry_in))
+    # The carrier's id of each part (message pk -> part number -> id); only a message of
+    # several parts needs the ids its earlier answers recorded.
+    ids: defaultdict[int, dict[int, str]] = defaultdict(dict)
+    several = sorted({r.part.message_pk for r in responses if r.part.parts > 1})
+    for part in MessagePart.objects.filter(message_id__in=several).only(
+            "message_id", "number", "carrier_message_id") if several else ():
+        ids[part.message_id][part.number] = part.carrier_message_id
+    for response in responses:
+        if response.part.parts == 1 and response.part.part_pk in accepted:
+            ids[response.part.message_pk][1] = accepted[response.part.part_pk]
     done = []
     for message in messages.values():
-        ids = [p.carrier_message_id for p in sorted(parts, key=lambda p: p.number)
-               if p.message_id == message.pk]
+        known = [ids[message.pk][number] for number in sorted(ids[message.pk])]
         if (message.pk not in throttled and message.submit_state == SubmitState.SUBMITTING
-                and ids and all(ids)):
-            done.append((SubmitState.SUBMITTED.value, " ".join(ids)[:300], message.pk))
+                and known and all(known)):
+            done.append((SubmitState.SUBMITTED.value, " ".join(known)[:300], message.pk))
     update_many(Message, ["submit_state", "carrier_message_id"], done)
     apply_early_receipts(carrier_id, list(accepted.values()))
 

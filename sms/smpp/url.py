@@ -26,6 +26,7 @@ class CarrierOptions:
     dest_npi: int = 1  # E.164
     enquire_link: float = 30.0  # seconds of silence before an enquire_link
     tls: bool = False
+    tls_ca: str = ""  # a PEM file of the CAs to trust instead of the system's
     validity: int = 48 * 3600  # seconds to wait for a final receipt before Expired / NO-DLR
     delivery: str = AT_LEAST_ONCE  # what a crash mid-submit does (README)
 
@@ -74,6 +75,8 @@ def parse_carrier_url(url: str) -> CarrierOptions:
             values[name] = _number(name, raw, float, _FLOATS[name])
         elif name == "tls":
             values["tls"] = raw in ("1", "true", "yes")
+        elif name == "tls_ca":
+            values["tls_ca"] = raw
         elif name == "system_type":
             values["system_type"] = raw[:12]
         elif name == "delivery":
@@ -82,4 +85,6 @@ def parse_carrier_url(url: str) -> CarrierOptions:
             values["delivery"] = raw
         else:
             raise InvalidCarrierUrl(f"unknown option {name!r}")
+    if values.get("tls_ca") and not values.get("tls"):
+        raise InvalidCarrierUrl("tls_ca needs tls=1")
     return CarrierOptions(**values)

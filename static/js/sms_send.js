@@ -1,13 +1,15 @@
-// Send test SMS: live "characters / units" counter under the message box.
-// Mirrors sms/segmentation.py (GSM-7 160/153 with 2-septet extension characters, UCS-2 70/67).
+// Send test SMS: live "characters / units" counter under the message box. It counts as
+// sms/segmentation.py does, with its alphabets and limits read from the page
+// (`sms-segmentation` JSON): none is written here.
 (function () {
   "use strict";
   var body = document.getElementById("id_body");
   var out = document.getElementById("sms-counter");
-  if (!body || !out) return;
-  var BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-  var EXTENSION = "^{}\\[~]|€\f";
+  var data = document.getElementById("sms-segmentation");
+  if (!body || !out || !data) return;
+  var rules = JSON.parse(data.textContent);
+  var BASIC = rules.gsm7_basic;
+  var EXTENSION = rules.gsm7_extension;
 
   function count(text) {
     var chars = Array.from(text);
@@ -16,7 +18,8 @@
       if (gsm) return EXTENSION.indexOf(c) >= 0 ? 2 : 1;
       return c.codePointAt(0) > 0xffff ? 2 : 1;
     });
-    var single = gsm ? 160 : 70, part = gsm ? 153 : 67;
+    var encoding = gsm ? rules.gsm7 : rules.ucs2;
+    var single = encoding.single, part = encoding.per_part;
     var size = costs.reduce(function (a, b) { return a + b; }, 0);
     var units = 1;
     if (size > single) {
@@ -26,7 +29,7 @@
         used += cost;
       });
     }
-    return { encoding: gsm ? "GSM-7" : "UCS-2", length: chars.length, units: units };
+    return { encoding: encoding.label, length: chars.length, units: units };
   }
 
   function update() {

@@ -31,6 +31,18 @@ def test_a_bad_channel_filter_is_labelled_query(alice):
     assert response.json()["message"] == "query/channel must be one of: sms, default"
 
 
+@pytest.mark.parametrize(("query", "message"), [
+    ("callback/profiles?http_method=FETCH",
+     "query/http_method must be one of: GET, POST, PUT, DELETE"),
+    ("callback/profiles?status=9", "query/status must be one of: 1, 2, 3"),
+])
+def test_a_bad_choice_filter_names_the_choices(alice, query, message):
+    response = alice.api().get(f"/v1/{alice.sid}/{query}")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == message
+
+
 def test_good_paging_still_works(alice):
     response = alice.api().get(f"/v1/{alice.sid}/callback/profiles?limit=100&offset=0")
 

@@ -22,7 +22,8 @@ from receive_sms.services import (
     sender_id_create,
     vmn_provision,
 )
-from sms.models import Message
+from sms.models import Encoding, Message
+from sms.segmentation import segment
 from sms.services import message_send
 from tests.support.background import settle_message_now
 
@@ -197,6 +198,12 @@ def test_send_test_sms_form(logged_in_page: Page, data, screenshot):
     page.get_by_label("To").fill("+919876543210")
     page.get_by_label(re.compile("^Message")).fill("Hello €")
     expect(page.locator("#sms-counter")).to_have_text("7 characters · GSM-7 · 1 unit")
+    # The counter agrees with what is billed (sms/segmentation.py), escape pairs and emoji too.
+    for text in ["a" * 152 + "€" + "b" * 10, "Привет 👋" * 12]:
+        page.get_by_label(re.compile("^Message")).fill(text)
+        billed = segment(text)
+        expect(page.locator("#sms-counter")).to_have_text(
+            f"{billed.length} characters · {Encoding(billed.encoding).label} · {billed.units} units")
     expect(page.get_by_label("Callback profile")).to_contain_text("Delivery reports")
     expect(page.get_by_label("Flash message")).not_to_be_checked()
     screenshot(page, "sms-send")

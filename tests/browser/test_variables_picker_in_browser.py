@@ -1,6 +1,7 @@
-"""The seed's GET flow and the picker after a channel change, step by step in real Chromium.
+"""The GET flow of the variables dialog and the picker after a channel change, step by step in
+real Chromium (README "Pages that never mislead").
 
-Seed 001 says: tick the variables, Copy to Clipboard, paste at the end of the endpoint URL.
+For GET: tick the variables, Copy to Clipboard, paste at the end of the endpoint URL.
 The copy must carry the `?` or `&` the URL needs there, and Save must warn about a
 placeholder glued into the path. The picker always shows the variables of the channel chosen.
 """

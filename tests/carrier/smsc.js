@@ -5,16 +5,19 @@
 //   set       {refuse_binds, hold, throttle: {status, count}, errors: {destination: status},
 //              tps}  change behaviour (hold: answer no submit_sm until "release")
 //   release   {order: "reverse"}  answer the held submit_sm
-//   receipt   {message_id, stat, err, style: "tlv" | "text", source, destination}
+//   receipt   {message_id, stat, err, style: "tlv" | "text", source, destination, system_id}
 //   receipts  {ids: [...], stat, rate}  receipts for many ids, `rate` per second
-//   mo        {source, destination, text, coding: "gsm" | "ucs2", parts}
+//   mo        {source, destination, text, coding: "gsm" | "ucs2", parts, system_id}
+// receipt and mo go to the first session bound (with `system_id`, if given).
 //   drop      close every session's socket without unbind
 //   nack      {sequence}  answer a held submit_sm with generic_nack
 // deliver_sm still unanswered when a session closes are sent again after the next bind.
+// With SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) it serves SMPP over TLS.
 // Events: listening {port}, bind, submit, submit_resp, unbind, deliver_sm_resp, closed, receipt_sent.
 'use strict';
 const smpp = require('smpp');
 const readline = require('readline');
+const fs = require('fs');
 
 const state = {refuse_binds: 0, hold: false, throttle: null, errors: {}, tps: 0};
 const held = [];
@@ -78,6 +81,7 @@ function onSession(session) {
     session.send(pdu.response({command_status: refused ? smpp.errors.ESME_RBINDFAIL : 0,
                                system_id: 'test-smsc'}));
     if (!refused) {
+      session.system_id = pdu.system_id;
       for (const fields of undelivered.splice(0, undelivered.length)) deliver(session, fields);
     }
   });
@@ -109,8 +113,10 @@ function onSession(session) {
   });
 }
 
-function anySession() {
-  for (const session of sessions) return session;
+function anySession(systemId) {
+  for (const session of sessions) {
+    if (session.system_id && (!systemId || session.system_id === systemId)) return session;
+  }
   return null;
 }
 
@@ -124,7 +130,7 @@ const STATES = {ENROUTE: 1, DELIVRD: 2, EXPIRED: 3, DELETED: 4, UNDELIV: 5, ACCE
                 UNKNOWN: 7, REJECTD: 8};
 
 function sendReceipt(command) {
-  const session = anySession();
+  const session = anySession(command.system_id);
   const fields = {
     source_addr: command.source || '', destination_addr: command.destination || '',
     esm_class: 0x04, short_message: receiptText(command.message_id, command.stat, command.err),
@@ -139,7 +145,7 @@ function sendReceipt(command) {
 }
 
 function sendMo(command) {
-  const session = anySession();
+  const session = anySession(command.system_id);
   if (!session) return;
   const parts = command.parts || 1;
   const size = Math.ceil(command.text.length / parts);
@@ -185,7 +191,9 @@ const handlers = {
   },
 };
 
-const server = smpp.createServer(onSession);
+const tls = process.env.SMSC_TLS_KEY ? {key: fs.readFileSync(process.env.SMSC_TLS_KEY),
+                                        cert: fs.readFileSync(process.env.SMSC_TLS_CERT)} : {};
+const server = smpp.createServer(tls, onSession);
 server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
   emit('listening', {port: server.address().port});
 });

@@ -4,6 +4,7 @@ driven with JSON lines. `Smsc.events(name)` is what it saw; `command()` tells it
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -25,10 +26,14 @@ def smsc_available() -> str:
 
 
 class Smsc:
-    def __init__(self) -> None:
+    """`tls`: (key, certificate) PEM files: SMPP over TLS."""
+
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
+        env = {**os.environ, "SMSC_TLS_KEY": str(tls[0]), "SMSC_TLS_CERT": str(tls[1])} \
+            if tls else None
         self.process = subprocess.Popen(
             ["node", str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, bufsize=1)
+            stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
         self.log: list[dict] = []
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)

@@ -22,14 +22,15 @@ def test_url_options():
     options = parse_carrier_url(
         "smpp://sys%40id:p%26ss@smsc.example.com:2776?system_type=VMA&tps=500&window=20"
         "&binds=3&source_ton=1&source_npi=1&dest_ton=2&dest_npi=4&enquire_link=15&tls=1"
-        "&delivery=at-most-once")
+        "&delivery=at-most-once&tls_ca=/etc/smsc-ca.pem")
     assert (options.system_id, options.password, options.host, options.port) == (
         "sys@id", "p&ss", "smsc.example.com", 2776)
     assert (options.system_type, options.tps, options.window, options.binds) == (
         "VMA", 500.0, 20, 3)
     assert (options.source_ton, options.source_npi, options.dest_ton, options.dest_npi) == (
         1, 1, 2, 4)
-    assert (options.enquire_link, options.tls, options.delivery) == (15.0, True, "at-most-once")
+    assert (options.enquire_link, options.tls, options.delivery, options.tls_ca) == (
+        15.0, True, "at-most-once", "/etc/smsc-ca.pem")
     assert parse_carrier_url("smpp://a:b@host").port == 2775
 
 
@@ -43,6 +44,7 @@ def test_url_options():
     ("smpp://a:b@host?tps=fast", "tps must be a number"),
     ("smpp://a:123456789@host", "password of 8"),
     ("smpp://a:b@host?delivery=twice", "delivery must be"),
+    ("smpp://a:b@host?tls_ca=/etc/smsc-ca.pem", "tls_ca needs tls=1"),
 ])
 def test_bad_urls_are_refused_naming_the_problem(url, problem):
     with pytest.raises(InvalidCarrierUrl, match=problem):

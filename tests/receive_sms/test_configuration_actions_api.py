@@ -134,6 +134,8 @@ def test_subscriber_list_api_lists_members_and_hides_other_accounts(
     }
     rows = alice.api().get(members_url, {"status": "subscribed"}).json()["data"]["results"]
     assert [m["number"] for m in rows] == ["+919812345678"]
+    bad = alice.api().get(members_url, {"status": "gone"}).json()
+    assert bad["message"] == "query/status must be one of: subscribed, unsubscribed"
 
     stranger = charlie.api().get(f"/v1/{charlie.sid}/receive-sms/lists/{offers['id']}/members")
     assert stranger.status_code == 404

@@ -10,10 +10,12 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -132,6 +134,13 @@ class Receiver:
             return collections.Counter(self.counts)
 
 
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def postgres_available() -> bool:
     try:
         import psycopg
@@ -220,11 +229,36 @@ class ScratchDeployment:
         self.workers.append(process)
         return process
 
+    def start_web(self, timeout: float = 60) -> str:
+        """A web server (`manage.py runserver`, no reloader) on a free port of 127.0.0.1, as
+        the workers are (stopped on exit, log in workdir); its base URL once it answers."""
+        port = free_port()
+        log = open(self.workdir / "web.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=PROJECT_DIR, env=self.env, start_new_session=True, stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.workers.append(process)
+        base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            assert process.poll() is None, self.logs()
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    return True
+            except OSError:
+                return False
+
+        assert self.wait_until(answers, timeout=timeout), self.logs()
+        return base
+
     def logs(self) -> str:
-        """The workers' output (for assertion messages)."""
+        """The workers' and web server's output (for assertion messages)."""
         return "\n".join(
             f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
-            for path in sorted(self.workdir.glob("worker-*.log"))
+            for path in sorted(self.workdir.glob("*.log"))
         )
 
     def kill_worker(self, process: subprocess.Popen) -> None:
