@@ -9,9 +9,15 @@
 
 from __future__ import annotations
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_parameters, get_client_username
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db import connection
 from django.http import HttpRequest
 
 
@@ -24,6 +30,37 @@ class LoginLockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """axes' database handler (AXES_HANDLER) with its failure count written out as one short
+    statement per lock-out parameter set: every API request asks it, and the ORM's query
+    building was a quarter of a send (bench/pipeline.py). Same rows, same sum as axes'."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        filters = get_client_parameters(username, request.axes_ip_address,
+                                        request.axes_user_agent, request, credentials)
+        if settings.AXES_COOLOFF_TIME is not None:
+            filters = [{**f, "attempt_time": get_cool_off_threshold(request)} for f in filters]
+        quote, meta = connection.ops.quote_name, AccessAttempt._meta
+        sums = [0]
+        with connection.cursor() as cursor:
+            for where in filters:
+                conditions, params = [], []
+                for name, value in where.items():
+                    column = quote(meta.get_field(name).column)
+                    if value is None:
+                        conditions.append(f"{column} IS NULL")
+                        continue
+                    conditions.append(f"{column} >= %s" if name == "attempt_time"
+                                      else f"{column} = %s")
+                    params.append(meta.get_field(name).get_db_prep_value(value, connection))
+                cursor.execute(
+                    f"SELECT SUM({quote('failures_since_start')}) FROM {quote(meta.db_table)} "
+                    f"WHERE {' AND '.join(conditions)}", params)
+                sums.append(cursor.fetchone()[0] or 0)
+        return max(sums)
 
 
 def api_key_credentials(sid: str) -> dict[str, str]:

@@ -24,6 +24,7 @@ from delivery.models import Delivery
 from delivery.profile_render import ProfileInputs
 from delivery.services import deliveries_save, delivery_build
 from profiles.models import CallbackProfile, Channel
+from profiles.selectors import profile_channel_of
 
 from . import carrier, metrics
 from .acceptance import messages_insert
@@ -105,7 +106,7 @@ def _callback_profile(
     if not profile_id:
         return None
     # Unknown and another account's ids get the same answer: existence is never revealed.
-    profile = CallbackProfile.objects.filter(account=account, profile_id=profile_id).first()
+    profile = profile_channel_of(account_id=account.pk, profile_id=profile_id)
     if profile is None:
         issues.append(Issue("callback_profile_id", PROFILE_UNKNOWN))
     elif profile.channel != Channel.SMS:

@@ -34,6 +34,7 @@ from delivery.engine.worker_engine import Engine
 from delivery.services.dead_worker_sweep import delivery_sweep
 from delivery.services.heartbeat import heartbeat_beat, heartbeat_remove
 from ops.retention import prune_old_records
+from sms.settlement import BATCH as SETTLE_BATCH
 from sms.settlement import settle_due_messages
 
 from .carriers import SUPERVISE_EVERY, CarrierSessions
@@ -47,6 +48,11 @@ TASKS_POLL_INTERVAL = 1.0
 DEFAULT_POLL_INTERVAL = 0.5  # committed work wakes the worker at once; this finds retries
 RESTART_PAUSE = 1.0  # after a database error: first pause, doubled up to the maximum
 MAX_RESTART_PAUSE = 5.0
+# A round that took all that was due is followed by this pause, so that under a steady
+# trickle (one message every few ms) the next round settles, claims and records a batch rather
+# than one item: every round costs a few queries whatever it carries. Idle, a wake-up still
+# starts a round at once; a backlog (a full settlement batch, a claim cut short) goes on at once.
+GATHER_SECONDS = 0.02
 
 
 def new_worker_id() -> str:
@@ -112,6 +118,7 @@ class WorkerProcess:
             settings.DELIVERY_POLL_INTERVAL or DEFAULT_POLL_INTERVAL)
         self.started_at = timezone.now()
         self.stopping = threading.Event()
+        self._backlog = False  # the last round's settlement took a full batch
         self.carriers = CarrierSessions(self.worker_id)
         self.helpers: list[_TaskRunner | wakeup.Listener | local_wakeup.Listener] = []
         self.periodic = [
@@ -153,8 +160,12 @@ class WorkerProcess:
         try:
             while not self.stopping.is_set():
                 worked = self._round()
-                if not worked and not self.stopping.is_set():
+                if self.stopping.is_set():
+                    break
+                if not worked:
                     self.engine.wait(self.poll_interval)
+                elif not (self._backlog or self.engine.backlog):
+                    self.stopping.wait(GATHER_SECONDS)
             logger.info("Worker %s draining %s attempts in flight", self.worker_id,
                         self.engine.in_flight)
             self.beat()
@@ -174,7 +185,9 @@ class WorkerProcess:
         try:
             for job in self.periodic:
                 job()
-            return settle_due_messages() + self.engine.step()
+            settled = settle_due_messages()
+            self._backlog = settled >= SETTLE_BATCH
+            return settled + self.engine.step()
         except Exception as exc:  # noqa: BLE001 - the loop must outlive any error
             # A database restart or outage, a dropped connection, a bug: log, reconnect, retry.
             if isinstance(exc, DatabaseError | InterfaceError):

@@ -66,6 +66,9 @@ class Engine:
         self._broken: list[Outcome] = []  # deliveries that failed before being sent
         # Finished attempts whose recording failed (the database went away): written next step.
         self._unrecorded: list[Outcome] = []
+        # The last claim was cut short (no free slot, a saturated endpoint, a full batch):
+        # more is due than this step took, so the next step should come at once.
+        self.backlog = False
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -251,15 +254,17 @@ class Engine:
     def _claim(self, now: datetime) -> int:
         waiting = sum(len(line) for line in self._waiting.values())
         free = min(self.batch_size, self.concurrency - self.in_flight - waiting)
+        self.backlog = free <= 0
         if free <= 0:
             return 0
         clock = time.time()
         self._rate_blocked = {pk: t for pk, t in self._rate_blocked.items() if t > clock}
         maxima = {pk: self._profile_max(pk) for pk in self.limiter.in_flight}
-        exclude = (self.limiter.saturated(maxima) | set(self._waiting) | self._paused
-                   | set(self._rate_blocked))
+        saturated = self.limiter.saturated(maxima)
+        exclude = saturated | set(self._waiting) | self._paused | set(self._rate_blocked)
         claimed = claims.claim_due(worker_id=self.worker_id, limit=free, now=now,
                                    exclude_profiles=exclude)
+        self.backlog = bool(saturated or self._waiting) or len(claimed) >= free
         if not claimed:
             return 0
         self._admit(claimed, now)
