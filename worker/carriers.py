@@ -1,5 +1,6 @@
-"""The worker's SMPP sessions: for each active carrier, as many of its `binds` slots as this
-worker can take (leases shared by every worker), each run by an sms.smpp.session.Bind thread.
+"""The worker's carrier sessions: for each active carrier, as many of its `binds` slots as this
+worker can take (leases shared by every worker), each run by an sms.smpp.session.Bind thread
+(or, for a kannel:// carrier, an sms.smpp.kannel.KannelSender).
 Checked every SUPERVISE_EVERY seconds, so a dead worker's slots are taken over within
 LEASE_SECONDS + SUPERVISE_EVERY (README: Connecting a carrier)."""
 
@@ -10,6 +11,7 @@ import secrets
 
 from receive_sms.services import carrier_sms_receive
 from sms.smpp import leases, routing
+from sms.smpp.kannel import KannelSender
 from sms.smpp.session import Bind
 from sms.smpp.url import InvalidCarrierUrl, parse_carrier_url
 
@@ -42,7 +44,8 @@ class CarrierSessions:
                 slot = leases.acquire(carrier_id=carrier.pk, binds=options.binds,
                                       holder=holder)
                 if slot is not None:
-                    bind = Bind(carrier_id=carrier.pk, carrier_name=carrier.name,
+                    session = KannelSender if options.kannel else Bind
+                    bind = session(carrier_id=carrier.pk, carrier_name=carrier.name,
                                 options=options, slot=slot, holder=holder,
                                 receive=carrier_sms_receive)
                     bind.start()

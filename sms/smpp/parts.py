@@ -35,6 +35,12 @@ def _encode(text: str, encoding: str) -> bytes:
     return text.encode("gsm03.38") if encoding == GSM7 else text.encode("utf-16-be")
 
 
+def whole_text(text: str, encoding: str) -> OutgoingPart:
+    """`text` unsplit, for a carrier that splits it itself (Kannel)."""
+    data_coding = DATA_CODING_GSM7 if encoding == GSM7 else DATA_CODING_UCS2
+    return OutgoingPart(1, _encode(text, encoding), data_coding, 0)
+
+
 def outgoing_parts(text: str, encoding: str, reference: int | None = None) -> list[OutgoingPart]:
     """`text` (of `encoding`, as the message row says) as its submit_sm payloads."""
     data_coding = DATA_CODING_GSM7 if encoding == GSM7 else DATA_CODING_UCS2

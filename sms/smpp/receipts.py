@@ -81,7 +81,7 @@ def _decide(message: Message, states: list[tuple[str, str]],
     if failed is not None:
         message_settle_with(message, outcome_for(failed[0]),
                             smsc_error=f"err:{failed[1]}" if failed[1] else "", inputs=inputs)
-    elif len(states) == message.units and all(stat == "DELIVRD" for stat, _ in states):
+    elif states and all(stat == "DELIVRD" for stat, _ in states):  # every part recorded
         message_settle_with(message, carrier.DELIVERED, inputs=inputs)
 
 

@@ -10,6 +10,7 @@ is gone goes back to the queue (at-least-once: it may be submitted twice) or, wi
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +24,7 @@ from sms import carrier
 from sms.models import BindLease, Message, MessagePart, SubmitState
 from sms.services import message_settle_with
 
-from .parts import OutgoingPart, outgoing_parts
+from .parts import OutgoingPart, outgoing_parts, whole_text
 from .receipts import apply_early_receipts
 from .rows import update_many
 from .url import AT_MOST_ONCE
@@ -60,6 +61,8 @@ class PendingPart:
     sender: str
     payload: OutgoingPart
     parts: int = 1  # how many its message has
+    text: str = ""  # whole: the message's text, for a carrier that splits it itself
+    carrier_message_id: str = ""  # whole: the id the platform gave it, recorded at claim
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,16 @@ def has_queued(carrier_id: int) -> bool:
                                   submit_after__lte=timezone.now()).exists()
 
 
+def platform_id(message_pk: int) -> str:
+    """An id for a whole message, given by the platform (README: HTTP gateways (Kannel))."""
+    return f"cb{message_pk}-{secrets.token_hex(6)}"
+
+
 @transaction.atomic
-def claim(*, carrier_id: int, lease: str, limit: int) -> list[PendingPart]:
-    """Up to `limit` due messages, now `submitting` under `lease`; their unsubmitted parts."""
+def claim(*, carrier_id: int, lease: str, limit: int, whole: bool = False) -> list[PendingPart]:
+    """Up to `limit` due messages, now `submitting` under `lease`; their unsubmitted parts.
+    `whole`: one part per message (a carrier that splits texts itself), carrying an id the
+    platform generated and recorded here, before the carrier sees the message."""
     now = timezone.now()
     queued = (Message.objects.filter(carrier_id=carrier_id, submit_state=SubmitState.QUEUED,
                                      submit_after__lte=now, settled_at__isnull=True)
@@ -98,12 +108,20 @@ def claim(*, carrier_id: int, lease: str, limit: int) -> list[PendingPart]:
     parts: defaultdict[int, dict[int, MessagePart]] = defaultdict(dict)
     for part in MessagePart.objects.filter(message_id__in=pks):
         parts[part.message_id][part.number] = part
-    new = [MessagePart(message_id=m.pk, number=n) for m in messages if not parts[m.pk]
-           for n in range(1, m.units + 1)]
+    new = [MessagePart(message_id=m.pk, number=n,
+                       carrier_message_id=platform_id(m.pk) if whole else "")
+           for m in messages if not parts[m.pk] for n in range(1, (1 if whole else m.units) + 1)]
     for part in MessagePart.objects.bulk_create(new):
         parts[part.message_id][part.number] = part
     pending = []
     for message in messages:
+        if whole:  # sent again with the same id after an error: its receipts still match
+            part = parts[message.pk][1]
+            pending.append(PendingPart(
+                message.pk, part.pk, message.recipient.lstrip("+"), message.sender,
+                whole_text(message.body, message.encoding), text=message.body,
+                carrier_message_id=part.carrier_message_id))
+            continue
         # The reference stays the same when a part is sent again, so handsets still join them.
         payloads = outgoing_parts(message.body, message.encoding, reference=message.pk % 256)
         for payload in payloads:
@@ -166,6 +184,14 @@ def record_responses(*, carrier_id: int, responses: list[Response],
             done.append((SubmitState.SUBMITTED.value, " ".join(known)[:300], message.pk))
     update_many(Message, ["submit_state", "carrier_message_id"], done)
     apply_early_receipts(carrier_id, list(accepted.values()))
+
+
+@transaction.atomic
+def settle_refused(message_pk: int, outcome: carrier.Outcome, *, smsc_error: str) -> None:
+    """The carrier refused the message itself (not a passing error): it settles with why."""
+    message = _lock_messages({message_pk}).get(message_pk)
+    if message is not None and message.settled_at is None:
+        message_settle_with(message, outcome, smsc_error=smsc_error)
 
 
 @transaction.atomic

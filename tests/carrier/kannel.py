@@ -1,7 +1,8 @@
 """Kannel (Debian's `kannel`: bearerbox and smsbox) between the test SMSC and our server, with
 the configuration README *Connecting a carrier* documents: the groups and settings of its
 Kannel block are read from the README itself (with our server's URL and token in place of the
-example's), completed with what only this test needs (ports, logs, the SMSC's address)."""
+example's), completed with what only this test needs (ports, logs, the SMSC's address). The
+platform submits through its sendsms as README's sendsms-user (a kannel:// carrier)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlencode
-from urllib.request import urlopen
 
 from tests.support.deployment import PROJECT_DIR, free_port
 
@@ -80,7 +79,6 @@ class Kannel:
             "smsbox": {"bearerbox-host": "127.0.0.1", "bearerbox-port": str(self.smsbox_port),
                        "sendsms-port": str(self.sendsms_port), "sendsms-interface": "127.0.0.1",
                        "log-file": f'"{self.workdir / "smsbox.log"}"', "log-level": "0"},
-            "sendsms-user": {"username": "integration", "password": "secret"},
         }
         groups = [(name, dict(settings)) for name, settings in own.items()]
         example, secret = README_EXAMPLE
@@ -91,6 +89,9 @@ class Kannel:
                 groups.append((name, found))
             found.update({key: value.replace(example, server).replace(secret, token)
                           for key, value in settings.items()})
+        # The user the platform's kannel:// carrier submits as (README's sendsms-user).
+        user = next(g for n, g in groups if n == "sendsms-user")
+        self.user, self.password = user["username"], user["password"]
         self.config = self.workdir / "kannel.conf"
         self.config.write_text("\n".join(
             f"group = {name}\n" + "".join(f"{k} = {v}\n" for k, v in settings.items())
@@ -123,14 +124,6 @@ class Kannel:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-
-    def sendsms(self, *, to: str, text: str, sender: str) -> str:
-        """Send as an integration does: smsbox's sendsms, asking for every delivery report."""
-        query = urlencode({"username": "integration", "password": "secret", "to": to,
-                           "text": text, "from": sender, "dlr-mask": "31"})
-        with urlopen(f"http://127.0.0.1:{self.sendsms_port}/cgi-bin/sendsms?{query}",
-                     timeout=10) as answer:
-            return answer.read().decode()
 
     def logs(self) -> str:
         return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"

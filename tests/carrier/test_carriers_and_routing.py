@@ -34,8 +34,18 @@ def test_url_options():
     assert parse_carrier_url("smpp://a:b@host").port == 2775
 
 
+def test_kannel_url_options():
+    options = parse_carrier_url(
+        "kannel://callbacks:a%26long%20password@kannel.example.com?tps=20&binds=2"
+        "&dlr_url=https://callbacks.example.com/inbound/dlr?token=T0K")
+    assert (options.kannel, options.system_id, options.password, options.host, options.port) == (
+        True, "callbacks", "a&long password", "kannel.example.com", 13013)
+    assert (options.tps, options.binds, options.dlr_url) == (
+        20.0, 2, "https://callbacks.example.com/inbound/dlr?token=T0K")
+
+
 @pytest.mark.parametrize(("url", "problem"), [
-    ("http://a:b@host:1", "smpp://"),
+    ("http://a:b@host:1", "smpp:// or kannel://"),
     ("smpp://host:2775", "system_id"),
     ("smpp://a:b@:2775", "host"),
     ("smpp://a:b@host:99999", "port"),
@@ -45,6 +55,10 @@ def test_url_options():
     ("smpp://a:123456789@host", "password of 8"),
     ("smpp://a:b@host?delivery=twice", "delivery must be"),
     ("smpp://a:b@host?tls_ca=/etc/smsc-ca.pem", "tls_ca needs tls=1"),
+    ("kannel://a:b@host", "kannel:// needs dlr_url"),
+    ("kannel://a:b@host?dlr_url=ftp://x/inbound/dlr", "dlr_url must be the http"),
+    ("kannel://a:b@host?dlr_url=http://x/&source_ton=1", "unknown option 'source_ton'"),
+    ("kannel://host?dlr_url=http://x/", "username"),
 ])
 def test_bad_urls_are_refused_naming_the_problem(url, problem):
     with pytest.raises(InvalidCarrierUrl, match=problem):

@@ -9,37 +9,52 @@ from __future__ import annotations
 
 import pytest
 
+import json
+from urllib.parse import quote
+from urllib.request import Request, urlopen
+
 from tests.carrier.conftest import CarrierDeployment
 from tests.carrier.kannel import SYSTEM_ID, Kannel, kannel_available
 from tests.carrier.scripts import VMN
 
-# The part's carrier id recorded as a bind records a submit_sm_resp (sms.smpp.submit): the
-# platform never submits through Kannel, so the test stands for whatever recorded it.
-RECORD = """
+# The Kannel carrier, as an operator adds it in the admin (README: HTTP gateways (Kannel)).
+ADD_CARRIER = """
 import json
-from sms.models import Message
-from sms.smpp import submit
-message = Message.objects.get(message_id="{message_id}")
-(part,) = submit.claim(carrier_id=message.carrier_id, lease="kannel-test", limit=1)
-submit.record_responses(carrier_id=message.carrier_id, retry_in=1,
-                        responses=[submit.Response(part, 0, "{carrier_id}")])
-print(json.dumps(part.part_pk))
+from accounts.models import Account
+from accounts.services import api_key_create
+from sms.models import Carrier
+Carrier.objects.create(name="kannel", url={url!r})
+print(json.dumps(api_key_create(account=Account.objects.get(sid="{sid}")).raw_key))
 """
+
+
+def api_send(server: str, sid: str, key: str, **fields: str) -> str:
+    """POST /v1/<sid>/messages as a customer does; the message id."""
+    request = Request(f"{server}/v1/{sid}/messages", data=json.dumps(fields).encode(),
+                      headers={"api-key": key, "Content-Type": "application/json"})
+    with urlopen(request, timeout=30) as answer:
+        (message,) = json.load(answer)["data"]["messages"]
+    return message["message_id"]
 
 
 @pytest.fixture
 def kannel_carrier(tmp_path, smsc, template):
-    """A deployment whose carrier is the SMSC, its web server, and Kannel bound to the same
-    SMSC as SYSTEM_ID, calling that server. No worker yet: each test starts it."""
+    """A deployment whose only carrier is Kannel (a kannel:// carrier row), bound to the SMSC
+    as SYSTEM_ID and calling the deployment's web server. No worker yet: each test starts it."""
     reason = kannel_available()
     if reason:
         pytest.skip(reason)
-    with CarrierDeployment(tmp_path, smsc, template) as carrier:
+    with CarrierDeployment(tmp_path, smsc, template, env={"SMS_CARRIER_URL": ""}) as carrier:
         server = carrier.scratch.start_web()
+        token = carrier.scratch.env["INBOUND_SMS_TOKEN"]
         with Kannel(tmp_path / "kannel", smsc_port=smsc.port, server=server,
-                    token=carrier.scratch.env["INBOUND_SMS_TOKEN"]) as kannel:
+                    token=token) as kannel:
             assert smsc.wait_for("bind", system_id=SYSTEM_ID, timeout=20), kannel.logs()
-            carrier.kannel = kannel
+            dlr_url = quote(f"{server}/inbound/dlr?token={token}", safe=":/?=")
+            url = (f"kannel://{kannel.user}:{kannel.password}@127.0.0.1:{kannel.sendsms_port}"
+                   f"?dlr_url={dlr_url}")
+            carrier.api_key = carrier.shell(ADD_CARRIER.format(url=url, **carrier.account))
+            carrier.server, carrier.kannel = server, kannel
             yield carrier
 
 
@@ -62,23 +77,47 @@ def test_an_incoming_sms_through_kannel_reaches_the_vmns_configuration(
     assert kannel_carrier.smsc.wait_for("deliver_sm_resp", status=0)
 
 
-def test_a_delivery_report_through_kannel_settles_the_message(kannel_carrier):
+def test_a_message_sent_through_kannel_settles_from_its_delivery_report(kannel_carrier):
     carrier, smsc = kannel_carrier, kannel_carrier.smsc
-    (message_id,) = carrier.send("+919876500003", "Your code is 1234")
-
-    # An integration sends it through Kannel; the SMSC names its submission.
-    answer = carrier.kannel.sendsms(to="919876500003", text="Your code is 1234",
-                                    sender="KLRHXA")
-    assert answer.startswith("0: Accepted"), answer
-    (submitted,) = smsc.wait_for("submit", destination_addr="919876500003")
-    carrier.shell(RECORD.format(message_id=message_id, carrier_id=submitted["message_id"]))
     carrier.scratch.start_worker()
 
+    message_id = api_send(carrier.server, carrier.account["sid"], carrier.api_key,
+                          to="+919876500003", body="Your code is 1234", sender="KLRHXA",
+                          callback_profile_id=carrier.account["profile"])
+
+    # bin/worker -> Kannel's sendsms -> bearerbox -> the SMSC, which names the submission.
+    (submitted,) = smsc.wait_for("submit", destination_addr="919876500003", timeout=30)
+    assert submitted["text"] == "Your code is 1234", submitted
+    carrier.wait_message(message_id, submit_state="submitted")
     smsc.command("receipt", message_id=submitted["message_id"], stat="DELIVRD",
                  source="919876500003", destination="KLRHXA", system_id=SYSTEM_ID)
 
+    # Kannel's dlr-url names the id the platform gave the message: /inbound/dlr settles it.
     found = carrier.wait_message(message_id, status="Delivered")
-    assert (found["status_trace"], found["carrier_message_id"]) == (
-        "DELIVRD", submitted["message_id"])
+    assert found["status_trace"] == "DELIVRD" and found["carrier_message_id"], found
     (callback,) = carrier.wait_callbacks(id=message_id)
-    assert callback["status"] == "Delivered"
+    assert (callback["status"], callback["trace"]) == ("Delivered", "DELIVRD")
+
+
+def test_kannel_splits_a_long_text_and_its_parts_receipts_settle_it_once(kannel_carrier):
+    carrier, smsc = kannel_carrier, kannel_carrier.smsc
+    carrier.scratch.start_worker()
+    body = "Your statement is ready. " * 8  # 200 GSM-7 characters: two parts
+
+    message_id = api_send(carrier.server, carrier.account["sid"], carrier.api_key,
+                          to="+919876500004", body=body, sender="KLRHXA",
+                          callback_profile_id=carrier.account["profile"])
+
+    parts = smsc.wait_for("submit", count=2, destination_addr="919876500004", timeout=30)
+    # Kannel's concatenation header on each: IE 00, 2 parts, part n
+    assert [(p["udh"][0][:4], p["udh"][0][-4:]) for p in parts] == [
+        ("0003", "0201"), ("0003", "0202")], parts
+    assert "".join(p["text"] for p in parts) == body
+    carrier.wait_message(message_id, submit_state="submitted")
+    for part in parts:
+        smsc.command("receipt", message_id=part["message_id"], stat="DELIVRD",
+                     source="919876500004", destination="KLRHXA", system_id=SYSTEM_ID)
+
+    found = carrier.wait_message(message_id, status="Delivered")
+    assert found["status_trace"] == "DELIVRD", found
+    assert [c["status"] for c in carrier.wait_callbacks(id=message_id)] == ["Delivered"]
