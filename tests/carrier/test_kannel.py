@@ -1,17 +1,19 @@
-"""Kannel between the SMSC and the platform, wired as README *Connecting a carrier* says (its
-Kannel block is the configuration used): an incoming SMS reaches /inbound/sms through the
-sms-service get-url, and a delivery report reaches /inbound/dlr through the dlr-url.
+"""Kannel between the SMSC and the platform, wired as README *HTTP gateways (Kannel)* says (its
+Kannel block is the configuration used): a message sent through the API goes out through a
+kannel:// carrier (bin/worker -> sendsms -> bearerbox -> SMSC) and its receipt comes back to
+/inbound/dlr through the per-message dlr-url; an incoming SMS reaches /inbound/sms through the
+sms-service get-url.
 
 Real processes throughout: the npm smpp SMSC, Debian's bearerbox and smsbox, our web server
-(`manage.py runserver`) and `bin/worker`, one SQLite database."""
+(`manage.py runserver`) and `bin/worker`, one database."""
 
 from __future__ import annotations
-
-import pytest
 
 import json
 from urllib.parse import quote
 from urllib.request import Request, urlopen
+
+import pytest
 
 from tests.carrier.conftest import CarrierDeployment
 from tests.carrier.kannel import SYSTEM_ID, Kannel, kannel_available
