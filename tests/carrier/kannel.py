@@ -109,22 +109,33 @@ class Kannel:
     def __enter__(self) -> Kannel:
         try:
             _wait_listening(self.smsbox_port, self._start(BEARERBOX))
-            _wait_listening(self.sendsms_port, self._start(SMSBOX))
+            self.start_smsbox()
         except BaseException:
             self.__exit__()
             raise
         return self
 
+    def start_smsbox(self) -> None:
+        _wait_listening(self.sendsms_port, self._start(SMSBOX))
+
+    def stop_smsbox(self) -> None:
+        """sendsms stops answering (bearerbox stays bound to the SMSC)."""
+        _stop(self.processes.pop())
+
     def __exit__(self, *exc: object) -> None:
         for process in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            _stop(process)
 
     def logs(self) -> str:
         return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
                          for path in sorted(self.workdir.glob("*.log")))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -123,3 +123,27 @@ def test_kannel_splits_a_long_text_and_its_parts_receipts_settle_it_once(kannel_
     found = carrier.wait_message(message_id, status="Delivered")
     assert found["status_trace"] == "DELIVRD", found
     assert [c["status"] for c in carrier.wait_callbacks(id=message_id)] == ["Delivered"]
+
+
+def test_a_message_waits_while_kannel_does_not_answer_and_goes_once_it_does(kannel_carrier):
+    carrier, smsc = kannel_carrier, kannel_carrier.smsc
+    carrier.kannel.stop_smsbox()
+    carrier.scratch.start_worker()
+
+    message_id = api_send(carrier.server, carrier.account["sid"], carrier.api_key,
+                          to="+919876500005", body="Back soon", sender="KLRHXA",
+                          callback_profile_id=carrier.account["profile"])
+    # Tried and put back in the queue: still unsettled, nothing sent yet.
+    attempts = f"SELECT submit_attempts FROM sms_message WHERE message_id = '{message_id}'"
+    assert carrier.scratch.wait_until(lambda: carrier.scratch.query(attempts)[0][0] >= 2,
+                                      timeout=30), carrier.scratch.logs()
+    assert carrier.message(message_id)["settled_at"] is None
+    assert not smsc.wait_for("submit", destination_addr="919876500005", timeout=0)
+
+    carrier.kannel.start_smsbox()
+    (submitted,) = smsc.wait_for("submit", destination_addr="919876500005", timeout=60)
+    smsc.command("receipt", message_id=submitted["message_id"], stat="UNDELIV", err="001",
+                 source="919876500005", destination="KLRHXA", system_id=SYSTEM_ID)
+
+    found = carrier.wait_message(message_id, status="Undelivered")
+    assert found["status_trace"] == "UNDELIV", found
