@@ -41,8 +41,10 @@ class OptOutSettingsAdmin(admin.ModelAdmin):
 
 
 class CarrierForm(forms.ModelForm):
-    url = forms.CharField(widget=forms.PasswordInput(render_value=True), label="SMPP URL",
-                          help_text=Carrier._meta.get_field("url").help_text)
+    url = forms.CharField(widget=forms.PasswordInput(render_value=True), label="Carrier URL",
+                          help_text="smpp://SYSTEM_ID:PASSWORD@HOST:PORT?options or "
+                                    "kannel://USERNAME:PASSWORD@HOST:PORT?dlr_url=... "
+                                    "(README: Connecting a carrier).")
 
     class Meta:
         model = Carrier
@@ -92,7 +94,7 @@ class CarrierAdmin(admin.ModelAdmin):
             return ("name", "url_without_password", "prefixes", "active")
         return ("name", "url", "prefixes", "active")
 
-    @admin.display(description="SMPP URL")
+    @admin.display(description="Carrier URL")
     def url_without_password(self, carrier: Carrier) -> str:
         options = parse_carrier_url(carrier.url)
         return carrier.url.replace(f":{options.password}@", ":••••••••@", 1) \
