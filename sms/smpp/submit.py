@@ -117,6 +117,9 @@ def claim(*, carrier_id: int, lease: str, limit: int, whole: bool = False) -> li
     for message in messages:
         if whole:  # sent again with the same id after an error: its receipts still match
             part = parts[message.pk][1]
+            if not part.carrier_message_id:  # claimed before its carrier became a Kannel
+                part.carrier_message_id = platform_id(message.pk)
+                part.save(update_fields=["carrier_message_id"])
             pending.append(PendingPart(
                 message.pk, part.pk, message.recipient.lstrip("+"), message.sender,
                 whole_text(message.body, message.encoding), text=message.body,
