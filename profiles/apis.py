@@ -108,6 +108,11 @@ class DeliveryLimitsSerializer(InputSerializer):
                                         schema=one_of(RatePeriod.values),
                                         help_text="second (default) or minute.")
 
+    # (then every other delivery limit column, see get_fields)
+
+    def get_fields(self):
+        return _with_columns(super().get_fields(), DELIVERY_LIMIT_FIELDS)
+
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
@@ -127,6 +132,14 @@ def _column_input_field(name: str) -> serializers.Field:
     choices = one_of(value for value, _label in found.choices) if found.choices else None
     return StrictCharField(required=False, allow_blank=found.blank, allow_null=True,
                            max_length=found.max_length, schema=choices, help_text=help_text)
+
+
+def _with_columns(fields: dict, names: tuple[str, ...]) -> dict:
+    """`fields`, then an input field for each column of `names` they do not spell out."""
+    for name in names:
+        if name not in fields:
+            fields[name] = schema_worded(_column_input_field(name))
+    return fields
 
 
 def _column_output_field(name: str) -> serializers.Field:
@@ -339,11 +352,7 @@ class ProfileInputSerializer(InputSerializer):
     # (then every other top-level column, see get_fields)
 
     def get_fields(self):
-        fields = super().get_fields()
-        for name in TOP_LEVEL_COLUMNS:
-            if name not in fields:
-                fields[name] = schema_worded(_column_input_field(name))
-        return fields
+        return _with_columns(super().get_fields(), TOP_LEVEL_COLUMNS)
 
     def validate_enc(self, value):
         if not value:

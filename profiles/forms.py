@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 
@@ -252,8 +251,11 @@ class DeliveryLimitsForm(forms.Form):
         label="Per", required=False, choices=RatePeriod.choices, initial=RatePeriod.SECOND,
     )
 
+    # (then every other delivery limit column, built from the model)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _add_columns(self, DELIVERY_LIMIT_FIELDS)
         ceiling = max_concurrency_ceiling()
         concurrency = self.fields["max_concurrency"]
         concurrency.widget.attrs.update(max=ceiling, placeholder="Automatic")
@@ -269,12 +271,27 @@ class DeliveryLimitsForm(forms.Form):
 
 def _column_form_field(name: str) -> forms.Field:
     """The page's field for a profile column the form does not spell out: the model field's
-    label, help text, widget and choices. Its length is the rule's to check (worded like the
-    other fields' errors), so only the browser's maxlength is kept."""
+    label, help text, widget and choices. Lengths and ranges are the rule's to check (worded
+    like the other fields' errors), so the field only parses; the browser's maxlength stays."""
     field = column(name).formfield(required=False)
     assert field is not None  # a column, not a relation
-    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators = []
     return field
+
+
+def _add_columns(form: forms.Form, names: tuple[str, ...]) -> None:
+    """Give `form` a field for each column of `names` it does not spell out."""
+    for name in names:
+        if name not in form.fields:
+            form.fields[name] = _column_form_field(name)
+
+
+def _subject(issue: Issue, form: forms.Form, name: str) -> str:
+    """How a field is named at the start of a sentence about it: ISSUE_SUBJECTS, or the label
+    of a field built from its column."""
+    if issue.field in ISSUE_SUBJECTS or name in form.base_fields:
+        return ISSUE_SUBJECTS.get(issue.field, "")
+    return str(form.fields[name].label)
 
 
 def plain_columns() -> list[str]:
@@ -355,8 +372,7 @@ class ProfileForm(forms.Form):
         saved = ProfileInput.from_profile(profile) if profile is not None else None
         initial = {**self._initial_from(saved), **(kwargs.pop("initial", None) or {})}
         super().__init__(data, initial=initial, **kwargs)
-        for name in plain_columns():
-            self.fields[name] = _column_form_field(name)
+        _add_columns(self, TOP_LEVEL_COLUMNS)
         self.enc = EncryptionForm(
             data, initial=saved.encryption.as_api() if saved and saved.encryption else None)
         self.auth = AuthForm(data, initial=saved.auth.as_api() if saved and saved.auth else None)
@@ -450,19 +466,16 @@ class ProfileForm(forms.Form):
     def _place(self, issue: Issue) -> tuple[forms.Form, str | None, str]:
         path = ISSUE_ALIASES.get(issue.field, issue.field)
         head, _, rest = path.partition("/")
-        subject = ISSUE_SUBJECTS.get(issue.field, "")
-        if path in plain_columns():
-            subject = str(self.fields[path].label)
         if head == "headers" and rest:
             return self, "headers", sentence(f"Header “{rest}”:", issue.message)
         group = self.groups().get(head)
         if group is not None and rest in group.fields:
             if issue.field == "enc/algo" and not group.cleaned_data.get("algo"):
                 return group, "algo", "Choose an algorithm."
-            return group, rest, sentence(subject, issue.message)
+            return group, rest, sentence(_subject(issue, group, rest), issue.message)
         field = GROUP_SWITCHES.get(head) or (path if not rest else None)
         if field in self.fields:
-            return self, field, sentence(subject, issue.message)
+            return self, field, sentence(_subject(issue, self, field), issue.message)
         return self, None, issue.api_text()
 
     # --- what the template draws ------------------------------------------------------------

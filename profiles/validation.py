@@ -163,7 +163,7 @@ class ProfileInput:
 # The profile's own columns: each ProfileInput attribute named like a CallbackProfile column
 # (the channel is set once, at creation). The services save them, `from_profile` reads them and
 # the admin edits them; the API, the page's form and its detail derive a field for each one
-# they do not spell out (README "REST API"), so a new column is its model field, its attribute
+# they do not spell out (README "Layout"), so a new column is its model field, its attribute
 # above and its rule below.
 PROFILE_COLUMNS = tuple(
     f.name for f in fields(ProfileInput)
