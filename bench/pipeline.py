@@ -11,8 +11,8 @@ authenticated `GET /v1/<sid>/callback/dynamic-variables` at saturation (CLIENTS 
    GET, requests/s each;
 2. single-recipient `POST /v1/<sid>/messages` at saturation: accepted sends/s;
 3. a bounded run offering 200 sends/s for `--seconds`, every one with a delivery-report
-   profile pointing at a local receiver: sends taken/s, API p50/p99, accepted → delivery report
-   received p50/p99, reports lost;
+   profile pointing at a local receiver: sends taken/s, API p50/p99 (beside the authenticated
+   GET's offered at the same rate), accepted → delivery report received p50/p99, reports lost;
 4. accepted → delivery report at ~100 messages/s, `--latency-runs` consecutive runs;
 5. 100-recipient requests: messages/s from the first send to the last delivery report;
 6. (PostgreSQL) a backlog of BACKLOG deliveries drained by 2 workers vs 1.
@@ -185,8 +185,9 @@ def offered(call, rate: float, seconds: float, clients: int = 48):
             sent = time.monotonic()
             status, body = call()
             answered = time.monotonic()
-            if status == 202:
-                ids = [m["message_id"] for m in json.loads(body)["data"]["messages"]]
+            if status in (200, 202):  # 200: a baseline GET, no message
+                ids = ([m["message_id"] for m in json.loads(body)["data"]["messages"]]
+                       if status == 202 else [])
                 with lock:
                     latencies.append((answered - sent) * 1000)
                     for message_id in ids:
@@ -274,10 +275,12 @@ def measure(scratch: ScratchDeployment, receiver: Receiver, port: int, seconds: 
             data["callback_profile_id"] = profile
         return request("POST", port, f"/v1/{sid}/messages", data, auth)
 
+    def get_call():
+        return request("GET", port, f"/v1/{sid}/callback/dynamic-variables?channel=sms",
+                       headers=auth)
+
     healthz = saturate(lambda: request("GET", port, "/healthz"), window)
-    get = saturate(lambda: request(
-        "GET", port, f"/v1/{sid}/callback/dynamic-variables?channel=sms", headers=auth),
-        window)
+    get = saturate(get_call, window)
     line("baseline GET /healthz:", f"{healthz:8.1f} requests/s")
     line("baseline authenticated GET:", f"{get:8.1f} requests/s")
 
@@ -285,11 +288,17 @@ def measure(scratch: ScratchDeployment, receiver: Receiver, port: int, seconds: 
     line("single-recipient sends at saturation:", f"{sends:8.1f} sends/s "
          f"({sends / get:.2f} x authenticated GET, {sends / healthz:.2f} x /healthz)")
 
+    # The API latency's baseline: the authenticated GET offered at the same rate.
+    _, get_api, _ = offered(get_call, 200, window)
+    line("baseline authenticated GET, 200/s offered:",
+         f"p50 {statistics.median(get_api):.0f} ms p99 {percentile(get_api, .99):.0f} ms")
     before = len(receiver.bodies)
     accepted, api, took = offered(send, 200, seconds)
     latencies, lost, _ = reports(receiver, accepted, before)
-    line(f"200 sends/s offered for {seconds:.0f} s:", f"{len(accepted) / took:8.1f} taken/s, "
-         f"API p50 {statistics.median(api):.0f} ms p99 {percentile(api, .99):.0f} ms; "
+    line(f"200 sends/s offered for {seconds:.0f} s:", f"{len(accepted) / took:8.1f} taken/s "
+         f"({len(accepted) / took / get:.2f} x authenticated GET at saturation), "
+         f"API p50 {statistics.median(api):.0f} ms p99 {percentile(api, .99):.0f} ms "
+         f"(GET: {statistics.median(get_api):.0f} / {percentile(get_api, .99):.0f}); "
          f"accept -> report p50 {statistics.median(latencies):.0f} ms "
          f"p99 {percentile(latencies, .99):.0f} ms; {lost} lost")
 
@@ -309,7 +318,8 @@ def measure(scratch: ScratchDeployment, receiver: Receiver, port: int, seconds: 
     _, lost, last = reports(receiver, accepted, before, timeout=300)
     line("100-recipient requests, whole pipeline:",
          f"{len(accepted) / (last - started):8.1f} messages/s accepted -> reported "
-         f"({len(accepted) / took:.0f}/s accepted); {lost} lost")
+         f"({len(accepted) / (last - started) / get:.2f} x authenticated GET requests/s; "
+         f"{len(accepted) / took:.0f}/s accepted); {lost} lost")
 
 
 SERVING_VARIANTS = [  # gunicorn settings compared by --serving
