@@ -18,9 +18,9 @@ from smpplib import consts
 
 from sms import carrier, metrics
 
-from . import leases, submit
+from . import submit
 from .parts import DATA_CODING_GSM7
-from .session import IDLE_READ, ORPHANS_EVERY, THROTTLE_MAX, THROTTLE_MIN, Bind
+from .session import IDLE_READ, THROTTLE_MAX, THROTTLE_MIN, Bind
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +50,7 @@ class KannelSender(Bind):
         self._renew("sending through Kannel's sendsms")
         while not self.stopping.is_set():
             now = time.monotonic()
-            if now - self.last_renew >= leases.RENEW_EVERY:
-                self._renew()
-            if now - self.last_orphans >= ORPHANS_EVERY:
-                self.last_orphans = now
-                submit.recover_orphans(carrier_id=self.carrier_id, mode=self.options.delivery)
+            self._keep_lease(now)
             if not self.queue and now >= self.throttled_until and \
                     submit.has_queued(self.carrier_id):
                 self.queue.extend(submit.claim(carrier_id=self.carrier_id, lease=self.holder,

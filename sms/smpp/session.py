@@ -164,13 +164,17 @@ class Bind(threading.Thread):
             self._turn()
         self._unbind()
 
-    def _turn(self) -> None:
-        now = time.monotonic()
+    def _keep_lease(self, now: float) -> None:
+        """Renew the slot's lease when due, and requeue what dead workers' binds claimed."""
         if now - self.last_renew >= leases.RENEW_EVERY:
             self._renew()
         if now - self.last_orphans >= ORPHANS_EVERY:
             self.last_orphans = now
             submit.recover_orphans(carrier_id=self.carrier_id, mode=self.options.delivery)
+
+    def _turn(self) -> None:
+        now = time.monotonic()
+        self._keep_lease(now)
         self._send_due()
         self._read(0.002 if self.queue or self.outstanding or self.responses else IDLE_READ)
         if self._record_due():
