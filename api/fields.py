@@ -101,6 +101,10 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        # The published maxLength counts the string as sent, before DRF trims its whitespace.
+        for validator in self.validators:
+            if isinstance(validator, MaxLengthValidator):
+                validator(data)
         return super().to_internal_value(data)
 
 

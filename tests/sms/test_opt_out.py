@@ -160,6 +160,10 @@ def test_opt_out_api_lists_numbers_and_updates_the_replies(
     too_long = alice.api().patch(settings_url, {"help_reply": "x" * 321}, format="json")
     assert too_long.status_code == 400
     assert too_long.json()["message"] == "body/help_reply must NOT have more than 320 characters"
+    # The published maxLength counts the text as sent, whitespace included.
+    padded = alice.api().patch(settings_url, {"opt_out_reply": " " * 5 + "x" * 320}, format="json")
+    assert padded.status_code == 400
+    assert padded.json()["message"] == "body/opt_out_reply must NOT have more than 320 characters"
 
 
 def test_incoming_messages_api_shows_what_the_keyword_did(
