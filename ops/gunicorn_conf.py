@@ -14,7 +14,7 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
 threads = int(os.environ.get("WEB_THREADS", "4"))
 # gthread: keep-alive connections and threads sharing one process's caches; `sync` measured
-# slower for API clients that keep their connection open (bench/pipeline.py --serving).
+# about the same (bench/pipeline.py --serving) but closes every client's connection.
 worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = timeout
