@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs, quote, urlsplit
+
 from django import forms
 from django.contrib import admin
 
@@ -96,9 +98,14 @@ class CarrierAdmin(admin.ModelAdmin):
 
     @admin.display(description="Carrier URL")
     def url_without_password(self, carrier: Carrier) -> str:
+        """The URL with its secrets masked: the password, and a Kannel dlr_url's inbound token."""
         options = parse_carrier_url(carrier.url)
-        return carrier.url.replace(f":{options.password}@", ":••••••••@", 1) \
-            if options.password else carrier.url
+        shown = carrier.url
+        if options.password:
+            shown = shown.replace(f":{options.password}@", ":••••••••@", 1)
+        for token in parse_qs(urlsplit(options.dlr_url).query).get("token", []):
+            shown = shown.replace(token, "••••••••").replace(quote(token, safe=""), "••••••••")
+        return shown
 
     @admin.display(description="binds up")
     def binds_up(self, carrier: Carrier) -> int:

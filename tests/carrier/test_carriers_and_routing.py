@@ -148,3 +148,15 @@ def test_the_environment_carrier_is_read_only_in_the_admin_without_its_password(
     assert "smpp://tester:••••••••@127.0.0.1:9?tps=5" in page
     assert "s3cret" not in page
     assert admin_client.get("/admin/sms/carrier/").status_code == 200
+
+
+def test_the_admin_masks_a_kannel_carriers_inbound_token_too(admin_client, alice, settings):
+    use_carrier(settings, "kannel://tester:s3cret@127.0.0.1:13013"
+                          "?dlr_url=http://127.0.0.1:8000/inbound/dlr?token=t0ken-value")
+    message_send(account=alice.account, to="+919876550007", body="hi")
+    carrier = Carrier.objects.get(from_environment=True)
+
+    page = admin_client.get(f"/admin/sms/carrier/{carrier.pk}/change/").content.decode()
+
+    assert "kannel://tester:••••••••@127.0.0.1:13013" in page
+    assert "s3cret" not in page and "t0ken-value" not in page
