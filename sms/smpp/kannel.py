@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
-from urllib.request import urlopen
 
+import urllib3
 from smpplib import consts
 
 from sms import carrier, metrics
@@ -45,6 +44,14 @@ class KannelSender(Bind):
     """Slot `slot` of a kannel:// carrier: claims due messages and sends each through sendsms,
     at most `tps` per second across the carrier's slots."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        context = ssl.create_default_context(cafile=self.options.tls_ca or None) \
+            if self.options.tls else None
+        # This slot's connection to Kannel, kept alive between messages.
+        self.http = urllib3.PoolManager(maxsize=1, retries=False, ssl_context=context,
+                                        timeout=urllib3.Timeout(TIMEOUT))
+
     def _session(self) -> None:
         self.state = "bound"
         self._renew("sending through Kannel's sendsms")
@@ -70,16 +77,12 @@ class KannelSender(Bind):
             "dlr-mask": DLR_MASK, "dlr-url": dlr_url(options.dlr_url, part.carrier_message_id),
         })
         scheme = "https" if options.tls else "http"
-        context = ssl.create_default_context(cafile=options.tls_ca or None) \
-            if options.tls else None
         url = f"{scheme}://{options.host}:{options.port}/cgi-bin/sendsms?{query}"
         try:
-            with urlopen(url, timeout=TIMEOUT, context=context) as answer:  # noqa: S310
-                return answer.status, answer.read(500).decode("utf-8", "replace").strip()
-        except HTTPError as error:
-            return error.code, error.read(500).decode("utf-8", "replace").strip()
-        except (URLError, OSError) as error:
-            return 0, str(getattr(error, "reason", error))
+            answer = self.http.request("GET", url)
+        except urllib3.exceptions.HTTPError as error:
+            return 0, str(error)
+        return answer.status, answer.data[:500].decode("utf-8", "replace").strip()
 
     def _send(self, part: submit.PendingPart) -> None:
         status, answer = self._sendsms(part)
