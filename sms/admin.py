@@ -43,13 +43,9 @@ class OptOutSettingsAdmin(admin.ModelAdmin):
 
 
 class CarrierForm(forms.ModelForm):
-    url = forms.CharField(widget=forms.PasswordInput(render_value=True), label="Carrier URL",
-                          help_text="smpp://SYSTEM_ID:PASSWORD@HOST:PORT?options or "
-                                    "kannel://USERNAME:PASSWORD@HOST:PORT?dlr_url=... "
-                                    "(README: Connecting a carrier).")
-
     class Meta:
         model = Carrier
+        widgets = {"url": forms.PasswordInput(render_value=True)}  # it holds the password
         fields = ("name", "url", "prefixes", "active")
 
     def clean_url(self) -> str:

@@ -48,12 +48,16 @@ class SubmitState(models.TextChoices):
 
 
 class Carrier(models.Model):
-    """An SMSC reached over SMPP. `SMS_CARRIER_URL` is kept as the row `from_environment`;
-    more rows route destinations by prefix (the longest matching prefix wins)."""
+    """An SMSC reached over SMPP, or a Kannel gateway over its sendsms API. `SMS_CARRIER_URL`
+    is kept as the row `from_environment`; more rows route destinations by prefix (the longest
+    matching prefix wins)."""
 
     name = models.CharField(max_length=60, unique=True)
-    url = EncryptedTextField(help_text="smpp://SYSTEM_ID:PASSWORD@HOST:PORT?options "
-                                       "(README: Connecting a carrier).")
+    url = EncryptedTextField(
+        "carrier URL",
+        help_text="smpp://SYSTEM_ID:PASSWORD@HOST:PORT?options or "
+                  "kannel://USERNAME:PASSWORD@HOST:PORT?dlr_url=... "
+                  "(README: Connecting a carrier).")
     prefixes = models.CharField(
         max_length=500, blank=True,
         help_text="Comma-separated E.164 prefixes (+91,+4477) this carrier takes; "
