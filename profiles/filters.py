@@ -44,11 +44,8 @@ class ProfileFilterForm(forms.Form):
         """Only the filters that parsed; a bad date is reported and ignored, not a 500."""
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
-        return {
-            key: cleaned.get(key)
-            for key in ("title", "http_method", "status", "created_from", "created_to")
-            if cleaned.get(key) and key not in self.errors
-        }
+        return {key: cleaned.get(key) for key in self.fields
+                if cleaned.get(key) and key not in self.errors}
 
     @property
     def is_filtered(self) -> bool:
