@@ -8,7 +8,6 @@ and recovery (sms.smpp.submit), only the sending differs.
 from __future__ import annotations
 
 import logging
-import ssl
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -19,7 +18,7 @@ from sms import carrier, metrics
 
 from . import submit
 from .parts import DATA_CODING_GSM7
-from .session import IDLE_READ, THROTTLE_MAX, THROTTLE_MIN, Bind
+from .session import IDLE_READ, THROTTLE_MAX, THROTTLE_MIN, Bind, tls_context
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +43,11 @@ class KannelSender(Bind):
     """Slot `slot` of a kannel:// carrier: claims due messages and sends each through sendsms,
     at most `tps` per second across the carrier's slots."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        context = ssl.create_default_context(cafile=self.options.tls_ca or None) \
-            if self.options.tls else None
-        # This slot's connection to Kannel, kept alive between messages.
-        self.http = urllib3.PoolManager(maxsize=1, retries=False, ssl_context=context,
-                                        timeout=urllib3.Timeout(TIMEOUT))
-
     def _session(self) -> None:
+        # This slot's connection to Kannel, kept alive between messages.
+        self.http = urllib3.PoolManager(
+            maxsize=1, retries=False, timeout=urllib3.Timeout(TIMEOUT),
+            ssl_context=tls_context(self.options) if self.options.tls else None)
         self.state = "bound"
         self._renew("sending through Kannel's sendsms")
         while not self.stopping.is_set():

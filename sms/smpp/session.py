@@ -353,14 +353,20 @@ class Bind(threading.Thread):
                          state="down", outstanding=0, detail=detail)
 
 
-def _tls_connection(options: CarrierOptions) -> ssl.SSLSocket:
-    """A TLS connection to the SMSC, trusting the system's CAs or those of `tls_ca`. Opened
-    here rather than by smpplib, which reports any failed handshake as "Connection refused"."""
+def tls_context(options: CarrierOptions) -> ssl.SSLContext:
+    """The TLS settings of a carrier: the system's CAs, or those of `tls_ca` (a file that
+    cannot be read ends the session with why, like any other connection problem)."""
     try:
-        context = ssl.create_default_context(cafile=options.tls_ca or None)
+        return ssl.create_default_context(cafile=options.tls_ca or None)
     except (OSError, ssl.SSLError) as exc:
         raise SessionEnded(f"tls_ca {options.tls_ca!r} cannot be read: "
                            f"{getattr(exc, 'strerror', None) or exc}") from exc
+
+
+def _tls_connection(options: CarrierOptions) -> ssl.SSLSocket:
+    """A TLS connection to the SMSC. Opened here rather than by smpplib, which reports any
+    failed handshake as "Connection refused"."""
+    context = tls_context(options)
     context.check_hostname = False  # SMSCs are reached by address; the CA still counts
     raw = socket.create_connection((options.host, options.port), timeout=10)
     try:
