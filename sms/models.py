@@ -84,9 +84,12 @@ class Encoding(models.TextChoices):
 
 
 class Message(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sms_messages")
+    # Indexed by the (account, -sent_at) index below, and `request_id` by unique_sms_position:
+    # an index of their own would only slow every send down.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sms_messages",
+                                db_index=False)
     # The `id` variable: one per API request, shared by all its recipients.
-    request_id = models.UUIDField(default=uuid.uuid4, db_index=True)
+    request_id = models.UUIDField(default=uuid.uuid4)
     position = models.PositiveIntegerField(help_text="1-based order of the recipient in `to`.")
     message_id = models.CharField(max_length=64, unique=True)  # "<request_id>:<position>"
     recipient = models.CharField(max_length=20, help_text="E.164, with the +.")

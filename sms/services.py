@@ -175,29 +175,40 @@ def message_send(
     texts = {"ref": ref, "ref1": ref1, "ref2": ref2, "campaign_name": campaign_name}
     _text_issues(texts, issues)
     profile = _callback_profile(account, callback_profile_id, issues)
-    if not opt_out_exempt and sms_type != MessageType.OTP:
-        numbers = [r.e164 for r in recipients]
-        opted_out = opted_out_numbers(account=account, numbers=numbers)
-        issues += [opt_out_issue(number) for number in numbers if number in opted_out]
+    # Checked by the INSERT itself (sms.acceptance); a request refused anyway says it too.
+    refuse_opted_out = not opt_out_exempt and sms_type != MessageType.OTP
     if issues:
+        if refuse_opted_out:
+            issues += _opt_out_issues(account, recipients)
         raise InvalidInput(issues)
 
     assert body is not None
-    result = _record(
+    while (result := _record(
         account=account, recipients=recipients, body=body, sms_type=sms_type, sender=sender,
         template_id=template, profile=profile, flash=bool(is_flash), source=source,
-        texts={k: (v or "") for k, v in texts.items()},
-    )
+        texts={k: (v or "") for k, v in texts.items()}, refuse_opted_out=refuse_opted_out,
+    )) is None:
+        if opted_out := _opt_out_issues(account, recipients):
+            raise InvalidInput(opted_out)
+        # else they opted back in between the INSERT and this check: try again
     accepted = len(result.messages)
     transaction.on_commit(lambda: metrics.ACCEPTED.labels(type=sms_type).inc(accepted))
     return result
 
 
+def _opt_out_issues(account: Account, recipients: list[Recipient]) -> list[Issue]:
+    numbers = [r.e164 for r in recipients]
+    opted_out = opted_out_numbers(account=account, numbers=numbers)
+    return [opt_out_issue(number) for number in numbers if number in opted_out]
+
+
 def _record(
     *, account: Account, recipients: list[Recipient], body: str, sms_type: str, sender: str,
     template_id: str, profile: CallbackProfile | None, flash: bool, source: str,
-    texts: dict[str, str],
-) -> SendResult:
+    texts: dict[str, str], refuse_opted_out: bool,
+) -> SendResult | None:
+    """The request's messages, written; None (nothing written) with `refuse_opted_out` when a
+    recipient has opted out."""
     request_id = uuid.uuid4()
     seg = segment(body)
     now = timezone.now()
@@ -221,7 +232,8 @@ def _record(
     ]
     # Durable once committed (with the day's `total`): the worker, woken, settles every
     # message past `settle_after`.
-    messages_insert(messages, units_each=seg.units)
+    if not messages_insert(messages, units_each=seg.units, refuse_opted_out=refuse_opted_out):
+        return None
     return SendResult(request_id=request_id, messages=messages)
 
 

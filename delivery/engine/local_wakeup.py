@@ -9,6 +9,7 @@ refusing; a full queue means that worker is awake anyway. The poll stays the fal
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -24,8 +25,14 @@ logger = logging.getLogger(__name__)
 
 def directory() -> Path | None:
     """Where this database's workers listen; None for an in-memory database."""
-    name = str(connection.settings_dict.get("NAME") or "")
-    if connection.vendor != "sqlite" or not name or name == ":memory:" or "mode=memory" in name:
+    if connection.vendor != "sqlite":
+        return None
+    return _directory_of(str(connection.settings_dict.get("NAME") or ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _directory_of(name: str) -> Path | None:
+    if not name or name == ":memory:" or "mode=memory" in name:
         return None
     digest = hashlib.sha256(os.path.abspath(name).encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"callback-profiles-wakeup-{digest}"

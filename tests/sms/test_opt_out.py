@@ -71,6 +71,24 @@ def test_stop_opts_out_and_the_api_refuses_then_start_lets_it_through(
     assert Message.objects.filter(recipient=SENDER, body__startswith="You are subscribed").exists()
 
 
+def test_a_refused_request_counts_nothing_and_names_every_reason(
+    alice, vmn, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    text_in("STOP", capture)
+    confirmation = Message.objects.get(recipient=SENDER)
+
+    response = send(alice, capture, to=f"{OTHER},{SENDER}", body="Big sale!", sender="no way!")
+    assert response.status_code == 400
+    assert [list(e) for e in response.json()["error"]] == [["sender"], ["to"]]
+    assert send(alice, capture, to=f"{OTHER},{SENDER}", body="Big sale!").status_code == 400
+
+    # The day's `total` counts only what was accepted.
+    assert send(alice, capture, to=OTHER, body="Hello").status_code == 202
+    hello = Message.objects.get(body="Hello")
+    assert hello.total == confirmation.total + hello.units
+
+
 def test_otp_messages_still_reach_an_opted_out_number(alice, vmn, django_capture_on_commit_callbacks):
     text_in("QUIT", django_capture_on_commit_callbacks)
     response = send(alice, django_capture_on_commit_callbacks, to=SENDER, body="Code 1234",
