@@ -100,9 +100,9 @@ class InputSerializer(serializers.Serializer):
 def _copy_of(field: serializers.Field) -> serializers.Field:
     """A field of its own for one serializer: a plain field shares its settings (validators,
     messages, choices: read-only once built) and gets its own binding; a field holding other
-    fields (a list's child, a nested serializer) is copied whole, as DRF does."""
+    fields (a list's child, a nested serializer) is built again, as DRF does, and worded."""
     if isinstance(field, serializers.BaseSerializer) or hasattr(field, "child"):
-        return copy.deepcopy(field)
+        return schema_worded(copy.deepcopy(field))
     return copy.copy(field)
 
 

@@ -8,7 +8,8 @@ Baselines, measured in the same run through the same server: `GET /healthz` and 
 authenticated `GET /v1/<sid>/callback/dynamic-variables` at saturation (CLIENTS threads).
 
 1. in-process (Django test client, no server): one single-recipient send vs the authenticated
-   GET, requests/s each;
+   GET, requests/s each, the two taking turns request by request (this machine's speed drifts
+   by half within seconds; back-to-back blocks of each measured the drift);
 2. single-recipient `POST /v1/<sid>/messages` at saturation: accepted sends/s;
 3. a bounded run offering 200 sends/s for `--seconds`, every one with a delivery-report
    profile pointing at a local receiver: sends taken/s, API p50/p99 (beside the authenticated
@@ -62,15 +63,17 @@ calls = {
                                 format="json"),
     "get": lambda: client.get(f"/v1/{sid}/callback/dynamic-variables?channel=sms"),
 }
-rates = {}
-for name in ["get", "send", "get", "send"]:
-    calls[name]()
-    started, count = time.monotonic(), 0
-    while time.monotonic() - started < SECONDS:
-        assert calls[name]().status_code in (200, 202)
-        count += 1
-    rates[name] = max(rates.get(name, 0), count / (time.monotonic() - started))
-print(rates["send"], rates["get"])
+spent = {"send": 0.0, "get": 0.0}
+count = 0
+started = time.monotonic()
+while time.monotonic() - started < SECONDS:
+    for name, call in calls.items():
+        before = time.perf_counter()
+        assert call().status_code in (200, 202)
+        if count >= 100:  # warmed up
+            spent[name] += time.perf_counter() - before
+    count += 1
+print((count - 100) / spent["send"], (count - 100) / spent["get"])
 """
 
 
