@@ -60,6 +60,7 @@ from .services import (
 )
 from .validation import (
     DELIVERY_LIMIT_FIELDS,
+    MAX_RESPONSE_MESSAGE,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     TITLE_PATTERN,
@@ -348,7 +349,7 @@ class ProfileInputSerializer(InputSerializer):
         'Delivery limits, e.g. {"max_concurrency": 10, "rate_limit": 5, '
         '"rate_limit_period": "second"}; null removes them.'))
     response_message = StrictCharField(required=False, allow_blank=True, allow_null=True,
-                                       max_length=2000)
+                                       max_length=MAX_RESPONSE_MESSAGE)
     # (then every other top-level column, see get_fields)
 
     def get_fields(self):

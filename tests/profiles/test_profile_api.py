@@ -247,6 +247,18 @@ def test_openapi_schema_and_docs_are_served_offline(client):
     assert b"swagger-ui" in docs.content and b"cdn." not in docs.content
 
 
+def test_response_message_limit_is_the_one_the_schema_publishes(alice, client):
+    schema = client.get("/v1/schema?format=json").json()
+    limit = schema["components"]["schemas"]["ProfileInput"]["properties"]["response_message"][
+        "maxLength"]
+    assert make(alice, title="At_the_limit", response_message="x" * limit)
+    response = alice.api().post(url(alice), {**SAMPLE, "response_message": "x" * (limit + 1)},
+                                format="json")
+    assert response.status_code == 400
+    assert response.json()["error"] == [
+        {"response_message": f"body/response_message must NOT have more than {limit} characters"}]
+
+
 def test_patch_status_disables_and_re_enables_but_never_sets_auto_disabled(alice):
     profile_id = make(alice)["profile_id"]
     client = alice.api()
