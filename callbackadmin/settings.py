@@ -130,9 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that vanished from the network fails a connect in 10 s instead of never
     # (bin/worker's loops then retry, README "How callbacks are delivered").
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
-    # The send's INSERT runs prepared after this many runs on a connection (common/
-    # prepared_statements.py); off (0) behind a pooler that cannot keep prepared statements,
-    # such as PgBouncer before 1.21 in transaction mode.
+    # A send's INSERT runs prepared after this many runs on a connection
+    # (common/prepared_statements.py); off (0) behind a pooler that cannot keep prepared
+    # statements, such as PgBouncer before 1.21 in transaction mode.
     DATABASES["default"]["OPTIONS"].setdefault(
         "prepare_threshold", env.int("DATABASE_PREPARE_THRESHOLD", default=2) or None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

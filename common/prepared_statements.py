@@ -3,8 +3,8 @@ SQL (a send's INSERT): parsing and planning that statement cost more than runnin
 
 Django's own cursors bind parameters client-side, so PostgreSQL parses every statement anew;
 this one binds them server-side, and psycopg prepares a statement once the connection has run
-it `prepare_threshold` times (DATABASE_PREPARE_THRESHOLD, README "Deploying"). Off,
-or on SQLite (whose driver keeps its own statement cache), it is Django's ordinary cursor.
+it `prepare_threshold` times (DATABASE_PREPARE_THRESHOLD, README "Deploying"). With that off,
+and on SQLite (whose driver keeps its own statement cache), it is Django's ordinary cursor.
 """
 
 from __future__ import annotations

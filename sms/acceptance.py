@@ -1,14 +1,14 @@
 """Writing an accepted send request: its messages and the account's daily count (`total`),
 atomically, in as few database round trips as the database allows.
 
-PostgreSQL: one statement, hence no transaction of its own (no BEGIN/COMMIT round trips): a
-data-modifying CTE advances the day's counter row unless a recipient has opted out, the
-messages are inserted with their totals (none when the counter was not advanced), and the
-worker's `NOTIFY` rides along; it runs prepared (common/prepared_statements.py). The counter
-row is locked for that statement only. SQLite
-(in-process, one writer): the opt-out check, the counter upsert and the same INSERT in one
-short transaction. Inside a caller's transaction (an Idempotency-Key's) both simply join it.
-The statements are written out: the ORM's cost to build them was most of a send.
+PostgreSQL: one statement, hence no transaction of its own (no BEGIN/COMMIT round trips), run
+prepared (common/prepared_statements.py): a data-modifying CTE advances the day's counter row
+unless a recipient has opted out, the messages are inserted with their totals (none when the
+counter was not advanced), and the worker's `NOTIFY` rides along. The counter row is locked
+for that statement only. SQLite (in-process, one writer): the opt-out check, the counter
+upsert and the same INSERT in one short transaction. Inside a caller's transaction (an
+Idempotency-Key's) both simply join it. The statements are written out: the ORM's cost to
+build them was most of a send.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _postgresql_insert(count: int, guard: str) -> str:
 
 @functools.lru_cache(maxsize=128)
 def _sqlite_insert(count: int) -> str:
-    """`count` messages; params per message: the day's count after the request, its columns
+    """`count` messages; params per message: its columns, the day's count after the request
     and its units sent after it in the request."""
     quote = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ", %s - %s)"
