@@ -36,7 +36,7 @@ def test_a_message_kannel_refuses_settles_rejected_and_reports_it(http_kannel, h
     assert (found["status_trace"], found["smsc_error"]) == ("HTTP-400", "HTTP 400"), found
     (callback,) = http_kannel.wait_callbacks(id=message_id)
     assert (callback["status"], callback["trace"]) == ("Rejected", "HTTP-400")
-    (request, _answer), = httpserver.log
+    ((request, _answer),) = httpserver.log
     assert parse_qs(request.query_string.decode())["to"] == ["919876500011"]
 
 
