@@ -35,22 +35,25 @@ def _encode(text: str, encoding: str) -> bytes:
     return text.encode("gsm03.38") if encoding == GSM7 else text.encode("utf-16-be")
 
 
+def _data_coding(encoding: str) -> int:
+    return DATA_CODING_GSM7 if encoding == GSM7 else DATA_CODING_UCS2
+
+
 def whole_text(text: str, encoding: str) -> OutgoingPart:
-    """`text` unsplit, for a carrier that splits it itself (Kannel)."""
-    data_coding = DATA_CODING_GSM7 if encoding == GSM7 else DATA_CODING_UCS2
-    return OutgoingPart(1, _encode(text, encoding), data_coding, 0)
+    """`text` unsplit: a one-part message, or the whole text for a carrier that splits it
+    itself (Kannel)."""
+    return OutgoingPart(1, _encode(text, encoding), _data_coding(encoding), 0)
 
 
 def outgoing_parts(text: str, encoding: str, reference: int | None = None) -> list[OutgoingPart]:
     """`text` (of `encoding`, as the message row says) as its submit_sm payloads."""
-    data_coding = DATA_CODING_GSM7 if encoding == GSM7 else DATA_CODING_UCS2
     texts = split(text)
     if len(texts) == 1:
-        return [OutgoingPart(1, _encode(text, encoding), data_coding, 0)]
+        return [whole_text(text, encoding)]
     reference = random.randrange(256) if reference is None else reference
     return [
         OutgoingPart(number, bytes([5, _IE_CONCAT_8BIT, 3, reference, len(texts), number])
-                     + _encode(part, encoding), data_coding, UDHI)
+                     + _encode(part, encoding), _data_coding(encoding), UDHI)
         for number, part in enumerate(texts, start=1)
     ]
 
